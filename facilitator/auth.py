@@ -1,0 +1,44 @@
+"""Who is asking: the facilitator's secret key and participants' tokens, kept in signed cookies."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from flask import abort, request, session
+
+FACILITATOR_DAYS = "facilitator_days"
+PARTICIPANTS = "participants"
+
+
+def remember_facilitator(day_id: str) -> None:
+    days = [d for d in session.get(FACILITATOR_DAYS, []) if d != day_id]
+    session[FACILITATOR_DAYS] = [day_id, *days][:50]
+    session.permanent = True
+
+
+def is_facilitator(day: dict, key: str | None = None) -> bool:
+    if key is not None:
+        return hmac.compare_digest(str(key), day["facilitator_key"])
+    return day["id"] in session.get(FACILITATOR_DAYS, [])
+
+
+def remember_participant(day_id: str, token: str) -> None:
+    session[PARTICIPANTS] = {**session.get(PARTICIPANTS, {}), day_id: token}
+    session.permanent = True
+
+
+def participant_token(day_id: str) -> str | None:
+    return session.get(PARTICIPANTS, {}).get(day_id)
+
+
+def csrf_token() -> str:
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(16)
+    return session["csrf"]
+
+
+def check_csrf() -> None:
+    sent = request.form.get("csrf", "")
+    if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+        abort(400, "This form has expired. Reload the page and try again.")

@@ -1,0 +1,93 @@
+"""Command-line tools: serve the app, set up a day, check a session script."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date as Date
+from pathlib import Path
+
+import click
+
+from . import network, scripts
+from .errors import Refused
+
+DEFAULT_DB = "data/facilitator.db"
+
+
+@click.group()
+def cli():
+    """Live facilitation for triad peer challenge days."""
+
+
+def _app(db: str, **config):
+    from .app import create_app
+
+    return create_app({"DATABASE": db, **config})
+
+
+@cli.command()
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--db", "db", default=DEFAULT_DB, show_default=True, help="The SQLite file.")
+@click.option("--demo", is_flag=True, help="Open a ready demo day.")
+@click.option("--public-url", default=None, help="The address phones use, if not this laptop's own.")
+def serve(host, port, db, demo, public_url):
+    """Run the app (eventlet, one process) on its SQLite file."""
+    from .sockets import socketio
+
+    phones = public_url or network.public_url(host, port)
+    app = _app(db, ASYNC_MODE="eventlet", PUBLIC_URL=phones)
+    local = f"http://localhost:{port}"
+    click.echo(f"The facilitator is running on {db}.")
+    click.echo(f"  On this laptop:   {local}/")
+    click.echo(f"  Phones join at:   {phones}/join")
+    if demo:
+        day = _create_demo(app)
+        click.echo(f"  Demo day '{day['title']}': facilitator link {local}/f/{day['facilitator_key']}")
+        click.echo(f"  Join code {day['join_code']}: {phones}/join/{day['join_code']}")
+    sys.stdout.flush()
+    socketio.run(app, host=host, port=port, use_reloader=False, log_output=False)
+
+
+def _create_demo(app) -> dict:
+    from .app import now_ms
+
+    engine = app.extensions["facilitator"]
+    return engine.create_day("Demo challenge day", Date.today().isoformat(),
+                             ["Northshire", "Eastbridge", "Westvale"], "se-triad", None, now_ms())
+
+
+@cli.command("new-day")
+@click.option("--title", required=True)
+@click.option("--date", "day_date", required=True, help="YYYY-MM-DD")
+@click.option("--authority", "authorities", multiple=True, required=True,
+              help="A presenting authority; give one per session, in presenting order.")
+@click.option("--script", default="se-triad", show_default=True)
+@click.option("--start", "start_time", default=None, help="The day's planned start, HH:MM.")
+@click.option("--db", "db", default=DEFAULT_DB, show_default=True)
+@click.option("--url", default="http://localhost:5000", show_default=True, help="Where the app is served.")
+def new_day(title, day_date, authorities, script, start_time, db, url):
+    """Set up a day; print its facilitator link and join code."""
+    from .app import now_ms
+
+    engine = _app(db).extensions["facilitator"]
+    try:
+        day = engine.create_day(title, day_date, list(authorities), script, start_time, now_ms())
+    except Refused as refused:
+        raise click.ClickException(refused.message) from None
+    click.echo(f"Day '{day['title']}' on {day['date']}: {', '.join(day['authorities'])}")
+    click.echo(f"Facilitator link (keep it private): {url.rstrip('/')}/f/{day['facilitator_key']}")
+    click.echo(f"Join code: {day['join_code']}  ({url.rstrip('/')}/join/{day['join_code']})")
+
+
+@cli.command("check-script")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def check_script(path):
+    """Check a session script; name the file and field of any mistake."""
+    try:
+        script = scripts.load(path)
+    except scripts.ScriptError as exc:
+        raise click.ClickException(str(exc)) from None
+    steps = len(script.session) * script.sessions_per_day + len(script.day) - script.sessions_per_day
+    click.echo(f"{path}: ok: '{script.id}', {script.sessions_per_day} sessions of {len(script.session)} steps, "
+               f"{steps} agenda items, {len(script.kinds)} kinds, {len(script.categories)} categories")

@@ -1,0 +1,310 @@
+"""The day as a whole: set-up, joining, the clock and contributions, over the store.
+
+Every method takes `now` (epoch ms) from its caller, checks what it is asked, changes the store,
+and returns what should be broadcast. It knows nothing of Flask or sockets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date as Date
+from datetime import datetime
+
+from . import clock as clockmod
+from . import contributions as contrib
+from .errors import Refused
+from .scripts import Item, Script, agenda
+from .store import Store
+
+MAX_TITLE = 120
+MAX_NAME = 40
+MAX_AUTHORITY = 80
+TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+MODERATIONS = ("hide", "show", "star", "unstar", "asked", "unasked", "edit", "merge")
+PUBLIC_FIELDS = ("id", "kind", "category", "text", "session", "presenter", "step", "item_index",
+                 "author_authority", "origin", "created_ms", "updated_ms", "hidden", "starred",
+                 "asked_ms", "merged_into", "votes")
+
+
+@dataclass
+class Broadcast:
+    """One change to send: the same seq to the facilitator's room and to the public room."""
+
+    event: str
+    seq: int
+    staff: dict
+    public: dict
+
+
+class Engine:
+    def __init__(self, store: Store, scripts: dict[str, Script]):
+        self.store = store
+        self.scripts = scripts
+
+    # -- set-up
+
+    def create_day(self, title, date, authorities, script_id, start_time, now: int) -> dict:
+        script = self.scripts.get(script_id)
+        if script is None:
+            raise Refused("invalid", f"unknown session script '{script_id}'")
+        title = _bounded(title, "title", MAX_TITLE)
+        if not isinstance(date, str):
+            raise Refused("invalid", "date must be given as YYYY-MM-DD")
+        try:
+            Date.fromisoformat(date)
+        except ValueError:
+            raise Refused("invalid", "date must be given as YYYY-MM-DD") from None
+        start_time = (start_time or "").strip() or None
+        if start_time is not None and not TIME_RE.match(start_time):
+            raise Refused("invalid", "start time must be given as HH:MM")
+        if not isinstance(authorities, (list, tuple)):
+            raise Refused("invalid", "authorities must be a list")
+        names = [_bounded(a, "authority", MAX_AUTHORITY) for a in authorities if str(a).strip()]
+        if len(names) != script.sessions_per_day:
+            raise Refused("invalid", f"'{script.title}' needs {script.sessions_per_day} presenting authorities, "
+                                     f"in presenting order; {len(names)} given")
+        if len({n.lower() for n in names}) != len(names):
+            raise Refused("invalid", "the authorities must all be different")
+        if any(n.lower() == contrib.OBSERVER for n in names):
+            raise Refused("invalid", "'observer' cannot be an authority's name")
+        planned = self._planned(script, names)
+        return self.store.create_day(title, date, names, script.id, clockmod.new(planned).to_dict(), start_time, now)
+
+    def join(self, day: dict, name, authority, now: int) -> dict:
+        name = _bounded(name, "name", MAX_NAME)
+        if authority != contrib.OBSERVER and authority not in day["authorities"]:
+            raise Refused("invalid", "choose one of the day's authorities, or observer")
+        return self.store.add_participant(day["id"], name, authority, now)
+
+    # -- what a screen shows
+
+    def snapshot(self, day_id: str, viewer: dict, now: int) -> dict:
+        """Everything a screen needs to draw the day; `viewer` is a role and maybe a participant."""
+        day = self._day(day_id)
+        script, items = self._script_items(day)
+        staff = viewer["role"] == "facilitator"
+        rows = self.store.contributions(day_id)
+        snap = {
+            "seq": day["seq"],
+            "server_now": now,
+            "day": {k: day[k] for k in ("id", "title", "date", "start_time", "authorities", "join_code")},
+            "script": _script_view(script),
+            "agenda": [_item_view(script, i) for i in items],
+            "clock": self._clock_view(day, script, items, now),
+            "queue": self._queue(day, script, items, rows),
+            "contributions": [_public(r) for r in rows if staff or not r["hidden"]],
+        }
+        if viewer.get("participant"):
+            p = viewer["participant"]
+            snap["me"] = {"id": p["id"], "name": p["name"], "authority": p["authority"],
+                          "mine": [r["id"] for r in rows if r["author_id"] == p["id"]],
+                          "votes": self.store.votes_by(p["id"])}
+        if staff:
+            snap["participants"] = [{"name": p["name"], "authority": p["authority"]}
+                                    for p in self.store.participants(day_id)]
+        return snap
+
+    # -- the clock
+
+    def timer(self, day_id: str, payload, now: int) -> Broadcast:
+        if not isinstance(payload, dict) or payload.get("action") not in clockmod.ACTIONS:
+            raise Refused("invalid", f"action must be one of {', '.join(clockmod.ACTIONS)}")
+        minutes = payload.get("minutes", 0)
+        if payload["action"] == "extend" and (isinstance(minutes, bool) or not isinstance(minutes, (int, float))):
+            raise Refused("invalid", "minutes must be a number")
+        day = self._day(day_id)
+        script, items = self._script_items(day)
+        try:
+            clock = clockmod.apply(clockmod.Clock.from_dict(day["clock"]), payload["action"],
+                                   [i.planned_ms for i in items], now, int(minutes * 60_000))
+        except clockmod.ClockError as exc:
+            raise Refused("not_now", str(exc)) from None
+        day["seq"] = self.store.save_clock(day_id, clock.to_dict())
+        day["clock"] = clock.to_dict()
+        view = {"seq": day["seq"], "clock": self._clock_view(day, script, items, now),
+                "queue": self._queue(day, script, items, self.store.contributions(day_id))}
+        return Broadcast("clock", day["seq"], view, view)
+
+    # -- contributions
+
+    def contribute(self, day_id: str, author: dict, payload, now: int) -> tuple[dict, Broadcast | None]:
+        """Store a new contribution; a repeated id is acknowledged again but not broadcast."""
+        day = self._day(day_id)
+        script, items = self._script_items(day)
+        item = items[day["clock"]["index"]]
+        row = contrib.new(script, item, payload, author, now)
+        if author.get("facilitator") and row["author_authority"] not in (None, *day["authorities"]):
+            raise Refused("invalid", "authority must be one of the day's authorities")
+        stored, seq = self.store.add_contribution(day_id, row)
+        if stored["day_id"] != day_id:
+            raise Refused("invalid", "that id is already used")
+        if seq is None:
+            return stored, None
+        return stored, self._changed(day, script, items, stored, seq)
+
+    def nudge(self, row: dict) -> str | None:
+        return contrib.nudge(self.scripts[self._day(row["day_id"])["script"]], row)
+
+    def edit_own(self, day_id: str, participant: dict, payload, now: int) -> Broadcast:
+        row = self._contribution(day_id, payload)
+        if row["author_id"] != participant["id"]:
+            raise Refused("forbidden", "you can only edit your own contributions")
+        script = self.scripts[self._day(day_id)["script"]]
+        changes = {"text": contrib.text(payload.get("text")), "updated_ms": now}
+        if script.kinds[row["kind"]].categorised and "category" in payload:
+            changes["category"] = contrib.category(script, row["kind"], payload["category"])
+        return self._update(day_id, row["id"], changes)
+
+    def vote(self, day_id: str, participant: dict, payload, now: int) -> Broadcast:
+        row = self._contribution(day_id, payload)
+        if row["hidden"] or row["merged_into"]:
+            raise Refused("not_now", "that contribution is no longer on the wall")
+        on = payload.get("on", True)
+        if not isinstance(on, bool):
+            raise Refused("invalid", "on must be true or false")
+        day = self._day(day_id)
+        script, items = self._script_items(day)
+        stored, seq = self.store.set_vote(day_id, row["id"], participant["id"], on)
+        return self._changed(day, script, items, stored, seq)
+
+    def moderate(self, day_id: str, payload, now: int) -> list[Broadcast]:
+        """The facilitator's changes: hide, show, star, mark asked, edit, re-categorise, merge."""
+        row = self._contribution(day_id, payload)
+        action = payload.get("action")
+        if action not in MODERATIONS:
+            raise Refused("invalid", f"action must be one of {', '.join(MODERATIONS)}")
+        script = self.scripts[self._day(day_id)["script"]]
+        flags = {"hide": {"hidden": 1}, "show": {"hidden": 0}, "star": {"starred": 1}, "unstar": {"starred": 0},
+                 "asked": {"asked_ms": now}, "unasked": {"asked_ms": None}}
+        if action in flags:
+            return [self._update(day_id, row["id"], {**flags[action], "updated_ms": now})]
+        if action == "edit":
+            return [self._update(day_id, row["id"], self._edits(script, row, payload, now))]
+        target = self._contribution(day_id, {"id": payload.get("into")})
+        if target["id"] == row["id"] or target["kind"] != row["kind"] or target["merged_into"]:
+            raise Refused("invalid", "merge into another contribution of the same kind that is not merged itself")
+        self.store.move_votes(row["id"], target["id"])
+        return [self._update(day_id, row["id"], {"merged_into": target["id"], "updated_ms": now}),
+                self._update(day_id, target["id"], {"updated_ms": now})]
+
+    def _edits(self, script: Script, row: dict, payload: dict, now: int) -> dict:
+        changes = {"updated_ms": now}
+        if "text" in payload:
+            changes["text"] = contrib.text(payload["text"])
+        kind = payload.get("kind", row["kind"])
+        if kind not in script.kinds:
+            raise Refused("invalid", f"kind must be one of {', '.join(script.kinds)}")
+        changes["kind"] = kind
+        if script.kinds[kind].categorised:
+            changes["category"] = contrib.category(script, kind, payload.get("category", row["category"]))
+        else:
+            changes["category"] = None
+        return changes
+
+    # -- helpers
+
+    def _update(self, day_id: str, contribution_id: str, changes: dict) -> Broadcast:
+        day = self._day(day_id)
+        script, items = self._script_items(day)
+        stored, seq = self.store.update_contribution(day_id, contribution_id, changes)
+        return self._changed(day, script, items, stored, seq)
+
+    def _changed(self, day: dict, script: Script, items: list[Item], row: dict, seq: int) -> Broadcast:
+        queue = self._queue(day, script, items, self.store.contributions(day["id"]))
+        staff = {"seq": seq, "contribution": _public(row), "queue": queue}
+        shown = _public(row) if not row["hidden"] else {"id": row["id"], "hidden": 1}
+        return Broadcast("contribution", seq, staff, {"seq": seq, "contribution": shown, "queue": queue})
+
+    def _contribution(self, day_id: str, payload) -> dict:
+        if not isinstance(payload, dict):
+            raise Refused("invalid", "the payload must be an object")
+        row = self.store.contribution(contrib.contribution_id(payload.get("id")))
+        if row is None or row["day_id"] != day_id:
+            raise Refused("not_found", "no such contribution in this day")
+        return row
+
+    def _day(self, day_id: str) -> dict:
+        day = self.store.day(day_id)
+        if day is None:
+            raise Refused("not_found", "no such day")
+        return day
+
+    def _script_items(self, day: dict) -> tuple[Script, list[Item]]:
+        script = self.scripts[day["script"]]
+        return script, agenda(script, day["authorities"])
+
+    def _planned(self, script: Script, authorities: list[str]) -> list[int]:
+        return [i.planned_ms for i in agenda(script, authorities)]
+
+    def _clock_view(self, day: dict, script: Script, items: list[Item], now: int) -> dict:
+        clock = clockmod.Clock.from_dict(day["clock"])
+        plan = clockmod.schedule(clock, [i.planned_ms for i in items], now, planned_start_ms(day))
+        item = items[clock.index]
+        return {
+            "index": clock.index,
+            "status": clock.status,
+            "deadline_ms": clock.deadline_ms,
+            "remaining_ms": clock.remaining_ms,
+            "server_now": now,
+            "late_ms": plan["late_ms"],
+            "planned_end_ms": plan["planned_end_ms"],
+            "projected_end_ms": plan["projected_end_ms"],
+            "items": plan["items"],
+            "open_kinds": {part: contrib.kinds_open(script, item, authority)
+                           for part, authority in _sample_roles(item, day["authorities"]).items()},
+        }
+
+    def _queue(self, day: dict, script: Script, items: list[Item], rows: list[dict]) -> dict:
+        item = items[day["clock"]["index"]]
+        visitors = [a for a in day["authorities"] if a != item.presenter]
+        kinds = {k for k, v in script.kinds.items() if v.queue}
+        return {"session": item.session, **contrib.queue(rows, item.session, visitors, kinds)}
+
+
+def planned_start_ms(day: dict) -> int | None:
+    """The day's scheduled start as epoch ms, in the server's local time, if it has one."""
+    if not day.get("start_time"):
+        return None
+    return int(datetime.fromisoformat(f"{day['date']}T{day['start_time']}").astimezone().timestamp() * 1000)
+
+
+def _sample_roles(item: Item, authorities: list[str]) -> dict:
+    """One authority standing for each part a phone can play in this item."""
+    visitor = next((a for a in authorities if a != item.presenter), None)
+    return {"presenter": item.presenter, "visitor": visitor if item.presenter else None,
+            "observer": contrib.OBSERVER}
+
+
+def _bounded(value, field: str, limit: int) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Refused("invalid", f"{field} is required")
+    value = value.strip()
+    if len(value) > limit:
+        raise Refused("invalid", f"{field} must be at most {limit} characters")
+    return value
+
+
+def _public(row: dict) -> dict:
+    return {k: row.get(k) for k in PUBLIC_FIELDS}
+
+
+def _script_view(script: Script) -> dict:
+    return {
+        "id": script.id, "title": script.title,
+        "category_label": script.category_label, "categories": list(script.categories),
+        "kinds": {k: {"label": v.label, "who": v.who, "hint": v.hint, "categorised": v.categorised,
+                      "anytime": v.anytime, "queue": v.queue, "open_question_nudge": v.open_question_nudge}
+                  for k, v in script.kinds.items()},
+    }
+
+
+def _item_view(script: Script, item: Item) -> dict:
+    s = item.step
+    return {
+        "index": item.index, "key": s.key, "title": s.title, "minutes": s.minutes, "speaker": s.speaker,
+        "collects": list(s.collects), "guidance": s.guidance, "prompts_title": s.prompts_title,
+        "prompts": list(s.prompts), "turns": s.turns, "listening": s.listening,
+        "session": item.session, "presenter": item.presenter, "position": item.position,
+        "session_length": item.session_length,
+    }

@@ -1,0 +1,245 @@
+"""Session scripts: the agenda of a day as data, loaded from TOML and checked field by field."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+SCRIPTS_DIR = Path(__file__).resolve().parent.parent / "session_scripts"
+SPEAKERS = ("presenter", "visitors", "everyone", "facilitator", "nobody")
+WHO = ("presenter", "visitors", "anyone")
+SESSION = "session"
+
+
+class ScriptError(ValueError):
+    """A script that cannot be used; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str
+    who: str = "anyone"
+    hint: str = ""
+    categorised: bool = False
+    anytime: bool = False
+    queue: bool = False
+    open_question_nudge: bool = False
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    title: str
+    minutes: float
+    speaker: str
+    collects: tuple[str, ...] = ()
+    guidance: str = ""
+    prompts_title: str = ""
+    prompts: tuple[str, ...] = ()
+    turns: bool = False
+    listening: str = ""
+
+
+@dataclass(frozen=True)
+class Script:
+    id: str
+    title: str
+    description: str
+    session: tuple[str, ...]
+    day: tuple[str, ...]
+    category_label: str
+    categories: tuple[str, ...]
+    kinds: dict[str, Kind]
+    steps: dict[str, Step]
+    source: str = ""
+
+    @property
+    def sessions_per_day(self) -> int:
+        return self.day.count(SESSION)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One timed entry of a day's agenda: a step, in a session or on its own."""
+
+    index: int
+    step: Step
+    session: int | None = None  # 0-based session number, None outside sessions
+    presenter: str | None = None
+    position: int | None = None  # 1-based step number within its session
+    session_length: int | None = None
+
+    @property
+    def planned_ms(self) -> int:
+        return int(self.step.minutes * 60_000)
+
+
+class _Reader:
+    """Reads typed fields out of a TOML table, naming file and field in every error."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, where: str, message: str):
+        raise ScriptError(f"{self.source}: {where}: {message}")
+
+    def get(self, table: dict, key: str, kind, where: str, default=None, required=False):
+        if key not in table:
+            if required:
+                self.fail(where + key, "is required")
+            return default
+        value = table[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            self.fail(where + key, f"must be {_describe(kind)}, not {type(value).__name__}")
+        return value
+
+    def strings(self, table: dict, key: str, where: str, required=False) -> tuple[str, ...]:
+        values = self.get(table, key, list, where, default=[], required=required)
+        for i, value in enumerate(values):
+            if not isinstance(value, str) or not value.strip():
+                self.fail(f"{where}{key}[{i}]", "must be a non-empty string")
+        return tuple(values)
+
+    def unknown(self, table: dict, allowed: set[str], where: str):
+        for key in table:
+            if key not in allowed:
+                self.fail(where + key, f"is not a known field (expected one of {', '.join(sorted(allowed))})")
+
+
+def _describe(kind) -> str:
+    return {str: "a string", float: "a number", bool: "true or false", list: "a list", dict: "a table"}[kind]
+
+
+def parse(text: str, source: str = "<script>") -> Script:
+    """Parse and check a script's TOML text; raise ScriptError naming the field at fault."""
+    r = _Reader(source)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScriptError(f"{source}: not valid TOML: {exc}") from None
+    r.unknown(data, {"id", "title", "description", "session", "day", "categories", "kinds", "steps"}, "")
+    script_id = r.get(data, "id", str, "", required=True)
+    title = r.get(data, "title", str, "", required=True)
+    description = r.get(data, "description", str, "", default="").strip()
+
+    categories = r.get(data, "categories", dict, "", default={})
+    r.unknown(categories, {"label", "items"}, "categories.")
+    category_label = r.get(categories, "label", str, "categories.", default="Category")
+    category_items = r.strings(categories, "items", "categories.")
+    if len(set(category_items)) != len(category_items):
+        r.fail("categories.items", "lists the same category twice")
+
+    kinds = {key: _kind(r, key, table) for key, table in r.get(data, "kinds", dict, "", required=True).items()}
+    if any(k.categorised for k in kinds.values()) and not category_items:
+        r.fail("categories.items", "is required when a kind is categorised")
+    steps = {key: _step(r, key, table, kinds) for key, table in r.get(data, "steps", dict, "", required=True).items()}
+
+    session = r.strings(data, "session", "", required=True)
+    day = r.strings(data, "day", "", required=True)
+    for i, key in enumerate(session):
+        if key not in steps:
+            r.fail(f"session[{i}]", f"names step '{key}', which is not defined under [steps]")
+    for i, key in enumerate(day):
+        if key != SESSION and key not in steps:
+            r.fail(f"day[{i}]", f"names step '{key}', which is not defined under [steps]")
+    if SESSION not in day:
+        r.fail("day", "must include \"session\" at least once")
+    if not session:
+        r.fail("session", "must name at least one step")
+    return Script(script_id, title, description, session, day, category_label, category_items, kinds, steps, source)
+
+
+def _kind(r: _Reader, key: str, table) -> Kind:
+    where = f"kinds.{key}."
+    if not isinstance(table, dict):
+        r.fail(f"kinds.{key}", "must be a table")
+    r.unknown(table, {"label", "who", "hint", "categorised", "anytime", "queue", "open_question_nudge"}, where)
+    who = r.get(table, "who", str, where, default="anyone")
+    if who not in WHO:
+        r.fail(where + "who", f"must be one of {', '.join(WHO)}, not '{who}'")
+    return Kind(
+        key=key,
+        label=r.get(table, "label", str, where, required=True),
+        who=who,
+        hint=r.get(table, "hint", str, where, default=""),
+        categorised=r.get(table, "categorised", bool, where, default=False),
+        anytime=r.get(table, "anytime", bool, where, default=False),
+        queue=r.get(table, "queue", bool, where, default=False),
+        open_question_nudge=r.get(table, "open_question_nudge", bool, where, default=False),
+    )
+
+
+def _step(r: _Reader, key: str, table, kinds: dict[str, Kind]) -> Step:
+    where = f"steps.{key}."
+    if not isinstance(table, dict):
+        r.fail(f"steps.{key}", "must be a table")
+    allowed = {"title", "minutes", "speaker", "collects", "guidance", "prompts_title", "prompts", "turns", "listening"}
+    r.unknown(table, allowed, where)
+    minutes = r.get(table, "minutes", float, where, required=True)
+    if not 0 < minutes <= 24 * 60:
+        r.fail(where + "minutes", f"must be more than 0 and at most a day, not {minutes:g}")
+    speaker = r.get(table, "speaker", str, where, default="everyone")
+    if speaker not in SPEAKERS:
+        r.fail(where + "speaker", f"must be one of {', '.join(SPEAKERS)}, not '{speaker}'")
+    collects = r.strings(table, "collects", where)
+    for i, kind in enumerate(collects):
+        if kind not in kinds:
+            r.fail(f"{where}collects[{i}]", f"names kind '{kind}', which is not defined under [kinds]")
+    listening = r.get(table, "listening", str, where, default="")
+    if listening and listening not in WHO:
+        r.fail(where + "listening", f"must be one of {', '.join(WHO)}, not '{listening}'")
+    return Step(
+        key=key,
+        title=r.get(table, "title", str, where, required=True),
+        minutes=minutes,
+        speaker=speaker,
+        collects=collects,
+        guidance=r.get(table, "guidance", str, where, default="").strip(),
+        prompts_title=r.get(table, "prompts_title", str, where, default=""),
+        prompts=r.strings(table, "prompts", where),
+        turns=r.get(table, "turns", bool, where, default=False),
+        listening=listening,
+    )
+
+
+def load(path: str | Path) -> Script:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScriptError(f"{path}: cannot be read: {exc}") from None
+    return parse(text, str(path))
+
+
+def available(directory: Path = SCRIPTS_DIR) -> dict[str, Script]:
+    """Every script in the folder, by id; a broken one stops the load with its message."""
+    scripts = {}
+    for path in sorted(directory.glob("*.toml")):
+        script = load(path)
+        if script.id in scripts:
+            raise ScriptError(f"{path}: id: '{script.id}' is already used by {scripts[script.id].source}")
+        scripts[script.id] = script
+    return scripts
+
+
+def agenda(script: Script, authorities: list[str]) -> list[Item]:
+    """Expand the script's day for these presenting authorities, in presenting order."""
+    if len(authorities) != script.sessions_per_day:
+        raise ValueError(
+            f"script '{script.id}' runs {script.sessions_per_day} sessions, so it needs "
+            f"{script.sessions_per_day} presenting authorities, not {len(authorities)}"
+        )
+    items: list[Item] = []
+    session = 0
+    for entry in script.day:
+        if entry == SESSION:
+            for position, key in enumerate(script.session, start=1):
+                items.append(Item(len(items), script.steps[key], session, authorities[session], position, len(script.session)))
+            session += 1
+        else:
+            items.append(Item(len(items), script.steps[entry]))
+    return items

@@ -1,0 +1,192 @@
+"""SQLite persistence through sqlite-utils: days, participants, contributions and votes.
+
+One connection per process, WAL on. Every change and the day's sequence number move together
+in one transaction, and nothing emits or sleeps inside it.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import threading
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread off a screen
+migrations = Migrations("facilitator")
+
+
+@migrations()
+def m001_initial(db):
+    db.table("days").create(
+        {"id": str, "title": str, "date": str, "start_time": str, "script": str, "authorities": str,
+         "join_code": str, "facilitator_key": str, "clock": str, "seq": int, "created_ms": int},
+        pk="id", not_null={"title", "date", "script", "authorities", "join_code", "facilitator_key", "clock"},
+        defaults={"seq": 0},
+    )
+    db.table("days").create_index(["join_code"], unique=True)
+    db.table("days").create_index(["facilitator_key"], unique=True)
+    db.table("participants").create(
+        {"id": str, "day_id": str, "name": str, "authority": str, "token": str, "created_ms": int},
+        pk="id", foreign_keys=[("day_id", "days", "id")], not_null={"day_id", "name", "authority", "token"},
+    )
+    db.table("participants").create_index(["token"], unique=True)
+    db.table("contributions").create(
+        {"id": str, "day_id": str, "kind": str, "category": str, "text": str, "session": int,
+         "presenter": str, "step": str, "item_index": int, "author_id": str, "author_authority": str,
+         "origin": str, "created_ms": int, "updated_ms": int, "hidden": int, "starred": int,
+         "asked_ms": int, "merged_into": str},
+        pk="id", foreign_keys=[("day_id", "days", "id")], not_null={"day_id", "kind", "text"},
+    )
+    db.table("contributions").create_index(["day_id", "created_ms"])
+    db.table("votes").create(
+        {"contribution_id": str, "participant_id": str},
+        pk=("contribution_id", "participant_id"),
+        foreign_keys=[("contribution_id", "contributions", "id"), ("participant_id", "participants", "id")],
+    )
+
+
+class Store:
+    def __init__(self, path: str | Path = ":memory:"):
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA busy_timeout = 2000")
+        self.db = sqlite_utils.Database(conn)
+        if str(path) != ":memory:":
+            self.db.enable_wal()
+        self.db.execute("PRAGMA foreign_keys = ON")
+        self.lock = threading.RLock()  # threaded servers share the one connection
+        migrations.apply(self.db)
+
+    # -- days
+
+    def create_day(self, title: str, date: str, authorities: list[str], script: str, clock: dict,
+                   start_time: str | None, now: int) -> dict:
+        with self.lock, self.db.atomic():
+            row = {
+                "id": secrets.token_hex(4),
+                "title": title, "date": date, "start_time": start_time, "script": script,
+                "authorities": json.dumps(authorities),
+                "join_code": self._unique_code(),
+                "facilitator_key": secrets.token_urlsafe(18),
+                "clock": json.dumps(clock), "seq": 0, "created_ms": now,
+            }
+            self.db.table("days").insert(row)
+        return _day(row)
+
+    def _unique_code(self) -> str:
+        while True:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+            if not self.db.table("days").count_where("join_code = ?", [code]):
+                return code
+
+    def day(self, day_id: str) -> dict | None:
+        return self._one("days", "id = ?", day_id)
+
+    def day_by_code(self, code: str) -> dict | None:
+        return self._one("days", "join_code = ?", (code or "").strip().upper())
+
+    def day_by_key(self, key: str) -> dict | None:
+        return self._one("days", "facilitator_key = ?", key)
+
+    def days(self) -> list[dict]:
+        return [_day(r) for r in self.db.table("days").rows_where(order_by="created_ms desc")]
+
+    def _one(self, table: str, where: str, value) -> dict | None:
+        with self.lock:
+            rows = list(self.db.table(table).rows_where(where, [value], limit=1))
+        if not rows:
+            return None
+        return _day(rows[0]) if table == "days" else rows[0]
+
+    def save_clock(self, day_id: str, clock: dict) -> int:
+        with self.lock, self.db.atomic():
+            self.db.execute("UPDATE days SET clock = ? WHERE id = ?", [json.dumps(clock), day_id])
+            return self._bump(day_id)
+
+    def _bump(self, day_id: str) -> int:
+        self.db.execute("UPDATE days SET seq = seq + 1 WHERE id = ?", [day_id])
+        return self.db.execute("SELECT seq FROM days WHERE id = ?", [day_id]).fetchone()[0]
+
+    # -- participants
+
+    def add_participant(self, day_id: str, name: str, authority: str, now: int) -> dict:
+        row = {"id": secrets.token_hex(8), "day_id": day_id, "name": name, "authority": authority,
+               "token": secrets.token_urlsafe(18), "created_ms": now}
+        with self.lock, self.db.atomic():
+            self.db.table("participants").insert(row)
+        return row
+
+    def participant(self, participant_id: str) -> dict | None:
+        return self._one("participants", "id = ?", participant_id)
+
+    def participant_by_token(self, token: str) -> dict | None:
+        return self._one("participants", "token = ?", token)
+
+    def participants(self, day_id: str) -> list[dict]:
+        with self.lock:
+            return list(self.db.table("participants").rows_where("day_id = ?", [day_id], order_by="created_ms"))
+
+    # -- contributions
+
+    def add_contribution(self, day_id: str, row: dict) -> tuple[dict, int | None]:
+        """Store a contribution once; a repeat of its id returns the stored one and no seq."""
+        with self.lock, self.db.atomic():
+            existing = self.contribution(row["id"])
+            if existing is not None:
+                return existing, None
+            self.db.table("contributions").insert({**row, "day_id": day_id})
+            seq = self._bump(day_id)
+        return self.contribution(row["id"]), seq
+
+    def update_contribution(self, day_id: str, contribution_id: str, changes: dict) -> tuple[dict, int]:
+        with self.lock, self.db.atomic():
+            self.db.table("contributions").update(contribution_id, changes)
+            seq = self._bump(day_id)
+        return self.contribution(contribution_id), seq
+
+    def move_votes(self, source_id: str, target_id: str) -> None:
+        """Votes for a duplicate count for the contribution it is merged into."""
+        with self.lock, self.db.atomic():
+            self.db.execute(
+                "INSERT OR IGNORE INTO votes (contribution_id, participant_id) "
+                "SELECT ?, participant_id FROM votes WHERE contribution_id = ?", [target_id, source_id])
+
+    def set_vote(self, day_id: str, contribution_id: str, participant_id: str, on: bool) -> tuple[dict, int]:
+        with self.lock, self.db.atomic():
+            if on:
+                self.db.table("votes").insert(
+                    {"contribution_id": contribution_id, "participant_id": participant_id}, ignore=True)
+            else:
+                self.db.execute("DELETE FROM votes WHERE contribution_id = ? AND participant_id = ?",
+                                [contribution_id, participant_id])
+            seq = self._bump(day_id)
+        return self.contribution(contribution_id), seq
+
+    def contribution(self, contribution_id: str) -> dict | None:
+        rows = self._contributions("c.id = ?", [contribution_id])
+        return rows[0] if rows else None
+
+    def contributions(self, day_id: str) -> list[dict]:
+        return self._contributions("c.day_id = ?", [day_id])
+
+    def _contributions(self, where: str, args: list) -> list[dict]:
+        sql = (
+            "SELECT c.*, (SELECT count(*) FROM votes v WHERE v.contribution_id = c.id) AS votes "
+            f"FROM contributions c WHERE {where} ORDER BY c.created_ms, c.id"
+        )
+        with self.lock:
+            return [dict(r) for r in self.db.query(sql, args)]
+
+    def votes_by(self, participant_id: str) -> list[str]:
+        with self.lock:
+            return [r["contribution_id"] for r in self.db.query(
+                "SELECT contribution_id FROM votes WHERE participant_id = ?", [participant_id])]
+
+
+def _day(row: dict) -> dict:
+    return {**row, "authorities": json.loads(row["authorities"]), "clock": json.loads(row["clock"])}

@@ -1,0 +1,158 @@
+"""Pages: home and day set-up, joining, the phone, the console and the projector; QR codes."""
+
+from __future__ import annotations
+
+import io
+from datetime import date as Date
+
+import segno
+from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request,
+                   send_from_directory, session, url_for)
+
+from . import ROOT, auth
+from .errors import Refused
+
+bp = Blueprint("views", __name__)
+VENDOR = {"socket.io.esm.min.js": ROOT / "node_modules" / "socket.io-client" / "dist"}
+
+
+def _engine():
+    return current_app.extensions["facilitator"]
+
+
+def _now() -> int:
+    return current_app.config["NOW"]()
+
+
+def public_url() -> str:
+    """The base address phones should use: the configured one, else the one this page came from."""
+    return (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
+
+
+def join_url(day: dict) -> str:
+    return public_url() + url_for("views.join", code=day["join_code"])
+
+
+@bp.app_context_processor
+def _globals():
+    return {"csrf_token": auth.csrf_token}
+
+
+@bp.get("/healthz")
+def healthz():
+    return jsonify(status="ok")
+
+
+@bp.get("/vendor/<path:name>")
+def vendor(name):
+    if name not in VENDOR:
+        abort(404)
+    return send_from_directory(VENDOR[name], name, mimetype="text/javascript")
+
+
+@bp.get("/")
+def home():
+    ids = session.get(auth.FACILITATOR_DAYS, [])
+    days = [d for d in (_engine().store.day(i) for i in ids) if d]
+    return render_template("home.html", days=days, scripts=_engine().scripts.values(),
+                           today=Date.today().isoformat(), form={}, error=None)
+
+
+@bp.post("/days")
+def create_day():
+    auth.check_csrf()
+    form = request.form
+    authorities = [form.get(f"authority{i}", "") for i in range(1, 10) if f"authority{i}" in form]
+    try:
+        day = _engine().create_day(form.get("title"), form.get("date"), authorities, form.get("script"),
+                                   form.get("start_time"), _now())
+    except Refused as refused:
+        return render_template("home.html", days=[], scripts=_engine().scripts.values(),
+                               today=Date.today().isoformat(), form=form, error=refused.message), 400
+    auth.remember_facilitator(day["id"])
+    return redirect(url_for("views.console", day_id=day["id"]))
+
+
+@bp.get("/f/<key>")
+def facilitator_link(key):
+    day = _engine().store.day_by_key(key)
+    if day is None:
+        abort(404, "This facilitator link is not known here.")
+    auth.remember_facilitator(day["id"])
+    return redirect(url_for("views.console", day_id=day["id"]))
+
+
+def _facilitated_day(day_id: str) -> dict:
+    day = _engine().store.day(day_id)
+    if day is None:
+        abort(404, "No such day.")
+    if not auth.is_facilitator(day):
+        abort(403, "Open the facilitator's link for this day first.")
+    return day
+
+
+@bp.get("/console/<day_id>")
+def console(day_id):
+    day = _facilitated_day(day_id)
+    return render_template("console.html", day=day, join_url=join_url(day),
+                           facilitator_url=public_url() + url_for("views.facilitator_link", key=day["facilitator_key"]))
+
+
+@bp.get("/projector/<day_id>")
+def projector(day_id):
+    day = _facilitated_day(day_id)
+    return render_template("projector.html", day=day, join_url=join_url(day))
+
+
+@bp.get("/join")
+def join_by_code():
+    code = request.args.get("code", "").strip().upper()
+    return redirect(url_for("views.join", code=code)) if code else redirect(url_for("views.home"))
+
+
+def _day_by_code(code: str) -> dict:
+    day = _engine().store.day_by_code(code)
+    if day is None:
+        abort(404, f"No day has the code {code.upper()}. Check the code on the screen.")
+    return day
+
+
+@bp.route("/join/<code>", methods=["GET", "POST"])
+def join(code):
+    day = _day_by_code(code)
+    token = auth.participant_token(day["id"])
+    if token and _engine().store.participant_by_token(token):
+        return redirect(url_for("views.phone", code=day["join_code"]))
+    if request.method == "GET":
+        return render_template("join.html", day=day, form={}, error=None)
+    auth.check_csrf()
+    try:
+        participant = _engine().join(day, request.form.get("name"), request.form.get("authority"), _now())
+    except Refused as refused:
+        return render_template("join.html", day=day, form=request.form, error=refused.message), 400
+    auth.remember_participant(day["id"], participant["token"])
+    return redirect(url_for("views.phone", code=day["join_code"]))
+
+
+@bp.get("/p/<code>")
+def phone(code):
+    day = _day_by_code(code)
+    token = auth.participant_token(day["id"])
+    if not token or not _engine().store.participant_by_token(token):
+        return redirect(url_for("views.join", code=day["join_code"]))
+    return render_template("phone.html", day=day)
+
+
+@bp.get("/join/<code>/qr.svg")
+def qr(code):
+    day = _day_by_code(code)
+    out = io.BytesIO()
+    segno.make(join_url(day), error="m").save(out, kind="svg", scale=8, border=2, dark="#111", light="#fff")
+    return Response(out.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "no-cache"})
+
+
+@bp.app_errorhandler(400)
+@bp.app_errorhandler(403)
+@bp.app_errorhandler(404)
+def error_page(error):
+    return render_template("error.html", error=error), error.code

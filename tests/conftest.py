@@ -1,0 +1,140 @@
+"""Fixtures: an app on a fresh database with a day set up, and a real server on a free port."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from facilitator.app import create_app
+from facilitator.sockets import socketio
+
+AUTHORITIES = ["Northshire", "Eastbridge", "Westvale"]
+
+
+class FakeClock:
+    """Time for the app under test, moved by hand: no test sleeps to see a timer move."""
+
+    def __init__(self, start: int = 1_790_000_000_000):
+        self.now = start
+
+    def __call__(self) -> int:
+        return self.now
+
+    def advance(self, minutes: float = 0, seconds: float = 0) -> None:
+        self.now += int(minutes * 60_000 + seconds * 1000)
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def app(tmp_path, clock):
+    return create_app({"DATABASE": str(tmp_path / "test.db"), "SECRET_KEY": "test", "NOW": clock, "TESTING": True})
+
+
+@pytest.fixture
+def engine(app):
+    return app.extensions["facilitator"]
+
+
+@pytest.fixture
+def day(engine, clock):
+    return engine.create_day("Test day", "2026-11-22", AUTHORITIES, "se-triad", None, clock.now)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Room:
+    """Socket.IO test clients for one day: the facilitator and participants by authority."""
+
+    def __init__(self, app, engine, day, clock):
+        self.app, self.engine, self.day, self.clock = app, engine, day, clock
+
+    def facilitator(self):
+        return socketio.test_client(self.app, auth={"day": self.day["id"], "role": "facilitator",
+                                                    "key": self.day["facilitator_key"]})
+
+    def projector(self):
+        return socketio.test_client(self.app, auth={"day": self.day["id"], "role": "projector",
+                                                    "key": self.day["facilitator_key"]})
+
+    def participant(self, name: str, authority: str):
+        p = self.engine.join(self.day, name, authority, self.clock.now)
+        sio = socketio.test_client(self.app, auth={"day": self.day["id"], "role": "participant", "token": p["token"]})
+        sio.participant = p
+        return sio
+
+
+@pytest.fixture
+def room(app, engine, day, clock):
+    return Room(app, engine, day, clock)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """`facilitator serve` in a subprocess, on eventlet, as a facilitator would run it."""
+
+    def __init__(self, tmp: Path):
+        self.db = tmp / "live.db"
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = open(tmp / "server.log", "w")
+        self.proc = None
+
+    def start(self) -> "LiveServer":
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "facilitator", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+             "--db", str(self.db)],
+            stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("the server did not start: " + (self.db.parent / "server.log").read_text())
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+
+    def new_day(self, authorities=AUTHORITIES, title="Live day") -> dict:
+        """Set up a day with the command line, as a facilitator would before the day."""
+        args = [sys.executable, "-m", "facilitator", "new-day", "--title", title, "--date", "2026-11-22",
+                "--db", str(self.db), "--url", self.url]
+        for a in authorities:
+            args += ["--authority", a]
+        out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+        key = re.search(r"/f/(\S+)", out).group(1)
+        code = re.search(r"Join code: (\w+)", out).group(1)
+        return {"key": key, "code": code, "facilitator_url": f"{self.url}/f/{key}",
+                "join_url": f"{self.url}/join/{code}"}
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    server = LiveServer(tmp_path).start()
+    yield server
+    server.stop()
