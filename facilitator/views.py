@@ -134,6 +134,20 @@ def join(code):
     return redirect(url_for("views.phone", code=day["join_code"]))
 
 
+@bp.post("/api/join/<code>")
+def join_api(code):
+    """Join from a client other than the phone page: JSON in, the participant's token out."""
+    day = _day_by_code(code)
+    body = request.get_json(silent=True)  # JSON only, so a cross-site form cannot post here
+    if not isinstance(body, dict):
+        return jsonify(error={"code": "invalid", "message": "send a JSON object with name and authority"}), 400
+    try:
+        participant = _engine().join(day, body.get("name"), body.get("authority"), _now())
+    except Refused as refused:
+        return jsonify(error=refused.to_dict()), 400
+    return jsonify(day=day["id"], participant=participant["id"], token=participant["token"]), 201
+
+
 @bp.get("/p/<code>")
 def phone(code):
     day = _day_by_code(code)

@@ -120,6 +120,10 @@ class LiveServer:
             self.proc.terminate()
             self.proc.wait(10)
 
+    def close(self) -> None:
+        self.stop()
+        self.log.close()
+
     def new_day(self, authorities=AUTHORITIES, title="Live day") -> dict:
         """Set up a day with the command line, as a facilitator would before the day."""
         args = [sys.executable, "-m", "facilitator", "new-day", "--title", title, "--date", "2026-11-22",
@@ -137,4 +141,4 @@ class LiveServer:
 def live_server(tmp_path):
     server = LiveServer(tmp_path).start()
     yield server
-    server.stop()
+    server.close()

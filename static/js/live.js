@@ -1,0 +1,285 @@
+// The live connection shared by the console, the projector and the phones:
+// connect, hold the snapshot, follow seq, apply events, measure the server clock offset.
+import { io } from "/vendor/socket.io.esm.min.js";
+
+const TIME_SAMPLES = 5;
+
+export function connectLive({ day, role, render, onConnect, onStatus }) {
+  const state = {
+    snap: null,          // the whole truth as last known
+    seq: -1,
+    offset: 0,           // server clock minus local clock, ms
+    offsetMeasured: false,
+    connected: false,
+    status: "connecting", // connecting | connected | reconnecting | offline | refused
+    statusMessage: "",
+  };
+  const socket = io({ auth: { day, role } });
+  let renderQueued = false;
+
+  function draw(reason) {
+    if (!state.snap) return;
+    if (renderQueued) return;
+    renderQueued = true;
+    queueMicrotask(() => { renderQueued = false; render(state, reason); });
+  }
+
+  function setStatus(status, message = "") {
+    state.status = status;
+    state.statusMessage = message;
+    if (onStatus) onStatus(state);
+  }
+
+  function takeSnapshot(snap) {
+    state.snap = snap;
+    state.seq = snap.seq;
+    if (!state.offsetMeasured) state.offset = snap.server_now - Date.now();
+    draw("snapshot");
+  }
+
+  let resyncing = false;
+  async function resync() {
+    if (resyncing) return;
+    resyncing = true;
+    try {
+      const ack = await socket.timeout(5000).emitWithAck("snapshot");
+      if (ack && ack.ok) takeSnapshot(ack.snapshot);
+    } catch (e) {
+      // timed out: the next reconnect brings a snapshot anyway
+    } finally {
+      resyncing = false;
+    }
+  }
+
+  // Apply a broadcast if it is the next one; ask for the whole truth if one was missed.
+  function follow(msg, apply) {
+    if (!state.snap || typeof msg.seq !== "number") return;
+    if (msg.seq <= state.seq) return;
+    if (msg.seq > state.seq + 1) { resync(); return; }
+    state.seq = msg.seq;
+    state.snap.seq = msg.seq;
+    apply(state.snap);
+    draw("event");
+  }
+
+  async function measureOffset() {
+    let best = null;
+    for (let i = 0; i < TIME_SAMPLES; i++) {
+      const t0 = Date.now();
+      let ack;
+      try { ack = await socket.timeout(3000).emitWithAck("time"); } catch (e) { break; }
+      const t1 = Date.now();
+      if (!ack || !ack.ok) break;
+      const rtt = t1 - t0;
+      if (!best || rtt < best.rtt) best = { rtt, offset: ack.now - (t0 + t1) / 2 };
+    }
+    if (best) {
+      state.offset = best.offset;
+      state.offsetMeasured = true;
+      state.rtt = best.rtt;
+      draw("offset");
+    }
+  }
+
+  socket.on("connect", () => {
+    state.connected = true;
+    setStatus("connected");
+    measureOffset();
+    if (onConnect) onConnect(state);
+  });
+  socket.on("disconnect", (reason) => {
+    state.connected = false;
+    setStatus(navigator.onLine === false ? "offline" : "reconnecting", reason);
+  });
+  socket.on("connect_error", (err) => {
+    state.connected = false;
+    if (socket.active) setStatus(navigator.onLine === false ? "offline" : "reconnecting", err.message);
+    else setStatus("refused", err.message); // the server refused us: no retry
+  });
+  window.addEventListener("offline", () => { if (!state.connected) setStatus("offline"); });
+  window.addEventListener("online", () => { if (!state.connected) setStatus("reconnecting"); });
+
+  socket.on("snapshot", takeSnapshot);
+  socket.on("clock", (msg) => follow(msg, (s) => { s.clock = msg.clock; s.queue = msg.queue; }));
+  socket.on("contribution", (msg) => follow(msg, (s) => {
+    upsert(s.contributions, msg.contribution);
+    s.queue = msg.queue;
+  }));
+
+  async function send(event, payload, timeoutMs = 5000) {
+    // Resolves to the ack; a timeout or disconnection becomes {ok:false, error:{code:"timeout"}}.
+    if (!socket.connected) return { ok: false, error: { code: "offline", message: "Not connected just now." } };
+    try {
+      return await socket.timeout(timeoutMs).emitWithAck(event, payload);
+    } catch (e) {
+      return { ok: false, error: { code: "timeout", message: "No answer from the server yet." } };
+    }
+  }
+
+  return { state, socket, send, redraw: () => draw("local"), resync };
+}
+
+function upsert(list, c) {
+  const i = list.findIndex((x) => x.id === c.id);
+  if (i === -1) {
+    if (!c.hidden || c.kind) list.push(c);
+  } else if (c.kind === undefined) {
+    list[i] = { ...list[i], hidden: 1 }; // the public sees a hidden one as {id, hidden}
+  } else {
+    list[i] = c;
+  }
+}
+
+// ---- the clock
+
+export function serverNow(state) {
+  return Date.now() + state.offset;
+}
+
+export function remainingMs(state) {
+  const clock = state.snap && state.snap.clock;
+  if (!clock) return 0;
+  if (clock.status === "running") return clock.deadline_ms - serverNow(state);
+  return clock.remaining_ms ?? 0;
+}
+
+export function currentItem(snap) {
+  return snap.agenda[snap.clock.index];
+}
+
+// mm:ss, or h:mm:ss past an hour; a negative time (an overrun) counts up with "+".
+export function formatCountdown(ms) {
+  const over = ms < 0;
+  const total = over ? Math.floor(-ms / 1000) : Math.ceil(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const pad = (n) => String(n).padStart(2, "0");
+  const text = h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`;
+  return { text: (over ? "+" : "") + text, over };
+}
+
+// Draw a countdown element now and every 250 ms; onTick sees the remaining ms each time.
+export function runCountdown(live, element, onTick) {
+  let last = "";
+  function tick() {
+    const snap = live.state.snap;
+    if (!snap) return;
+    const ms = remainingMs(live.state);
+    const { text, over } = formatCountdown(ms);
+    if (text !== last) { element.textContent = text; last = text; }
+    element.classList.toggle("over", over);
+    element.classList.toggle("paused", snap.clock.status !== "running");
+    element.classList.toggle("soon", !over && ms <= 60_000 && snap.clock.status === "running");
+    if (onTick) onTick(ms, snap);
+  }
+  tick();
+  const id = setInterval(tick, 250);
+  return { tick, stop: () => clearInterval(id) };
+}
+
+// Calls handlers once when a running step crosses one minute left and zero.
+export function crossingWatcher({ onMinute, onZero }) {
+  let key = null;
+  let prev = null;
+  return function watch(ms, snap) {
+    const c = snap.clock;
+    const k = `${c.index}:${c.status}:${c.deadline_ms}`;
+    if (k !== key) { key = k; prev = ms; return; }
+    if (c.status === "running" && prev !== null) {
+      if (onMinute && prev > 60_000 && ms <= 60_000 && ms > 0) onMinute(snap);
+      if (onZero && prev > 0 && ms <= 0) onZero(snap);
+    }
+    prev = ms;
+  };
+}
+
+export function clockTime(ms) {
+  if (ms === null || ms === undefined) return "";
+  const d = new Date(ms);
+  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+}
+
+export function minutesText(minutes) {
+  const m = Math.round(minutes);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  const r = m % 60;
+  return r ? `${h} h ${r} min` : `${h} h`;
+}
+
+export function lateText(lateMs) {
+  const m = Math.round((lateMs || 0) / 60_000);
+  if (m === 0) return { text: "On time", cls: "ontime" };
+  if (m > 0) return { text: `${minutesText(m)} late`, cls: "late" };
+  return { text: `${minutesText(-m)} ahead`, cls: "ahead" };
+}
+
+// ---- the agenda, in words
+
+export function stepContext(item) {
+  // "Session 2 · Step 2 of 5 · Eastbridge presents"
+  if (item.session === null || item.session === undefined) return "";
+  const parts = [`Session ${item.session + 1}`];
+  if (item.position) parts.push(`Step ${item.position} of ${item.session_length}`);
+  if (item.presenter) parts.push(`${item.presenter} presents`);
+  return parts.join(" · ");
+}
+
+// Who speaks in this step, for everyone; for a phone, `me` makes it personal.
+export function whoSpeaks(item, me) {
+  const p = item.presenter;
+  if (me && p && item.listening === "presenter" && me.authority === p) return "Listen from the balcony";
+  switch (item.speaker) {
+    case "presenter": return item.position === 1 ? `${p} presents` : `${p} speaks`;
+    case "visitors":
+      if (item.turns) return "Visitors ask questions, taking turns";
+      if (item.listening === "presenter") return `Visitors talk on the balcony · ${p} listens`;
+      return "Visitors speak";
+    case "everyone": return "Everyone speaks";
+    case "facilitator": return "The facilitator leads";
+    case "nobody": return "Time out";
+    default: return "";
+  }
+}
+
+// A participant's part in the current item: presenter, visitor or observer.
+export function partOf(me, item) {
+  if (!me || me.authority === "observer" || !item.presenter) return "observer";
+  return me.authority === item.presenter ? "presenter" : "visitor";
+}
+
+export function kindLabel(snap, kind) {
+  const k = snap.script.kinds[kind];
+  return k ? k.label : kind;
+}
+
+export function isQueueKind(snap, kind) {
+  return !!(snap.script.kinds[kind] && snap.script.kinds[kind].queue);
+}
+
+export function isCategorised(snap, kind) {
+  return !!(snap.script.kinds[kind] && snap.script.kinds[kind].categorised);
+}
+
+export function visible(c) {
+  return c && c.kind && !c.hidden && !c.merged_into;
+}
+
+export function byId(snap) {
+  const map = new Map();
+  for (const c of snap.contributions) map.set(c.id, c);
+  return map;
+}
+
+// The open questions in the order they should be asked, then the rest of the session's.
+export function questionsInOrder(snap, session) {
+  const map = byId(snap);
+  const ids = (snap.queue && snap.queue.session === session) ? snap.queue.ids : [];
+  const queued = ids.map((id) => map.get(id)).filter(visible);
+  const rest = snap.contributions.filter((c) => visible(c) && isQueueKind(snap, c.kind)
+    && c.session === session && !ids.includes(c.id));
+  return { queued, rest };
+}
+
+export const ORIGIN_LABEL = { presenter: "presenter", visitor: "visitor", observer: "observer", facilitator: "facilitator" };

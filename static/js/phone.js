@@ -1,0 +1,284 @@
+// The phone: the step, who speaks, the countdown, a form for what this step collects,
+// an outbox that survives being offline, the participant's own contributions and the wall.
+import { connectLive, runCountdown, currentItem, stepContext, whoSpeaks, partOf, kindLabel,
+  isCategorised, questionsInOrder, visible } from "./live.js";
+import { el, $, setText, replaceIfChanged, option, showStatus } from "./dom.js";
+import { newId, storedList } from "./ids.js";
+
+const body = document.body;
+const dayId = body.dataset.day;
+const outbox = storedList(`facilitator:outbox:${dayId}`);
+const acked = new Set();   // ids acknowledged since the last snapshot
+const inflight = new Set();
+let votes = new Set();
+let editing = null;        // id of the contribution being edited
+let lastNudge = null;      // {id, text}
+let chosenKind = null;
+
+const live = connectLive({
+  day: dayId,
+  role: "participant",
+  render,
+  onConnect: () => flush(),
+  onStatus: () => drawStatus(),
+});
+
+// Treat the phone's own "offline" as a disconnect at once, rather than waiting for a ping.
+window.addEventListener("offline", () => { if (live.socket.connected) live.socket.disconnect(); drawStatus(); });
+window.addEventListener("online", () => { if (!live.socket.connected) live.socket.connect(); });
+
+runCountdown(live, $("#countdown"));
+
+function drawStatus() {
+  showStatus($("#conn"), live.state, outbox.all().length);
+}
+
+function setSendStatus(text, cls = "") {
+  const node = $("#send-status");
+  setText(node, text);
+  node.className = `send-status ${cls}`;
+}
+
+// ---- sending
+
+async function sendItem(item) {
+  if (inflight.has(item.id)) return;
+  inflight.add(item.id);
+  const ack = await live.send("contribute", item);
+  inflight.delete(item.id);
+  if (ack.ok) {
+    outbox.remove(item.id);
+    acked.add(item.id);
+    if (ack.nudge) lastNudge = { id: item.id, text: ack.nudge };
+    setSendStatus(waitingCount() ? waitingText() : (ack.duplicate ? "Sent (it had already arrived)." : "Sent. Thank you."), "ok");
+  } else if (ack.error.code === "timeout" || ack.error.code === "offline") {
+    setSendStatus(waitingText(), "warn");
+  } else {
+    // refused: nothing is lost, the text goes back into the form with the reason
+    outbox.remove(item.id);
+    putBack(item);
+    setSendStatus(ack.error.message, "error");
+  }
+  drawStatus();
+  live.redraw();
+}
+
+function waitingCount() { return outbox.all().length; }
+function waitingText() { return `Saved on this phone, waiting to send (${waitingCount()}).`; }
+
+async function flush() {
+  for (const item of outbox.all()) {
+    if (!live.socket.connected) break;
+    await sendItem(item);
+  }
+}
+
+function putBack(item) {
+  const text = $("#text");
+  text.value = text.value.trim() ? `${item.text}\n\n${text.value}` : item.text;
+  chosenKind = item.kind;
+  const radio = document.querySelector(`input[name="kind"][value="${CSS.escape(item.kind)}"]`);
+  if (radio) radio.checked = true;
+  if (item.category) $("#category").value = item.category;
+  drawFormFor(item.kind);
+  text.focus();
+}
+
+$("#add-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const snap = live.state.snap;
+  if (!snap) return;
+  const kind = selectedKind();
+  const text = $("#text").value.trim();
+  if (!kind) { setSendStatus("Nothing can be added just now.", "error"); return; }
+  if (!text) { setSendStatus("Write something first.", "error"); $("#text").focus(); return; }
+  if (text.length > 1000) { setSendStatus("That is over 1000 characters: shorten it a little.", "error"); return; }
+  const item = { id: newId(), kind, text };
+  if (isCategorised(snap, kind)) {
+    const category = $("#category").value;
+    if (!category) { setSendStatus(`Choose the ${snap.script.category_label.toLowerCase()} first.`, "error"); $("#category").focus(); return; }
+    item.category = category;
+  }
+  outbox.add(item);          // first on the phone, then to the server
+  $("#text").value = "";
+  lastNudge = null;
+  setSendStatus("Sending…");
+  drawStatus();
+  live.redraw();
+  sendItem(item);
+});
+
+function selectedKind() {
+  const checked = document.querySelector('input[name="kind"]:checked');
+  return checked ? checked.value : null;
+}
+
+$("#nudge-edit").addEventListener("click", () => {
+  if (!lastNudge) return;
+  editing = lastNudge.id;
+  lastNudge = null;
+  live.redraw();
+});
+
+// ---- drawing
+
+function render(state, reason) {
+  const snap = state.snap;
+  if (reason === "snapshot") {
+    votes = new Set(snap.me.votes);
+  }
+  const me = snap.me;
+  const item = currentItem(snap);
+  const part = partOf(me, item);
+  setText($("#step-context"), stepContext(item) || snap.day.title);
+  setText($("#step-title"), item.title);
+  setText($("#who"), whoSpeaks(item, me));
+  setText($("#clock-status"), snap.clock.status === "paused" ? "paused" : snap.clock.status === "ready" ? "not started" : "");
+
+  const balcony = item.listening === "presenter" && part === "presenter";
+  $("#balcony").hidden = !balcony;
+  body.classList.toggle("listening", balcony);
+
+  const kinds = balcony ? [] : (snap.clock.open_kinds[part] || []);
+  drawForm(snap, kinds, item);
+  drawWall(snap, item, balcony);
+  drawMine(snap);
+  drawNudge();
+  drawStatus();
+}
+
+function drawForm(snap, kinds, item) {
+  $("#add").hidden = kinds.length === 0;
+  $("#closed").hidden = kinds.length !== 0 || $("#balcony").hidden === false;
+  if (!kinds.length) {
+    setText($("#closed-text"), item.speaker === "nobody"
+      ? `${item.title}: nothing to add now.`
+      : "Nothing to add in this step: listen and join in the conversation.");
+    return;
+  }
+  if (!kinds.includes(chosenKind)) chosenKind = kinds[0];
+  const chooser = $("#kind-choice");
+  replaceIfChanged(chooser, kinds.join("|"), () => [
+    el("legend", { class: "sr-only", text: "What to add" }),
+    ...kinds.map((k) => el("label", { class: "kind-option" },
+      el("input", { type: "radio", name: "kind", value: k, checked: k === chosenKind,
+        onchange: () => { chosenKind = k; drawFormFor(k); } }),
+      el("span", { text: kindLabel(snap, k) }))),
+  ]);
+  chooser.hidden = kinds.length < 2;
+  const select = $("#category");
+  replaceIfChanged(select, snap.script.categories.join("|"), () => [
+    option("", "Choose…", true),
+    ...snap.script.categories.map((c) => option(c, c)),
+  ]);
+  setText($("#category-label"), snap.script.category_label);
+  setText($("#add-h"), kinds.length === 1 ? `Add ${article(kindLabel(snap, kinds[0]))}` : "Add");
+  drawFormFor(chosenKind);
+}
+
+function article(label) {
+  const lower = label.toLowerCase();
+  return (/^[aeiou]/.test(lower) ? "an " : "a ") + lower;
+}
+
+function drawFormFor(kind) {
+  const snap = live.state.snap;
+  if (!snap || !kind) return;
+  const k = snap.script.kinds[kind];
+  $("#category-row").hidden = !k.categorised;
+  setText($("#hint"), k.hint || "");
+  setText($("#text-label"), k.label);
+  setText($("#send"), `Send ${k.label.toLowerCase()}`);
+}
+
+function drawNudge() {
+  $("#nudge").hidden = !lastNudge;
+  if (lastNudge) setText($("#nudge-text"), lastNudge.text);
+}
+
+function drawWall(snap, item, balcony) {
+  const sec = $("#wall-sec");
+  if (item.session === null || balcony) { sec.hidden = true; return; }
+  const { queued, rest } = questionsInOrder(snap, item.session);
+  sec.hidden = !item.turns && queued.length + rest.length === 0;
+  const list = [...queued, ...rest];
+  const key = JSON.stringify(list.map((c) => [c.id, c.text, c.votes, c.asked_ms, votes.has(c.id)]));
+  replaceIfChanged($("#wall"), key, () => list.length
+    ? list.map((c) => wallItem(c))
+    : [el("li", { class: "empty", text: "No questions yet." })]);
+}
+
+function wallItem(c) {
+  const on = votes.has(c.id);
+  return el("li", { class: c.asked_ms ? "asked" : "" },
+    el("span", { class: "wall-text", text: c.text }),
+    el("span", { class: "wall-meta" },
+      c.asked_ms ? el("span", { class: "badge", text: "asked" }) : null,
+      el("button", {
+        type: "button", class: `vote${on ? " on" : ""}`, "aria-pressed": String(on),
+        "aria-label": `${on ? "Remove your vote" : "Vote"} (${c.votes || 0} votes)`,
+        onclick: () => toggleVote(c.id, !on),
+      }, el("span", { "aria-hidden": "true", text: on ? "▲ " : "△ " }), String(c.votes || 0))));
+}
+
+async function toggleVote(id, on) {
+  const ack = await live.send("vote", { id, on });
+  if (ack.ok) { if (on) votes.add(id); else votes.delete(id); }
+  else setSendStatus(ack.error.message, "error");
+  live.redraw();
+}
+
+function drawMine(snap) {
+  const map = new Map(snap.contributions.map((c) => [c.id, c]));
+  const ids = new Set([...snap.me.mine, ...acked]);
+  const rows = [];
+  for (const item of outbox.all()) rows.push({ id: item.id, kind: item.kind, category: item.category, text: item.text, status: "waiting to send", cls: "waiting" });
+  for (const id of ids) {
+    const c = map.get(id);
+    if (!c || !c.kind || outbox.has(id)) continue;
+    let status = "on the wall", cls = "";
+    if (c.hidden) { status = "hidden by the facilitator"; cls = "hidden-item"; }
+    else if (c.merged_into) status = "merged with a similar one";
+    else if (c.asked_ms) status = "asked";
+    rows.push({ ...c, status, cls, mine: true });
+  }
+  rows.sort((a, b) => (b.created_ms || Infinity) - (a.created_ms || Infinity));
+  const key = JSON.stringify([editing, rows.map((r) => [r.id, r.text, r.status, r.category, r.votes])]);
+  replaceIfChanged($("#mine"), key, () => rows.length
+    ? rows.map((r) => mineItem(snap, r))
+    : [el("li", { class: "empty", text: "Nothing yet. What you add appears here." })]);
+  if (editing) { const t = document.querySelector("#mine textarea"); if (t && document.activeElement !== t) t.focus(); }
+}
+
+function mineItem(snap, r) {
+  const head = el("p", { class: "mine-head" },
+    el("span", { class: "badge kind", text: kindLabel(snap, r.kind) }),
+    r.category ? el("span", { class: "badge cat", text: r.category }) : null,
+    el("span", { class: `status ${r.cls}`, text: r.status }));
+  if (editing === r.id) {
+    const area = el("textarea", { rows: 3, maxlength: 1000, "aria-label": "Edit your contribution" });
+    area.value = r.text;
+    let select = null;
+    if (isCategorised(snap, r.kind)) {
+      select = el("select", { "aria-label": snap.script.category_label },
+        snap.script.categories.map((c) => option(c, c, c === r.category)));
+    }
+    const save = async () => {
+      const payload = { id: r.id, text: area.value.trim() };
+      if (select) payload.category = select.value;
+      const ack = await live.send("edit", payload);
+      if (ack.ok) { editing = null; setSendStatus("Edited.", "ok"); }
+      else setSendStatus(ack.error.message, "error");
+      live.redraw();
+    };
+    return el("li", { class: "editing" }, head, select, area,
+      el("div", { class: "row" },
+        el("button", { type: "button", class: "button primary", text: "Save", onclick: save }),
+        el("button", { type: "button", class: "button", text: "Cancel", onclick: () => { editing = null; live.redraw(); } })));
+  }
+  const canEdit = r.mine && visible(r);
+  return el("li", { class: r.cls }, head, el("p", { class: "mine-text", text: r.text }),
+    canEdit ? el("button", { type: "button", class: "link-button", text: "Edit",
+      "aria-label": "Edit this contribution",
+      onclick: () => { editing = r.id; live.redraw(); } }) : null);
+}
