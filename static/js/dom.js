@@ -27,10 +27,17 @@ export function setText(node, text) {
 }
 
 // Replace a container's children only when what is drawn has changed (keeps focus and scroll).
+// Elements marked data-fk keep the keyboard focus across a redraw.
 export function replaceIfChanged(node, key, build) {
   if (node.dataset.drawn === key) return false;
   node.dataset.drawn = key;
+  const active = document.activeElement;
+  const fk = active && node.contains(active) ? active.dataset.fk : null;
   node.replaceChildren(...[].concat(build()));
+  if (fk) {
+    const again = node.querySelector(`[data-fk="${CSS.escape(fk)}"]`);
+    if (again) again.focus();
+  }
   return true;
 }
 

@@ -283,3 +283,25 @@ export function questionsInOrder(snap, session) {
 }
 
 export const ORIGIN_LABEL = { presenter: "presenter", visitor: "visitor", observer: "observer", facilitator: "facilitator" };
+
+// The schedule as of now: the server sends it when something changes, and an overrunning or
+// paused step pushes everything after it later as time passes, so shift it by what has passed.
+export function liveSchedule(state) {
+  const { clock } = state.snap;
+  const now = serverNow(state);
+  const sent = clock.server_now;
+  let shift = 0;
+  if (clock.status === "running") shift = Math.max(clock.deadline_ms, now) - Math.max(clock.deadline_ms, sent);
+  else if (clock.status === "paused") shift = now - sent;
+  else {
+    const planned = clock.items[clock.index].planned_start_ms;
+    shift = Math.max(now, planned) - Math.max(sent, planned);
+  }
+  shift = Math.max(0, shift);
+  const starts = clock.items.map((it, i) => {
+    if (i < clock.index) return it.projected_start_ms;
+    if (i === clock.index) return clock.status === "ready" ? it.projected_start_ms + shift : it.projected_start_ms;
+    return it.projected_start_ms + shift;
+  });
+  return { lateMs: clock.late_ms + shift, endMs: clock.projected_end_ms + shift, plannedEndMs: clock.planned_end_ms, starts };
+}

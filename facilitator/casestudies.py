@@ -1,0 +1,89 @@
+"""Case-study drafts from starred contributions, and what each host must agree before the summit.
+
+Plain Python over rows: a host's agreement decides what an export may carry (seeds/003: nothing
+is published unless the host so chooses).
+"""
+
+from __future__ import annotations
+
+from .scripts import Script
+from .summary import owned_by_presenter, shown
+
+# The kinds the sector writes up as case studies; a script without them uses its other
+# uncategorised, unqueued kinds of a session.
+CASE_STUDY_KINDS = ("strength", "offer")
+AGREED = ("agreed", "edited")
+TITLE_WORDS = 8
+FIELD_LABELS = {
+    "title": "Title",
+    "authority": "Authority",
+    "theme": "Theme",
+    "summary": "Summary (about 100 words)",
+    "context": "Context or challenge",
+    "actions": "What they did",
+    "impact": "Impact and evidence",
+    "sustained": "How it is sustained",
+    "lessons": "Lessons learned",
+    "reuse": "What others could reuse",
+    "contact_role": "Contact (by role)",
+}
+
+
+def eligible_kinds(script: Script) -> list[str]:
+    known = [k for k in CASE_STUDY_KINDS if k in script.kinds]
+    return known or [k for k, kind in script.kinds.items() if not kind.categorised and not kind.queue]
+
+
+def title_from(text: str) -> str:
+    words = " ".join(text.split()).split(" ")
+    return " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
+
+
+def drafts(script: Script, rows: list[dict]) -> list[dict]:
+    """A draft for each starred strength or offer of a session that has none yet."""
+    kinds = eligible_kinds(script)
+    out = []
+    for r in shown(rows):
+        if r["starred"] and r["kind"] in kinds and r["presenter"]:
+            out.append({
+                "source_id": r["id"], "title": title_from(r["text"]), "authority": r["presenter"],
+                "summary": r["text"], "reuse": r["text"] if owned_by_presenter(script, r["kind"]) else "",
+            })
+    return out
+
+
+def status(agreements: dict, subject_id: str) -> str:
+    row = agreements.get(subject_id)
+    return row["status"] if row else "pending"
+
+
+def is_agreed(agreements: dict, subject_id: str) -> bool:
+    return status(agreements, subject_id) in AGREED
+
+
+def decisions(script: Script, day: dict, rows: list[dict], authority: str) -> list[dict]:
+    """The contributions this authority must agree: the kinds it owns, from its own session."""
+    return [r for r in shown(rows)
+            if r["presenter"] == authority and r["kind"] in script.kinds and owned_by_presenter(script, r["kind"])]
+
+
+def agreed_text(row: dict, agreements: dict) -> str:
+    """A contribution's text as its host agreed it: edited by the host, or as it stood."""
+    decision = agreements.get(row["id"])
+    return decision["text"] if decision and decision.get("text") else row["text"]
+
+
+def word_count(text: str) -> int:
+    return len((text or "").split())
+
+
+def as_agreed(script: Script, rows: list[dict], agreements: dict) -> list[dict]:
+    """Rows as their hosts left them: declined ones dropped, edited ones in the host's words."""
+    out = []
+    for r in rows:
+        if r["kind"] in script.kinds and owned_by_presenter(script, r["kind"]):
+            if status(agreements, r["id"]) == "declined":
+                continue
+            r = {**r, "text": agreed_text(r, agreements)}
+        out.append(r)
+    return out

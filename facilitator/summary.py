@@ -1,0 +1,203 @@
+"""The facilitator's summary: drafted in Markdown from what the room captured, rendered safely.
+
+Plain Python: it takes the script, the day and its contributions, and knows nothing of Flask.
+The script decides the kinds and categories; the few kinds the sector names (strengths, offers,
+asks...) get their usual headings, and any other kind falls back to its own label.
+"""
+
+from __future__ import annotations
+
+import re
+
+import markdown as markdown_lib
+import nh3
+
+from .scripts import Script
+
+DAY_PART = "day"
+# Headings the sector uses for the kinds of the usual scripts; other kinds use their label.
+KIND_HEADINGS = {
+    "strength": "Strengths affirmed",
+    "question": "Open questions asked",
+    "insight": "Insights from the balcony",
+    "offer": "Offers",
+    "ask": "Asks",
+    "learning": "Learning points",
+}
+# Attributed to an authority (seeds/000: two tiers); every other kind is recorded with no source.
+ATTRIBUTED_KINDS = {"offer", "ask", "insight"}
+ALLOWED_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "code", "pre",
+                "blockquote", "table", "thead", "tbody", "tr", "th", "td", "a", "hr", "br", "del"}
+_ESCAPE = re.compile(r"([\\`*_\[\]#|>{}])")
+
+
+# -- which contributions go where
+
+def shown(rows: list[dict]) -> list[dict]:
+    """What is still on the wall: neither hidden by the facilitator nor merged into another."""
+    return [r for r in rows if not r["hidden"] and not r["merged_into"]]
+
+
+def ranked(rows: list[dict]) -> list[dict]:
+    return sorted(rows, key=lambda r: (-(r.get("votes") or 0), r["created_ms"]))
+
+
+def session_kinds(script: Script) -> list[str]:
+    collected = {k for key in script.session for k in script.steps[key].collects}
+    return [k for k, kind in script.kinds.items() if k in collected or kind.anytime]
+
+
+def day_kinds(script: Script) -> list[str]:
+    """Kinds only the day's own steps collect, such as the closing learning points."""
+    inside = set(session_kinds(script))
+    collected = {k for key in script.day if key in script.steps for k in script.steps[key].collects}
+    return [k for k in script.kinds if k in collected and k not in inside]
+
+
+def owned_by_presenter(script: Script, kind_key: str) -> bool:
+    """Kinds the presenting authority owns and must agree to before they leave the room."""
+    return script.kinds[kind_key].who == "presenter"
+
+
+def attributed(script: Script, kind_key: str) -> bool:
+    return kind_key in ATTRIBUTED_KINDS or (kind_key not in KIND_HEADINGS and owned_by_presenter(script, kind_key))
+
+
+def heading(script: Script, kind_key: str) -> str:
+    return KIND_HEADINGS.get(kind_key) or script.kinds[kind_key].label + "s"
+
+
+def named_by_presenter(row: dict) -> bool:
+    """A signature the presenting authority named itself, not one its visitors saw."""
+    return row["origin"] == "presenter" or (row["origin"] == "facilitator"
+                                            and row["author_authority"] == row["presenter"])
+
+
+# -- Markdown
+
+def md_text(text: str) -> str:
+    """One contribution as inline Markdown text: one line, no markup, no raw HTML."""
+    flat = " ".join((text or "").split())
+    return _ESCAPE.sub(r"\\\1", flat).replace("<", "&lt;")
+
+
+def _item(script: Script, row: dict) -> str:
+    who = row["author_authority"] if attributed(script, row["kind"]) else None
+    return f"- {md_text(row['text'])}" + (f" ({md_text(who)})" if who else "")
+
+
+def _categorised_table(script: Script, kind_key: str, presenter: str, rows: list[dict]) -> list[str]:
+    mine = [r for r in rows if r["kind"] == kind_key]
+    if not mine:
+        return [f"### {script.kinds[kind_key].label}s", "", "_None recorded._", ""]
+    out = [f"### {script.kinds[kind_key].label}s: named and seen", "",
+           f"| {md_text(script.category_label)} | Named by {md_text(presenter)} | Added by the visitors |",
+           "|---|---|---|"]
+    for category in script.categories:
+        here = [r for r in mine if r["category"] == category]
+        if here:
+            named = " · ".join(md_text(r["text"]) for r in here if named_by_presenter(r)) or " "
+            seen = " · ".join(md_text(r["text"]) for r in here if not named_by_presenter(r)) or " "
+            out.append(f"| {md_text(category)} | {named} | {seen} |")
+    return out + [""]
+
+
+def _questions(script: Script, kind_key: str, rows: list[dict]) -> list[str]:
+    mine = [r for r in rows if r["kind"] == kind_key]
+    asked = sorted((r for r in mine if r["asked_ms"]), key=lambda r: r["asked_ms"])
+    out = [f"### {heading(script, kind_key)}", ""]
+    out += [_item(script, r) for r in asked] or ["_None marked as asked._"]
+    rest = ranked([r for r in mine if not r["asked_ms"]])
+    if rest:
+        out += ["", "Also put forward, not reached:", ""] + [_item(script, r) for r in rest]
+    return out + [""]
+
+
+def _listed(script: Script, kind_key: str, rows: list[dict]) -> list[str]:
+    items = [_item(script, r) for r in ranked([r for r in rows if r["kind"] == kind_key])]
+    return [f"### {heading(script, kind_key)}", ""] + (items or ["_None recorded._"]) + [""]
+
+
+def _reflection_steps(script: Script) -> list[str]:
+    """Steps where the presenter speaks after the opening: the facilitator writes up what was said."""
+    return [script.steps[k].title for k in script.session[1:]
+            if script.steps[k].speaker == "presenter"
+            and not any(script.kinds[c].categorised for c in script.steps[k].collects)]
+
+
+def draft_session(script: Script, day: dict, session: int, rows: list[dict]) -> str:
+    presenter = day["authorities"][session]
+    rows = [r for r in shown(rows) if r["session"] == session]
+    kinds = session_kinds(script)
+    out = [f"## Session {session + 1}: {md_text(presenter)}", ""]
+    for k in kinds:
+        if script.kinds[k].categorised:
+            out += _categorised_table(script, k, presenter, rows)
+    for k in kinds:
+        if not script.kinds[k].categorised and not owned_by_presenter(script, k):
+            out += _questions(script, k, rows) if script.kinds[k].queue else _listed(script, k, rows)
+    for title in _reflection_steps(script):
+        out += [f"### {md_text(title)}", "",
+                f"_What {md_text(presenter)} heard, and what they will do: to be written up._", ""]
+    for k in kinds:
+        if not script.kinds[k].categorised and owned_by_presenter(script, k):
+            out += _listed(script, k, rows)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def shared_themes(script: Script, day: dict, rows: list[dict]) -> dict[str, list[str]]:
+    """Categories raised in each presenting authority's session, by how many shared them."""
+    sessions: dict[str, set[int]] = {}
+    for r in shown(rows):
+        if r["kind"] in script.kinds and script.kinds[r["kind"]].categorised and r["session"] is not None:
+            sessions.setdefault(r["category"], set()).add(r["session"])
+    everyone = len(day["authorities"])
+    return {
+        "all": [c for c in script.categories if len(sessions.get(c, ())) == everyone],
+        "some": [c for c in script.categories if 1 < len(sessions.get(c, ())) < everyone],
+    }
+
+
+def draft_day(script: Script, day: dict, rows: list[dict]) -> str:
+    out = ["## Across the day", ""]
+    for k in day_kinds(script):
+        out += _listed(script, k, [r for r in shown(rows) if r["session"] is None])
+    if any(kind.categorised for kind in script.kinds.values()):
+        themes = shared_themes(script, day, rows)
+        out += [f"### Themes the authorities share ({md_text(script.category_label.lower())})", ""]
+        out += [f"- {md_text(c)}: raised for all {len(day['authorities'])}" for c in themes["all"]]
+        out += [f"- {md_text(c)}: raised for more than one" for c in themes["some"]]
+        if not themes["all"] and not themes["some"]:
+            out.append("_No theme was raised for more than one authority._")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def parts(day: dict) -> list[tuple[str, str]]:
+    """The summary's parts, in order: one per session, then the day's."""
+    return [(f"session-{i}", f"Session {i + 1}: {a}") for i, a in enumerate(day["authorities"])] + [
+        (DAY_PART, "Across the day")]
+
+
+def draft(script: Script, day: dict, rows: list[dict], part: str) -> str:
+    if part == DAY_PART:
+        return draft_day(script, day, rows)
+    return draft_session(script, day, int(part.removeprefix("session-")), rows)
+
+
+def current(script: Script, day: dict, rows: list[dict], saved: dict[str, dict]) -> list[dict]:
+    """Each part as the facilitator last saved it, or as drafted afresh when never edited."""
+    out = []
+    for key, title in parts(day):
+        row = saved.get(key)
+        out.append({"part": key, "title": title, "edited": row is not None,
+                    "updated_ms": row["updated_ms"] if row else None,
+                    "markdown": row["markdown"] if row else draft(script, day, rows, key)})
+    return out
+
+
+def render(text: str) -> str:
+    """Markdown to HTML with raw HTML shown as text, then sanitised: nothing in it can run."""
+    html = markdown_lib.markdown((text or "").replace("<", "&lt;"), extensions=["tables", "sane_lists"])
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")

@@ -1,0 +1,338 @@
+// The facilitator's console: agenda, timer and its keys, the live feed with moderation,
+// the question queue, joining details, a note form, the chime and a screen-reader announcer.
+import { connectLive, runCountdown, crossingWatcher, currentItem, stepContext, whoSpeaks, clockTime,
+  minutesText, lateText, liveSchedule, kindLabel, isQueueKind, isCategorised, questionsInOrder, visible,
+  byId } from "./live.js";
+import { el, $, setText, replaceIfChanged, option, showStatus } from "./dom.js";
+import { badges, groupByKind, turnText } from "./cards.js";
+import { chime, muteToggle, unlockAudioOnGesture } from "./chime.js";
+import { newId } from "./ids.js";
+
+const dayId = document.body.dataset.day;
+let scope = "now";          // the feed: this session or the whole day
+let editing = null;         // id being edited
+let merging = null;         // id being merged
+const drafts = {};          // unsaved edits, kept across redraws
+let prevClock = null;
+
+const live = connectLive({ day: dayId, role: "facilitator", render, onStatus: (s) => showStatus($("#conn"), s) });
+unlockAudioOnGesture();
+const isMuted = muteToggle($("#chime-toggle"), "facilitator:chime-muted");
+
+const watch = crossingWatcher({
+  onMinute: () => announce("1 minute left."),
+  onZero: (snap) => {
+    announce(`Time is up for ${currentItem(snap).title}.`);
+    if (!isMuted()) chime();
+  },
+});
+runCountdown(live, $("#countdown"), (ms, snap) => {
+  watch(ms, snap);
+  drawSchedule();
+});
+
+// the participant count comes with a snapshot: refresh it now and then
+setInterval(() => { if (live.socket.connected) live.resync(); }, 20_000);
+
+function announce(text) {
+  const node = $("#announcer");
+  node.textContent = "";
+  setTimeout(() => { node.textContent = text; }, 50);
+}
+
+// ---- the timer
+
+async function timer(action, minutes) {
+  const payload = minutes ? { action, minutes } : { action };
+  const ack = await live.send("timer", payload);
+  const err = $("#timer-error");
+  err.hidden = ack.ok;
+  if (!ack.ok) setText(err, ack.error.message);
+}
+
+function toggle() {
+  const status = live.state.snap && live.state.snap.clock.status;
+  if (status === "ready") timer("start");
+  else if (status === "running") timer("pause");
+  else if (status === "paused") timer("resume");
+}
+
+$("#btn-toggle").addEventListener("click", toggle);
+$("#btn-plus1").addEventListener("click", () => timer("extend", 1));
+$("#btn-plus5").addEventListener("click", () => timer("extend", 5));
+$("#btn-next").addEventListener("click", () => timer("next"));
+$("#btn-back").addEventListener("click", () => timer("back"));
+
+document.addEventListener("keydown", (e) => {
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  const t = e.target;
+  if (t && (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName))) return;
+  const key = e.key.toLowerCase();
+  const actions = { " ": toggle, n: () => timer("next"), b: () => timer("back"),
+    "1": () => timer("extend", 1), "5": () => timer("extend", 5) };
+  if (actions[key]) { e.preventDefault(); actions[key](); }
+});
+
+// ---- drawing
+
+function render(state, reason) {
+  const snap = state.snap;
+  const item = currentItem(snap);
+  const c = snap.clock;
+  setText($("#step-context"), stepContext(item) || (item.session === null ? "Whole group" : ""));
+  setText($("#step-title"), item.title);
+  setText($("#who"), whoSpeaks(item));
+  const statusText = { ready: "Ready to start", running: `Running · due to end at ${clockTime(c.deadline_ms)}`, paused: "Paused" }[c.status];
+  setText($("#clock-status"), statusText);
+  $("#clock-status").className = `clock-status status-${c.status}`;
+  setText($("#btn-toggle"), { ready: "Start", running: "Pause", paused: "Resume" }[c.status]);
+  $("#btn-back").disabled = c.index === 0;
+  $("#btn-next").disabled = c.index >= snap.agenda.length - 1;
+  setText($("#participants"), `${snap.participants.length} joined`);
+  announceClock(snap);
+  drawSchedule();
+  drawFeed(snap, item);
+  drawQueue(snap, item);
+  drawAddForm(snap);
+}
+
+function announceClock(snap) {
+  const c = snap.clock;
+  const now = { index: c.index, status: c.status, deadline: c.deadline_ms, remaining: c.remaining_ms };
+  const p = prevClock;
+  prevClock = now;
+  if (!p) return;
+  const title = snap.agenda[c.index].title;
+  if (p.index !== c.index) announce(`Moved to ${title}${c.status === "paused" ? ", paused" : ""}.`);
+  else if (p.status !== c.status) {
+    announce({ running: p.status === "ready" ? `${title} started.` : `${title} resumed.`, paused: `${title} paused.`, ready: "" }[c.status]);
+  } else if (p.deadline !== now.deadline || p.remaining !== now.remaining) announce("Time added.");
+}
+
+function drawSchedule() {
+  const snap = live.state.snap;
+  if (!snap) return;
+  const sched = liveSchedule(live.state);
+  const late = lateText(sched.lateMs);
+  const lateNode = $("#late");
+  setText(lateNode, late.text);
+  lateNode.className = `late-line ${late.cls}`;
+  setText($("#day-end"), `Projected end ${clockTime(sched.endMs)} · planned ${clockTime(sched.plannedEndMs)}`);
+  drawAgenda(snap, sched);
+}
+
+function drawAgenda(snap, sched) {
+  const c = snap.clock;
+  const key = JSON.stringify([c.index, c.status, sched.starts.map((s) => clockTime(s)), c.items.map((i) => !!i.ended_ms)]);
+  replaceIfChanged($("#agenda"), key, () => {
+    const out = [];
+    let group = null;
+    snap.agenda.forEach((item, i) => {
+      const li = agendaItem(snap, item, i, sched.starts[i]);
+      if (item.session === null) { group = null; out.push(li); return; }
+      if (!group || group.session !== item.session) {
+        const list = el("ol", { class: "agenda-steps" });
+        group = { session: item.session, list };
+        out.push(el("li", { class: `agenda-session${item.session === currentItem(snap).session ? " current-session" : ""}` },
+          el("p", { class: "agenda-session-title", text: `Session ${item.session + 1} · ${item.presenter} presents` }), list));
+      }
+      group.list.append(li);
+    });
+    return out;
+  });
+}
+
+function agendaItem(snap, item, i, start) {
+  const c = snap.clock;
+  const done = i < c.index || (c.items[i].ended_ms && i !== c.index);
+  const current = i === c.index;
+  return el("li", { class: `agenda-item${done ? " done" : ""}${current ? " current" : ""}`, "aria-current": current ? "step" : null },
+    el("span", { class: "agenda-time", text: clockTime(start) }),
+    el("span", { class: "agenda-title", text: item.title }),
+    el("span", { class: "agenda-mins", text: minutesText(item.minutes) }),
+    done ? el("span", { class: "agenda-done", text: "done" }) : null);
+}
+
+// ---- the feed
+
+$("#scope-now").addEventListener("click", () => setScope("now"));
+$("#scope-day").addEventListener("click", () => setScope("day"));
+function setScope(s) {
+  scope = s;
+  $("#scope-now").setAttribute("aria-pressed", String(s === "now"));
+  $("#scope-day").setAttribute("aria-pressed", String(s === "day"));
+  live.redraw();
+}
+
+function inScope(snap, item, c) {
+  if (scope === "day") return true;
+  return item.session !== null ? c.session === item.session : c.item_index === item.index;
+}
+
+function drawFeed(snap, item) {
+  const list = snap.contributions.filter((c) => c.kind && inScope(snap, item, c));
+  const queueOrder = new Map((snap.queue.ids || []).map((id, i) => [id, i]));
+  const key = JSON.stringify([scope, editing, merging, list.map((c) => [c.id, c.updated_ms, c.votes, c.hidden, c.kind, queueOrder.get(c.id)])]);
+  replaceIfChanged($("#feed"), key, () => {
+    const groups = groupByKind(snap, list);
+    if (!groups.length) return [el("p", { class: "muted empty", text: "Nothing yet. Contributions appear here as they are sent." })];
+    return groups.map(([kind, items]) => {
+      const sorted = [...items].sort((a, b) => {
+        if (isQueueKind(snap, kind)) {
+          const qa = queueOrder.has(a.id) ? queueOrder.get(a.id) : 1e9, qb = queueOrder.has(b.id) ? queueOrder.get(b.id) : 1e9;
+          if (qa !== qb) return qa - qb;
+        }
+        return b.created_ms - a.created_ms;
+      });
+      return el("section", { class: "feed-group" },
+        el("h3", {}, kindLabel(snap, kind), el("span", { class: "count", text: ` ${items.filter(visible).length}` })),
+        el("ul", { class: "feed-list" }, sorted.map((c) => feedItem(snap, c))));
+    });
+  });
+}
+
+async function moderate(payload) {
+  const ack = await live.send("moderate", payload);
+  if (!ack.ok) alertFeed(ack.error.message);
+  return ack;
+}
+
+function alertFeed(message) {
+  const err = $("#timer-error");
+  err.hidden = false;
+  setText(err, message);
+}
+
+function feedItem(snap, c) {
+  const map = byId(snap);
+  const cls = ["feed-item", c.hidden ? "is-hidden" : "", c.merged_into ? "is-merged" : "", c.starred ? "is-starred" : ""].join(" ");
+  const actions = [];
+  const act = (label, payload, extra = {}) => el("button", {
+    type: "button", class: "link-button", text: label, "data-fk": `${c.id}:${label}`,
+    onclick: () => moderate({ id: c.id, ...payload }), ...extra });
+  actions.push(c.hidden ? act("Show", { action: "show" }) : act("Hide", { action: "hide" }));
+  actions.push(el("button", { type: "button", class: "link-button", text: "Edit", "data-fk": `${c.id}:edit`,
+    onclick: () => { editing = c.id; merging = null; live.redraw(); } }));
+  if (!c.merged_into) actions.push(el("button", { type: "button", class: "link-button", text: "Merge into…", "data-fk": `${c.id}:merge`,
+    onclick: () => { merging = c.id; editing = null; live.redraw(); } }));
+  if (isQueueKind(snap, c.kind)) actions.push(c.asked_ms ? act("Mark unasked", { action: "unasked" }) : act("Mark asked", { action: "asked" }));
+  else if (!isCategorised(snap, c.kind)) actions.push(c.starred ? act("Unstar", { action: "unstar" }) : act("Star", { action: "star", }, { title: "A case-study candidate" }));
+
+  const li = el("li", { class: cls, "data-id": c.id },
+    el("p", { class: "feed-text", text: c.text }),
+    el("p", { class: "feed-meta" }, badges(snap, c),
+      c.hidden ? el("span", { class: "badge hidden-badge", text: "hidden" }) : null,
+      c.merged_into ? el("span", { class: "badge", text: `merged into “${truncate((map.get(c.merged_into) || {}).text || "another", 40)}”` }) : null),
+    el("p", { class: "feed-actions" }, actions));
+  if (editing === c.id) li.append(editForm(snap, c));
+  if (merging === c.id) li.append(mergeForm(snap, c));
+  return li;
+}
+
+function truncate(s, n) { return s.length > n ? `${s.slice(0, n - 1)}…` : s; }
+
+function editForm(snap, c) {
+  const draft = drafts[c.id] || (drafts[c.id] = { text: c.text, kind: c.kind, category: c.category || "" });
+  const text = el("textarea", { rows: 3, maxlength: 1000, "aria-label": "Text", "data-fk": `${c.id}:text` });
+  text.value = draft.text;
+  text.addEventListener("input", () => { draft.text = text.value; });
+  const kind = el("select", { "aria-label": "Kind", "data-fk": `${c.id}:kind` },
+    Object.keys(snap.script.kinds).map((k) => option(k, kindLabel(snap, k), k === draft.kind)));
+  const category = el("select", { "aria-label": snap.script.category_label, "data-fk": `${c.id}:cat` },
+    option("", "Choose…", !draft.category), snap.script.categories.map((x) => option(x, x, x === draft.category)));
+  const catRow = el("label", { class: "inline-field" }, `${snap.script.category_label} `, category);
+  catRow.hidden = !isCategorised(snap, draft.kind);
+  kind.addEventListener("change", () => { draft.kind = kind.value; catRow.hidden = !isCategorised(snap, kind.value); });
+  category.addEventListener("change", () => { draft.category = category.value; });
+  const save = async () => {
+    const payload = { id: c.id, action: "edit", text: draft.text.trim(), kind: draft.kind };
+    if (isCategorised(snap, draft.kind)) payload.category = draft.category;
+    const ack = await moderate(payload);
+    if (ack.ok) { editing = null; delete drafts[c.id]; live.redraw(); }
+  };
+  return el("div", { class: "inline-form" }, text,
+    el("div", { class: "row" }, el("label", { class: "inline-field" }, "Kind ", kind), catRow),
+    el("div", { class: "row" },
+      el("button", { type: "button", class: "button primary small", text: "Save", onclick: save }),
+      el("button", { type: "button", class: "button small", text: "Cancel", onclick: () => { editing = null; delete drafts[c.id]; live.redraw(); } })));
+}
+
+function mergeForm(snap, c) {
+  const targets = snap.contributions.filter((x) => x.kind === c.kind && x.id !== c.id && !x.merged_into && !x.hidden);
+  if (!targets.length) {
+    return el("div", { class: "inline-form" }, el("p", { class: "muted", text: `No other ${kindLabel(snap, c.kind).toLowerCase()} to merge into.` }),
+      el("button", { type: "button", class: "button small", text: "Close", onclick: () => { merging = null; live.redraw(); } }));
+  }
+  const select = el("select", { "aria-label": "Merge into", "data-fk": `${c.id}:into` },
+    targets.map((t) => option(t.id, truncate(t.text, 70))));
+  return el("div", { class: "inline-form" },
+    el("label", { class: "inline-field" }, "Merge into ", select),
+    el("div", { class: "row" },
+      el("button", { type: "button", class: "button primary small", text: "Merge", onclick: async () => {
+        const ack = await moderate({ id: c.id, action: "merge", into: select.value });
+        if (ack.ok) { merging = null; live.redraw(); }
+      } }),
+      el("button", { type: "button", class: "button small", text: "Cancel", onclick: () => { merging = null; live.redraw(); } })));
+}
+
+// ---- the queue
+
+function drawQueue(snap, item) {
+  const node = $("#queue");
+  if (item.session === null) {
+    replaceIfChanged(node, "none", () => [el("p", { class: "muted", text: "No session is on." })]);
+    return;
+  }
+  const { queued } = questionsInOrder(snap, item.session);
+  const key = JSON.stringify([snap.queue.turn, queued.map((c) => [c.id, c.text, c.votes, c.author_authority])]);
+  replaceIfChanged(node, key, () => {
+    if (!queued.length) return [el("p", { class: "muted", text: "No questions waiting." })];
+    const [next, ...rest] = queued;
+    return [
+      el("p", { class: "turn", text: turnText(snap.queue) }),
+      el("div", { class: "queue-next" },
+        el("p", { class: "queue-label", text: "Next question" }),
+        el("p", { class: "queue-text", text: next.text }),
+        el("p", { class: "feed-meta" }, badges(snap, next, { kind: false, origin: false }),
+          el("button", { type: "button", class: "button small", text: "Mark asked", "data-fk": "queue-asked",
+            onclick: () => moderate({ id: next.id, action: "asked" }) }))),
+      rest.length ? el("ol", { class: "queue-rest" }, rest.map((c) => el("li", {},
+        el("span", { text: c.text }), " ", el("span", { class: "badge authority", text: c.author_authority || "observer" })))) : null,
+    ];
+  });
+}
+
+// ---- the facilitator's own notes
+
+function drawAddForm(snap) {
+  replaceIfChanged($("#fadd-kind"), Object.keys(snap.script.kinds).join("|"), () =>
+    Object.keys(snap.script.kinds).map((k) => option(k, kindLabel(snap, k))));
+  replaceIfChanged($("#fadd-authority"), snap.day.authorities.join("|"), () =>
+    [option("", "None (the group)"), ...snap.day.authorities.map((a) => option(a, a))]);
+  replaceIfChanged($("#fadd-category"), snap.script.categories.join("|"), () =>
+    [option("", "Choose…"), ...snap.script.categories.map((c) => option(c, c))]);
+  setText($("#fadd-category-label"), snap.script.category_label);
+  const kindSelect = $("#fadd-kind");
+  // default the kind to what the current step collects, until the facilitator picks one
+  if (!kindSelect.dataset.touched) {
+    const item = currentItem(snap);
+    if (item.collects.length) kindSelect.value = item.collects[0];
+  }
+  $("#fadd-category-row").hidden = !isCategorised(snap, kindSelect.value);
+}
+
+$("#fadd-kind").addEventListener("change", (e) => { e.target.dataset.touched = "1"; live.redraw(); });
+
+$("#fadd").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const snap = live.state.snap;
+  const payload = { id: newId(), kind: $("#fadd-kind").value, text: $("#fadd-text").value.trim() };
+  const authority = $("#fadd-authority").value;
+  if (authority) payload.authority = authority;
+  if (isCategorised(snap, payload.kind)) payload.category = $("#fadd-category").value;
+  const status = $("#fadd-status");
+  if (!payload.text) { setText(status, "Write something first."); status.className = "send-status error"; return; }
+  const ack = await live.send("contribute", payload);
+  if (ack.ok) { $("#fadd-text").value = ""; setText(status, "Added."); status.className = "send-status ok"; }
+  else { setText(status, ack.error.message); status.className = "send-status error"; }
+});
