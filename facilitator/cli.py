@@ -42,9 +42,10 @@ def serve(host, port, db, demo, public_url):
     click.echo(f"  On this laptop:   {local}/")
     click.echo(f"  Phones join at:   {phones}/join")
     if demo:
-        day = _create_demo(app)
-        click.echo(f"  Demo day '{day['title']}': facilitator link {local}/f/{day['facilitator_key']}")
-        click.echo(f"  Join code {day['join_code']}: {phones}/join/{day['join_code']}")
+        _create_demo(app)
+    for day in app.extensions["facilitator"].store.days()[:5]:
+        click.echo(f"  '{day['title']}' ({day['date']}): facilitator link {local}/f/{day['facilitator_key']}")
+        click.echo(f"      join code {day['join_code']}: {phones}/join/{day['join_code']}")
     sys.stdout.flush()
     socketio.run(app, host=host, port=port, use_reloader=False, log_output=False)
 

@@ -39,11 +39,21 @@ def iso(ms: int | None) -> str | None:
 
 # -- the one document every format is written from
 
+def gather(engine, reports, day: dict, now: int, internal: bool = False) -> dict:
+    """Read a day from the stores; starred strengths and offers become case-study drafts first."""
+    script = engine.scripts[day["script"]]
+    rows = engine.store.contributions(day["id"])
+    reports.add_case_studies(day["id"], casestudies.drafts(script, rows), now)
+    participants = engine.store.participants(day["id"]) if internal else None
+    return build(script, day, rows, reports.summaries(day["id"]), reports.case_studies(day["id"]),
+                 reports.agreements(day["id"]), now, participants)
+
+
 def build(script: Script, day: dict, rows: list[dict], saved: dict, case_rows: list[dict], agreements: dict,
           now: int, participants: list[dict] | None = None) -> dict:
     """Everything about a day; `participants` given only for an internal copy."""
     internal = participants is not None
-    doc = {"internal": internal, "notice": INTERNAL_NOTICE if internal else OPEN_NOTICE} | {
+    doc = {"notice": INTERNAL_NOTICE if internal else OPEN_NOTICE, "internal": internal} | {
         "$schema": SCHEMA, "format": "facilitator-day", "version": 1, "exported_at": iso(now),
         "day": {"id": day["id"], "title": day["title"], "date": day["date"], "authorities": day["authorities"]},
         "script": {"id": script.id, "title": script.title, "category_label": script.category_label,

@@ -1,0 +1,219 @@
+"""Pages after the session: the summary editor, case studies, exports, the host's review and the summit.
+
+Thin views: each checks who is asking (the facilitator's cookie, or a host's secret link), makes
+one call into summary, casestudies, export or summit, and renders.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, session, url_for
+
+from . import auth, casestudies, export, summary, summit
+from .casestudies import FIELD_LABELS
+from .reports_store import STATUSES, Reports
+from .views import public_url
+
+bp = Blueprint("reports", __name__)
+MAX_SUMMARY = 60_000  # characters: far more than a day's write-up, far less than a request may carry
+MAX_FIELD = 4_000
+
+
+def _engine():
+    return current_app.extensions["facilitator"]
+
+
+def _reports() -> Reports:
+    return current_app.extensions["facilitator_reports"]
+
+
+def _now() -> int:
+    return current_app.config["NOW"]()
+
+
+def _facilitated(day_id: str) -> dict:
+    day = _engine().store.day(day_id)
+    if day is None:
+        abort(404, "No such day.")
+    if not auth.is_facilitator(day):
+        abort(403, "Open the facilitator's link for this day first.")
+    return day
+
+
+def _script(day: dict):
+    return _engine().scripts[day["script"]]
+
+
+def _bounded(name: str, limit: int) -> str:
+    value = request.form.get(name, "")
+    if len(value) > limit:
+        abort(400, f"That is longer than {limit} characters.")
+    return value.replace("\r\n", "\n")
+
+
+# -- the facilitator's summary
+
+@bp.get("/console/<day_id>/summary")
+def summary_page(day_id):
+    day = _facilitated(day_id)
+    doc = export.gather(_engine(), _reports(), day, _now())
+    parts = [{**p, "html": summary.render(p["markdown"])} for p in doc["summary"]]
+    links = [(a, public_url() + url_for("reports.review", key=_reports().review_key(day_id, a, _now())))
+             for a in day["authorities"]]
+    return render_template("summary.html", day=day, parts=parts, cases=doc["case_studies"], links=links,
+                           formats=export.FORMATS)
+
+
+@bp.post("/console/<day_id>/summary/preview")
+def preview(day_id):
+    _facilitated(day_id)
+    auth.check_csrf()
+    return jsonify(html=summary.render(_bounded("markdown", MAX_SUMMARY)))
+
+
+@bp.post("/console/<day_id>/summary/<part>")
+def save_summary(day_id, part):
+    day = _facilitated(day_id)
+    auth.check_csrf()
+    if part not in dict(summary.parts(day)):
+        abort(404, "No such part of the summary.")
+    if request.form.get("action") == "redraft":
+        _reports().discard_summary(day_id, part)
+    else:
+        _reports().save_summary(day_id, part, _bounded("markdown", MAX_SUMMARY), _now())
+    return redirect(url_for("reports.summary_page", day_id=day_id, _anchor=part))
+
+
+# -- case studies
+
+def _case(day: dict, case_id: str) -> dict:
+    case = _reports().case_study(case_id)
+    if case is None or case["day_id"] != day["id"]:
+        abort(404, "No such case study.")
+    return case
+
+
+def _case_fields() -> dict:
+    return {f: _bounded(f, MAX_FIELD).strip() for f in FIELD_LABELS if f in request.form}
+
+
+@bp.route("/console/<day_id>/case-studies/<case_id>", methods=["GET", "POST"])
+def case_study(day_id, case_id):
+    day = _facilitated(day_id)
+    case = _case(day, case_id)
+    if request.method == "POST":
+        auth.check_csrf()
+        _reports().update_case_study(case_id, _case_fields(), _now(), "facilitator")
+        return redirect(url_for("reports.summary_page", day_id=day_id, _anchor="case-studies"))
+    return render_template("case_study.html", day=day, case=case, labels=FIELD_LABELS, script=_script(day),
+                           status=casestudies.status(_reports().agreements(day_id), case_id),
+                           action=url_for("reports.case_study", day_id=day_id, case_id=case_id),
+                           back=url_for("reports.summary_page", day_id=day_id), host=False)
+
+
+# -- exports
+
+def _document(body: str, fmt: str, filename: str) -> Response:
+    response = Response(body, mimetype=export.MIMETYPES[fmt])
+    if fmt == "html":
+        # A standalone page: its one embedded stylesheet may apply, and nothing may run.
+        response.headers["Content-Security-Policy"] = (
+            f"default-src 'none'; style-src {export.style_hash(export.print_css())}; img-src data:; "
+            "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+    disposition = "attachment" if request.args.get("download") or fmt != "html" else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}.{fmt}"'
+    return response
+
+
+@bp.get("/console/<day_id>/export.<fmt>")
+def download(day_id, fmt):
+    day = _facilitated(day_id)
+    if fmt not in export.FORMATS:
+        abort(404, "No such export format.")
+    internal = request.args.get("internal") == "1"
+    doc = export.gather(_engine(), _reports(), day, _now(), internal=internal)
+    name = f"{day['date']}-{day['id']}" + ("-INTERNAL" if internal else "")
+    return _document(export.write(doc, fmt), fmt, name)
+
+
+# -- the host's review, at a secret link per authority
+
+def _host() -> tuple[dict, dict]:
+    entry = _reports().by_review_key(request.view_args["key"])
+    day = _engine().store.day(entry["day_id"]) if entry else None
+    if day is None:
+        abort(404, "This review link is not known here.")
+    return entry, day
+
+
+@bp.get("/review/<key>")
+def review(key):
+    entry, day = _host()
+    authority, script = entry["authority"], _script(day)
+    doc = export.gather(_engine(), _reports(), day, _now())
+    session_no = day["authorities"].index(authority)
+    rows = [c for c in doc["contributions"] if c["session"] == session_no]
+    part = next(p for p in doc["summary"] if p["part"] == f"session-{session_no}")
+    agreements = _reports().agreements(day["id"])
+    decide = {r["id"] for r in casestudies.decisions(script, day, _engine().store.contributions(day["id"]), authority)}
+    return render_template(
+        "review.html", day=day, key=key, authority=authority, script=script, summary_html=summary.render(part["markdown"]),
+        captured=[(k, script.kinds[k], [c for c in rows if c["kind"] == k]) for k in script.kinds],
+        decisions=[c for c in rows if c["id"] in decide],
+        cases=[c for c in doc["case_studies"] if c["authority"] == authority], agreements=agreements)
+
+
+@bp.post("/review/<key>/decide")
+def decide(key):
+    entry, day = _host()
+    auth.check_csrf()
+    subject_id, status = request.form.get("subject_id", ""), request.form.get("status", "")
+    if status not in STATUSES:
+        abort(400, "Choose agree, edit or decline.")
+    script, rows = _script(day), _engine().store.contributions(day["id"])
+    owned = {r["id"]: r for r in casestudies.decisions(script, day, rows, entry["authority"])}
+    case = _reports().case_study(subject_id)
+    if subject_id in owned:
+        text = _bounded("text", 1000).strip() if status == "edited" else owned[subject_id]["text"]
+        _reports().decide(day["id"], subject_id, "contribution", entry["authority"], status, text or None, "host", _now())
+    elif case and case["day_id"] == day["id"] and case["authority"] == entry["authority"]:
+        _reports().decide(day["id"], subject_id, "case_study", entry["authority"], status, None, "host", _now())
+    else:
+        abort(404, "That is not this authority's to decide.")
+    return redirect(url_for("reports.review", key=key, _anchor=f"s-{subject_id}"))
+
+
+@bp.route("/review/<key>/case-studies/<case_id>", methods=["GET", "POST"])
+def host_case_study(key, case_id):
+    entry, day = _host()
+    case = _case(day, case_id)
+    if case["authority"] != entry["authority"]:
+        abort(404, "No such case study.")
+    if request.method == "POST":
+        auth.check_csrf()
+        _reports().update_case_study(case_id, _case_fields(), _now(), "host")
+        _reports().decide(day["id"], case_id, "case_study", entry["authority"], "edited", None, "host", _now())
+        return redirect(url_for("reports.review", key=key, _anchor=f"s-{case_id}"))
+    return render_template("case_study.html", day=day, case=case, labels=FIELD_LABELS, script=_script(day),
+                           status=casestudies.status(_reports().agreements(day["id"]), case_id),
+                           action=url_for("reports.host_case_study", key=key, case_id=case_id),
+                           back=url_for("reports.review", key=key), host=True)
+
+
+# -- the summit pack across days
+
+@bp.get("/summit")
+def summit_page():
+    days = [d for d in (_engine().store.day(i) for i in session.get(auth.FACILITATOR_DAYS, [])) if d]
+    return render_template("summit.html", days=days)
+
+
+@bp.get("/summit/pack.<fmt>")
+def summit_pack(fmt):
+    if fmt not in ("html", "md", "json"):
+        abort(404, "No such format.")
+    days = [_facilitated(d) for d in dict.fromkeys(request.args.getlist("day"))]
+    if not days:
+        abort(400, "Choose at least one day.")
+    p = summit.pack([export.gather(_engine(), _reports(), d, _now()) for d in days], _now())
+    body = {"html": summit.to_html, "md": summit.to_markdown, "json": summit.to_json}[fmt](p)
+    return _document(body, fmt, "summit-pack")
