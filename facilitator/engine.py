@@ -113,15 +113,16 @@ class Engine:
         minutes = payload.get("minutes", 0)
         if payload["action"] == "extend" and (isinstance(minutes, bool) or not isinstance(minutes, (int, float))):
             raise Refused("invalid", "minutes must be a number")
-        day = self._day(day_id)
-        script, items = self._script_items(day)
-        try:
-            clock = clockmod.apply(clockmod.Clock.from_dict(day["clock"]), payload["action"],
-                                   [i.planned_ms for i in items], now, int(minutes * 60_000))
-        except clockmod.ClockError as exc:
-            raise Refused("not_now", str(exc)) from None
-        day["seq"] = self.store.save_clock(day_id, clock.to_dict())
-        day["clock"] = clock.to_dict()
+        with self.store.lock:  # read, apply and write as one step when two consoles press at once
+            day = self._day(day_id)
+            script, items = self._script_items(day)
+            try:
+                clock = clockmod.apply(clockmod.Clock.from_dict(day["clock"]), payload["action"],
+                                       [i.planned_ms for i in items], now, int(minutes * 60_000))
+            except clockmod.ClockError as exc:
+                raise Refused("not_now", str(exc)) from None
+            day["seq"] = self.store.save_clock(day_id, clock.to_dict())
+            day["clock"] = clock.to_dict()
         view = {"seq": day["seq"], "clock": self._clock_view(day, script, items, now),
                 "queue": self._queue(day, script, items, self.store.contributions(day_id))}
         return Broadcast("clock", day["seq"], view, view)

@@ -94,7 +94,8 @@ class Store:
         return self._one("days", "facilitator_key = ?", key)
 
     def days(self) -> list[dict]:
-        return [_day(r) for r in self.db.table("days").rows_where(order_by="created_ms desc")]
+        with self.lock:
+            return [_day(r) for r in self.db.table("days").rows_where(order_by="created_ms desc")]
 
     def _one(self, table: str, where: str, value) -> dict | None:
         with self.lock:
@@ -177,7 +178,7 @@ class Store:
     def _contributions(self, where: str, args: list) -> list[dict]:
         sql = (
             "SELECT c.*, (SELECT count(*) FROM votes v WHERE v.contribution_id = c.id) AS votes "
-            f"FROM contributions c WHERE {where} ORDER BY c.created_ms, c.id"
+            f"FROM contributions c WHERE {where} ORDER BY c.rowid"  # arrival order, even within one millisecond
         )
         with self.lock:
             return [dict(r) for r in self.db.query(sql, args)]
