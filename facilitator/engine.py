@@ -93,7 +93,7 @@ class Engine:
             "agenda": [_item_view(script, i) for i in items],
             "clock": self._clock_view(day, script, items, now),
             "queue": self._queue(day, script, items, rows),
-            "contributions": [_public(r) for r in rows if staff or not r["hidden"]],
+            "contributions": [_public(r) for r in rows if staff or not r["hidden"] or _by(r, viewer)],
         }
         if viewer.get("participant"):
             p = viewer["participant"]
@@ -101,9 +101,12 @@ class Engine:
                           "mine": [r["id"] for r in rows if r["author_id"] == p["id"]],
                           "votes": self.store.votes_by(p["id"])}
         if staff:
-            snap["participants"] = [{"name": p["name"], "authority": p["authority"]}
-                                    for p in self.store.participants(day_id)]
+            snap["participants"] = self.participants(day_id)
         return snap
+
+    def participants(self, day_id: str) -> list[dict]:
+        """Who has joined, for the facilitator only: names never reach the room or an export."""
+        return [{"name": p["name"], "authority": p["authority"]} for p in self.store.participants(day_id)]
 
     # -- the clock
 
@@ -275,6 +278,11 @@ def _sample_roles(item: Item, authorities: list[str]) -> dict:
     visitor = next((a for a in authorities if a != item.presenter), None)
     return {"presenter": item.presenter, "visitor": visitor if item.presenter else None,
             "observer": contrib.OBSERVER}
+
+
+def _by(row: dict, viewer: dict) -> bool:
+    """Whether the viewer wrote it: authors see their own hidden contributions (no surprises)."""
+    return bool(viewer.get("participant")) and row["author_id"] == viewer["participant"]["id"]
 
 
 def _bounded(value, field: str, limit: int) -> str:

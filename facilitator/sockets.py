@@ -51,6 +51,11 @@ def broadcast(day_id: str, changes: Broadcast | list[Broadcast] | None) -> None:
         socketio.emit(change.event, change.public, to=public)
 
 
+def joined(day_id: str, participants: list[dict]) -> None:
+    """Tell the facilitator who is in the room; not a change to the day, so no seq."""
+    socketio.emit("participants", {"participants": participants}, to=rooms(day_id)[0])
+
+
 @socketio.on("connect")
 def connect(auth_data):
     """Authenticate from `auth`, join the day's room, and send a full snapshot."""

@@ -9,7 +9,7 @@ import segno
 from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request,
                    send_from_directory, session, url_for)
 
-from . import ROOT, auth
+from . import ROOT, auth, sockets
 from .errors import Refused
 
 bp = Blueprint("views", __name__)
@@ -131,6 +131,7 @@ def join(code):
     except Refused as refused:
         return render_template("join.html", day=day, form=request.form, error=refused.message), 400
     auth.remember_participant(day["id"], participant["token"])
+    sockets.joined(day["id"], _engine().participants(day["id"]))
     return redirect(url_for("views.phone", code=day["join_code"]))
 
 
@@ -145,6 +146,7 @@ def join_api(code):
         participant = _engine().join(day, body.get("name"), body.get("authority"), _now())
     except Refused as refused:
         return jsonify(error=refused.to_dict()), 400
+    sockets.joined(day["id"], _engine().participants(day["id"]))
     return jsonify(day=day["id"], participant=participant["id"], token=participant["token"]), 201
 
 

@@ -261,3 +261,24 @@ def test_a_restarted_server_resumes_the_same_countdown(tmp_path, clock):
     assert snap["clock"]["index"] == 1 and snap["clock"]["status"] == "running"
     assert snap["clock"]["deadline_ms"] == deadline
     assert deadline - snap["server_now"] == 11 * 60_000
+
+
+def test_the_facilitator_hears_who_joins_and_the_room_does_not(room, client, day):
+    fac = room.facilitator()
+    projector = room.projector()
+    for sio in (fac, projector):
+        sio.get_received()
+    response = client.post(f"/api/join/{day['join_code']}", json={"name": "Olu", "authority": "observer"})
+    assert response.status_code == 201
+    assert events(fac, "participants") == [{"participants": [{"name": "Olu", "authority": "observer"}]}]
+    assert events(projector, "participants") == []
+
+
+def test_authors_keep_their_own_hidden_contributions_in_a_snapshot(people):
+    fac, presenter, east, west = people
+    timer(fac, "next")
+    risk = add(east, "risk", "Said in haste", category="Budget")
+    fac.emit("moderate", {"id": risk["id"], "action": "hide"}, callback=True)
+    mine = east.emit("snapshot", callback=True)["snapshot"]["contributions"]
+    assert [(r["text"], r["hidden"]) for r in mine] == [("Said in haste", 1)]
+    assert west.emit("snapshot", callback=True)["snapshot"]["contributions"] == []

@@ -31,8 +31,11 @@ runCountdown(live, $("#countdown"), (ms, snap) => {
   drawSchedule();
 });
 
-// the participant count comes with a snapshot: refresh it now and then
-setInterval(() => { if (live.socket.connected) live.resync(); }, 20_000);
+live.socket.on("participants", (msg) => {
+  if (!live.state.snap) return;
+  live.state.snap.participants = msg.participants;
+  live.redraw();
+});
 
 function announce(text) {
   const node = $("#announcer");

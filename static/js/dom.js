@@ -33,7 +33,7 @@ export function replaceIfChanged(node, key, build) {
   node.dataset.drawn = key;
   const active = document.activeElement;
   const fk = active && node.contains(active) ? active.dataset.fk : null;
-  node.replaceChildren(...[].concat(build()));
+  node.replaceChildren(...[].concat(build()).filter((x) => x !== null && x !== undefined && x !== false));
   if (fk) {
     const again = node.querySelector(`[data-fk="${CSS.escape(fk)}"]`);
     if (again) again.focus();
@@ -71,4 +71,11 @@ export function showStatus(node, state, queued = 0) {
   const { text, cls } = connectionText(state, queued);
   setText(node, text);
   node.className = `conn ${cls}`;
+}
+
+// "Signature of risk" -> "Signatures of risk", "Strength" -> "Strengths"
+export function plural(label) {
+  const m = /^(\S+)( of .*)$/.exec(label);
+  if (m) return `${m[1]}s${m[2]}`;
+  return /s$/.test(label) ? label : `${label}s`;
 }

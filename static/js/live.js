@@ -96,6 +96,10 @@ export function connectLive({ day, role, render, onConnect, onStatus }) {
     if (socket.active) setStatus(navigator.onLine === false ? "offline" : "reconnecting", err.message);
     else setStatus("refused", err.message); // the server refused us: no retry
   });
+  // A phone that slept may hold a socket that is not yet known to be dead: check on waking.
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && socket.connected) resync();
+  });
   window.addEventListener("offline", () => { if (!state.connected) setStatus("offline"); });
   window.addEventListener("online", () => { if (!state.connected) setStatus("reconnecting"); });
 

@@ -14,6 +14,7 @@ let votes = new Set();
 let editing = null;        // id of the contribution being edited
 let lastNudge = null;      // {id, text}
 let chosenKind = null;
+let formStep = null;       // the agenda index the form was drawn for
 
 const live = connectLive({
   day: dayId,
@@ -53,6 +54,10 @@ async function sendItem(item) {
     setSendStatus(waitingCount() ? waitingText() : (ack.duplicate ? "Sent (it had already arrived)." : "Sent. Thank you."), "ok");
   } else if (ack.error.code === "timeout" || ack.error.code === "offline") {
     setSendStatus(waitingText(), "warn");
+  } else if (ack.error.code === "rate_limited") {
+    // the server asks us to slow down: keep it and try again shortly
+    setSendStatus(`${ack.error.message} (${waitingText()})`, "warn");
+    setTimeout(flush, 2500);
   } else {
     // refused: nothing is lost, the text goes back into the form with the reason
     outbox.remove(item.id);
@@ -156,9 +161,11 @@ function drawForm(snap, kinds, item) {
       : "Nothing to add in this step: listen and join in the conversation.");
     return;
   }
-  if (!kinds.includes(chosenKind)) chosenKind = kinds[0];
+  // a new step starts on what the step collects (its kinds come first)
+  if (item.index !== formStep || !kinds.includes(chosenKind)) chosenKind = kinds[0];
+  formStep = item.index;
   const chooser = $("#kind-choice");
-  replaceIfChanged(chooser, kinds.join("|"), () => [
+  replaceIfChanged(chooser, `${item.index}:${kinds.join("|")}`, () => [
     el("legend", { class: "sr-only", text: "What to add" }),
     ...kinds.map((k) => el("label", { class: "kind-option" },
       el("input", { type: "radio", name: "kind", value: k, checked: k === chosenKind,
@@ -187,7 +194,7 @@ function drawFormFor(kind) {
   const k = snap.script.kinds[kind];
   $("#category-row").hidden = !k.categorised;
   setText($("#hint"), k.hint || "");
-  setText($("#text-label"), k.label);
+  setText($("#text-label"), k.categorised ? "What you see" : "In your words");
   setText($("#send"), `Send ${k.label.toLowerCase()}`);
 }
 

@@ -1,7 +1,7 @@
 // The room's screen: the step, who speaks, a huge countdown, the prompts, joining, the live wall.
 import { connectLive, runCountdown, crossingWatcher, currentItem, stepContext, whoSpeaks, kindLabel,
   isQueueKind, isCategorised, questionsInOrder, visible } from "./live.js";
-import { el, $, setText, replaceIfChanged, paragraphs, showStatus } from "./dom.js";
+import { el, $, setText, replaceIfChanged, paragraphs, showStatus, plural } from "./dom.js";
 import { badges, turnText } from "./cards.js";
 import { chime, muteToggle, unlockAudioOnGesture } from "./chime.js";
 
@@ -58,6 +58,7 @@ function drawWall(snap, item) {
       sections.push(() => riskSection(snap, item, risks));
     }
   }
+  if (!sections.length) sections.push(() => welcome(snap));
   document.body.classList.toggle("wall-empty", sections.length === 0);
   replaceIfChanged($("#wall"), JSON.stringify(keyParts), () => sections.map((f) => f()));
 }
@@ -85,7 +86,7 @@ function riskSection(snap, item, risks) {
       el("span", { class: "risk-text", text: c.text }))))
       : el("p", { class: "wall-empty-text", text: "None yet." }));
   return el("section", { class: "wall-section risks" },
-    el("h2", { text: `${snap.script.category_label}s` }),
+    el("h2", { text: plural(snap.script.category_label) }),
     el("div", { class: "risk-cols" },
       column(`Named by ${item.presenter}`, named),
       column("Added by visitors", added)));
@@ -93,9 +94,18 @@ function riskSection(snap, item, risks) {
 
 function cardSection(snap, kinds, cards) {
   return el("section", { class: "wall-section cards" },
-    el("h2", { text: kinds.map((k) => `${kindLabel(snap, k)}s`).join(" and ") }),
+    el("h2", { text: kinds.map((k, i) => { const t = plural(kindLabel(snap, k)); return i ? t.toLowerCase() : t; }).join(" and ") }),
     cards.length ? el("ul", { class: "card-grid" }, cards.map((c) => el("li", { class: `wall-card kind-${c.kind}` },
       el("p", { class: "card-text", text: c.text }),
       el("p", { class: "card-meta" }, badges(snap, c, { kind: kinds.length > 1, origin: false, votes: false })))))
       : el("p", { class: "wall-empty-text", text: "Contributions from phones appear here." }));
+}
+
+// Nothing on the wall yet (arrival, breaks): show how to join, large.
+function welcome(snap) {
+  return el("section", { class: "wall-section welcome" },
+    el("h2", { text: "Join on your phone" }),
+    el("img", { class: "qr welcome-qr", src: `/join/${encodeURIComponent(snap.day.join_code)}/qr.svg`, alt: "QR code to join", width: 360, height: 360 }),
+    el("p", { class: "welcome-code", text: snap.day.join_code }),
+    el("p", { class: "muted", text: "Scan the code or type it at the address below. Your name is seen only by the facilitator." }));
 }

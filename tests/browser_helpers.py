@@ -1,0 +1,71 @@
+"""Helpers for the browser tests and the latency bench: Debian's Chromium, pages by role."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+LAPTOP = {"viewport": {"width": 1440, "height": 900}}
+PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def watch_errors(page, errors: list) -> None:
+    """Collect script errors and CSP violations: a page with either is broken."""
+    page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
+    page.on("console", lambda m: errors.append(f"{page.url}: {m.text}")
+            if m.type == "error" and "favicon" not in m.text and "404" not in m.text else None)
+
+
+def open_console(browser, day: dict, errors: list):
+    ctx = browser.new_context(**LAPTOP)
+    page = ctx.new_page()
+    watch_errors(page, errors)
+    page.goto(day["facilitator_url"])
+    page.wait_for_url(re.compile(r"/console/"))
+    return page, page.url.rsplit("/", 1)[1]
+
+
+def open_projector(browser, day: dict, day_id: str, errors: list, query: str = "?mute=1"):
+    ctx = browser.new_context(**PROJECTOR)
+    page = ctx.new_page()
+    watch_errors(page, errors)
+    page.goto(day["facilitator_url"])  # the facilitator's cookie
+    page.goto(f"{day['facilitator_url'].split('/f/')[0]}/projector/{day_id}{query}")
+    return page
+
+
+def join_phone(browser, day: dict, name: str, authority: str, errors: list):
+    ctx = browser.new_context(**PHONE)
+    page = ctx.new_page()
+    watch_errors(page, errors)
+    page.goto(day["join_url"])
+    page.fill("#name", name)
+    page.select_option("#authority", authority)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/p/"))
+    page.locator("#conn.ok").wait_for()
+    return page
+
+
+def shot(page, name: str, full_page: bool = False) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+
+
+def send(phone, text: str, kind_label: str | None = None, category: str | None = None) -> None:
+    """Add a contribution from a phone as a person would: pick the kind, the category, type, send."""
+    if kind_label:
+        phone.locator("#kind-choice label", has_text=kind_label).click()
+    if category:
+        phone.select_option("#category", category)
+    phone.fill("#text", text)
+    phone.click("#send")

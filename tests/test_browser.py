@@ -1,0 +1,219 @@
+"""The whole thing in a browser: a console, a projector and two phones run one session live."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytest.importorskip("playwright")
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+from .browser_helpers import join_phone, launch, open_console, open_projector, send, shot  # noqa: E402
+
+STEPS_AFTER_SESSION_1 = ["Break"] + ["Presentation", "Open questions", "Strengths", "Balcony", "Reflection"] + [
+    "Lunch"] + ["Presentation", "Open questions", "Strengths", "Balcony", "Reflection"] + ["Learning points"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def errors():
+    found: list[str] = []
+    yield found
+    assert not found, "errors in the pages:\n" + "\n".join(found)
+
+
+def seconds(text: str) -> int:
+    sign = -1 if text.startswith("+") else 1
+    parts = [int(x) for x in text.lstrip("+").split(":")]
+    total = 0
+    for p in parts:
+        total = total * 60 + p
+    return sign * total
+
+
+def next_step(console, title: str) -> None:
+    console.keyboard.press("n")
+    expect(console.locator("#step-title")).to_have_text(title)
+
+
+def test_a_whole_session_live(live_server, browser, errors):
+    day = live_server.new_day()
+    console, day_id = open_console(browser, day, errors)
+    projector = open_projector(browser, day, day_id, errors)
+    pres = join_phone(browser, day, "Priya", "Northshire", errors)
+    vis = join_phone(browser, day, "Tom", "Eastbridge", errors)
+
+    expect(console.locator("#step-title")).to_have_text("Arrival and welcome")
+    expect(projector.locator(".welcome-code")).to_have_text(day["code"])
+    shot(projector, "projector-0-arrival")
+    shot(pres, "phone-0-arrival", full_page=True)
+
+    # start, then on to the first presentation
+    console.keyboard.press("Space")
+    expect(console.locator("#clock-status")).to_contain_text("Running")
+    next_step(console, "Presentation")
+    expect(console.locator(".agenda-item.current")).to_contain_text("Presentation")
+    expect(console.locator(".agenda-item.done")).to_contain_text("Arrival and welcome")
+    expect(projector.locator("#step-context")).to_have_text("Session 1 · Step 1 of 5 · Northshire presents")
+    expect(pres.locator("#step-title")).to_have_text("Presentation")
+    expect(pres.locator("#who")).to_have_text("Northshire presents")
+
+    send(pres, "Budget pressure from home-to-school transport", category="Budget")
+    expect(pres.locator("#mine")).to_contain_text("on the wall")
+    expect(projector.locator(".risk-col", has_text="Named by Northshire")).to_contain_text("home-to-school transport")
+    shot(pres, "phone-1-presentation-presenter", full_page=True)
+
+    # open questions: the visitors take turns
+    next_step(console, "Open questions")
+    expect(vis.locator("#who")).to_have_text("Visitors ask questions, taking turns")
+    send(vis, "What helped you hold on to your experienced social workers?", kind_label="Open question")
+    expect(vis.locator("#send-status")).to_have_text("Sent. Thank you.")
+    send(vis, "Agency staff turnover at the front door", kind_label="Signature of risk", category="Workforce")
+    expect(vis.locator("#mine")).to_contain_text("Agency staff turnover")
+    # a closed question gets a gentle nudge, and can be edited
+    send(vis, "Is the budget agreed?", kind_label="Open question")
+    expect(vis.locator("#nudge")).to_contain_text("closed question")
+    vis.click("#nudge-edit")
+    vis.locator("#mine li.editing textarea").fill("How was the budget agreed with the council?")
+    vis.locator("#mine li.editing").get_by_role("button", name="Save").click()
+    expect(vis.locator("#wall")).to_contain_text("How was the budget agreed")
+    expect(pres.locator("#wall")).to_contain_text("hold on to your experienced social workers")
+
+    queue = projector.locator(".wall-section.queue")
+    expect(queue).to_contain_text("Eastbridge's turn")
+    expect(projector.locator(".next-question")).to_contain_text("hold on to your experienced social workers")
+    expect(queue).to_contain_text("How was the budget agreed with the council?")
+    expect(projector.locator(".risk-col", has_text="Named by Northshire")).to_contain_text("Budget")
+    expect(projector.locator(".risk-col", has_text="Added by visitors")).to_contain_text("Agency staff turnover")
+    expect(projector.locator(".risk-col", has_text="Added by visitors")).not_to_contain_text("home-to-school")
+    expect(projector.locator("#prompts")).to_contain_text("Questions about the political climate")
+    expect(console.locator("#queue")).to_contain_text("Eastbridge's turn")
+    shot(projector, "projector-2-open-questions")
+    shot(vis, "phone-2-open-questions-visitor", full_page=True)
+
+    # the presenter votes on a question; the facilitator marks the first one asked
+    pres.locator("#wall li", has_text="How was the budget agreed").get_by_role("button").click()
+    expect(pres.locator("#wall li", has_text="How was the budget agreed").locator("button.vote.on")).to_have_text(re.compile("1"))
+    # with a vote, it goes to the top of the queue
+    expect(projector.locator(".next-question")).to_contain_text("How was the budget agreed")
+    expect(console.locator("#queue .queue-next")).to_contain_text("How was the budget agreed")
+    console.locator("#queue").get_by_role("button", name="Mark asked").click()
+    expect(projector.locator(".next-question")).to_contain_text("hold on to your experienced")
+    expect(console.locator("#feed li", has_text="How was the budget agreed")).to_contain_text("asked")
+    expect(vis.locator("#wall li", has_text="How was the budget agreed")).to_contain_text("asked")
+    shot(console, "console-2-open-questions")
+
+    # strengths: everyone
+    next_step(console, "Strengths")
+    send(pres, "Our edge-of-care team keeps families together", kind_label=None)
+    send(vis, "A stable, visible leadership team that staff trust")
+    cards = projector.locator(".wall-section.cards")
+    expect(cards).to_contain_text("edge-of-care team")
+    expect(cards).to_contain_text("stable, visible leadership team")
+
+    # balcony: the presenter listens
+    next_step(console, "Balcony")
+    expect(pres.locator("#balcony")).to_be_visible()
+    expect(pres.locator("#who")).to_have_text("Listen from the balcony")
+    expect(pres.locator("#add")).to_be_hidden()
+    expect(pres.locator("#countdown")).to_have_text(re.compile(r"^(19|20):\d\d$"))
+    send(vis, "The story told is about structures more than about children's experience")
+    expect(projector.locator(".wall-section.cards")).to_contain_text("structures more than")
+    expect(projector.locator("#prompts")).to_contain_text("Questions to ask from the balcony")
+    expect(projector.locator("#who")).to_contain_text("Northshire listens")
+    shot(pres, "phone-4-balcony-presenter", full_page=True)
+    shot(vis, "phone-4-balcony-visitor", full_page=True)
+    shot(projector, "projector-4-balcony")
+
+    # reflection: offers and asks; the facilitator stars the offer
+    next_step(console, "Reflection")
+    expect(pres.locator("#balcony")).to_be_hidden()
+    send(pres, "Our family hubs model, open to any authority to visit", kind_label="Offer")
+    expect(pres.locator("#send-status")).to_have_text("Sent. Thank you.")
+    send(pres, "Help recruiting experienced social workers", kind_label="Ask")
+    expect(projector.locator(".wall-section.cards")).to_contain_text("family hubs model")
+    expect(projector.locator(".wall-section.cards")).to_contain_text("recruiting experienced")
+    offer = console.locator("#feed li.feed-item", has_text="family hubs model")
+    offer.get_by_role("button", name="Star").click()
+    expect(offer).to_contain_text("★ case study")
+    expect(projector.locator(".wall-card", has_text="family hubs model")).to_contain_text("★ case study")
+
+    # pause, +1 minute, resume on the console
+    console.get_by_role("button", name="Pause").click()
+    expect(console.locator("#clock-status")).to_have_text("Paused")
+    expect(console.locator("#btn-toggle")).to_have_text("Resume")
+    before = seconds(console.locator("#countdown").inner_text())
+    console.wait_for_timeout(1200)
+    assert seconds(console.locator("#countdown").inner_text()) == before, "a paused countdown must not move"
+    console.keyboard.press("1")
+    expect(console.locator("#countdown")).not_to_have_text(console.locator("#countdown").inner_text(), timeout=3000)
+    after = seconds(console.locator("#countdown").inner_text())
+    assert 59 <= after - before <= 61
+    expect(projector.locator("#countdown")).to_have_text(console.locator("#countdown").inner_text())
+    console.get_by_role("button", name="Resume").click()
+    expect(console.locator("#clock-status")).to_contain_text("Running")
+    expect(console.locator("#announcer")).to_have_text("Reflection resumed.")
+
+    # the facilitator hides an ask and a question: gone from the projector and the phones' wall
+    console.locator("#feed li.feed-item", has_text="recruiting experienced").get_by_role("button", name="Hide").click()
+    expect(projector.locator("#wall")).not_to_contain_text("recruiting experienced")
+    expect(console.locator("#feed li.is-hidden")).to_contain_text("recruiting experienced")
+    expect(pres.locator("#mine li", has_text="recruiting experienced")).to_contain_text("hidden by the facilitator")
+    console.locator("#feed li.feed-item", has_text="How was the budget agreed").get_by_role("button", name="Hide").click()
+    expect(pres.locator("#wall")).not_to_contain_text("How was the budget agreed")
+    expect(vis.locator("#wall")).not_to_contain_text("How was the budget agreed")
+    expect(pres.locator("#wall")).to_contain_text("hold on to your experienced")
+    shot(console, "console-5-reflection")
+    shot(projector, "projector-5-reflection")
+    shot(pres, "phone-5-reflection-presenter", full_page=True)
+
+    # the rest of the day, on to the closing learning points
+    for title in STEPS_AFTER_SESSION_1:
+        next_step(console, title)
+    expect(console.locator("#btn-next")).to_be_disabled()
+    expect(vis.locator("#step-title")).to_have_text("Learning points")
+    send(vis, "Asking what changed for children kept every session grounded")
+    expect(projector.locator(".wall-section.cards")).to_contain_text("what changed for children")
+    expect(console.locator("#late")).to_have_text(re.compile(r"On time|min (late|ahead)"))
+    shot(projector, "projector-6-learning-points")
+    shot(console, "console-6-learning-points")
+    shot(vis, "phone-6-learning-points", full_page=True)
+    # the phones stayed within their width
+    for phone in (pres, vis):
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_an_offline_phone_sends_once_when_back(live_server, browser, errors):
+    day = live_server.new_day()
+    console, day_id = open_console(browser, day, errors)
+    projector = open_projector(browser, day, day_id, errors)
+    phone = join_phone(browser, day, "Sam", "Eastbridge", errors)
+    console.keyboard.press("Space")
+    next_step(console, "Presentation")
+    expect(phone.locator("#step-title")).to_have_text("Presentation")
+
+    phone.context.set_offline(True)
+    expect(phone.locator("#conn")).not_to_have_text("Connected")
+    send(phone, "Sent from the car park with no signal", category="Performance")
+    expect(phone.locator("#send-status")).to_contain_text("waiting to send (1)")
+    expect(phone.locator("#conn")).to_contain_text("1 waiting to send")
+    expect(phone.locator("#mine li.waiting")).to_contain_text("car park")
+    shot(phone, "phone-offline-waiting", full_page=True)
+    # the outbox survives a reload while offline? It is in localStorage; go back online now.
+    phone.context.set_offline(False)
+    expect(phone.locator("#conn")).to_have_text("Connected", timeout=15000)
+    added = projector.locator(".risk-list li", has_text="car park")
+    expect(added).to_have_count(1)
+    expect(phone.locator("#mine")).to_contain_text("on the wall")
+    phone.wait_for_timeout(500)
+    expect(added).to_have_count(1)
+    expect(console.locator("#feed li.feed-item", has_text="car park")).to_have_count(1)
+    shot(projector, "projector-offline-arrived")
