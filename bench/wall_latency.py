@@ -3,7 +3,7 @@
 Runs `facilitator serve` (the tests' LiveServer), a phone and a projector in Chromium, sends N
 contributions from the phone and times each from the click to the text appearing on the wall.
 
-    /tmp/venv/bin/python bench/wall_latency.py [N]
+    python bench/wall_latency.py [N]
 """
 
 from __future__ import annotations
