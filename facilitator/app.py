@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import ROOT, scripts
+from . import ROOT, reports_store, scripts
 from .engine import Engine
 from .store import Store
 
@@ -41,10 +41,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     engine = Engine(Store(app.config["DATABASE"]), scripts.available(Path(app.config["SCRIPTS_DIR"])))
     app.extensions["facilitator"] = engine
+    reports_store.migrate(engine.store.db)
+    app.extensions["facilitator_reports"] = reports_store.Reports(engine.store)
 
-    from . import sockets, views
+    from . import reports, sockets, views
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(reports.bp)
     sockets.init_app(app)
     app.after_request(_security_headers)
     return app

@@ -92,3 +92,63 @@ def check_script(path):
     steps = len(script.session) * script.sessions_per_day + len(script.day) - script.sessions_per_day
     click.echo(f"{path}: ok: '{script.id}', {script.sessions_per_day} sessions of {len(script.session)} steps, "
                f"{steps} agenda items, {len(script.kinds)} kinds, {len(script.categories)} categories")
+
+
+def _reports_app(db: str):
+    """The app on an existing database, without creating one where none was meant."""
+    if not Path(db).exists():
+        raise click.ClickException(f"{db}: no such database")
+    app = _app(db)
+    return app.extensions["facilitator"], app.extensions["facilitator_reports"]
+
+
+def _days(engine, ids) -> list[dict]:
+    days = []
+    for day_id in ids:
+        day = engine.store.day(day_id) or engine.store.day_by_code(day_id)
+        if day is None:
+            raise click.ClickException(f"no day has the id or join code '{day_id}'")
+        days.append(day)
+    return days
+
+
+@cli.command()
+@click.argument("day_id", metavar="DAY")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "csv"]), default="md", show_default=True)
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--internal", is_flag=True, help="An internal copy that names participants; it says so on its first line.")
+@click.option("--db", "db", default=DEFAULT_DB, show_default=True)
+def export(day_id, fmt, out, internal, db):
+    """Export a day (its id or join code): Markdown, printable HTML, JSON or CSV."""
+    from . import export as exporting
+    from .app import now_ms
+
+    engine, reports = _reports_app(db)
+    day = _days(engine, [day_id])[0]
+    doc = exporting.gather(engine, reports, day, now_ms(), internal=internal)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(exporting.write(doc, fmt), encoding="utf-8")
+    click.echo(f"{out}: {fmt} export of '{day['title']}'" + (" (INTERNAL: names participants)" if internal else ""))
+
+
+@cli.command()
+@click.argument("day_ids", metavar="DAY [DAY ...]", nargs=-1, required=True)
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--db", "db", default=DEFAULT_DB, show_default=True)
+def summit(day_ids, out, db):
+    """Write the summit pack of several days: summit.html, summit.md, summit.json and grid.svg."""
+    from . import export as exporting
+    from . import summit as summiting
+    from .app import now_ms
+
+    engine, reports = _reports_app(db)
+    days = list({d["id"]: d for d in _days(engine, day_ids)}.values())  # a day named twice counts once
+    docs = [exporting.gather(engine, reports, d, now_ms()) for d in days]
+    pack = summiting.pack(docs, now_ms())
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "summit.html").write_text(summiting.to_html(pack), encoding="utf-8")
+    (out / "summit.md").write_text(summiting.to_markdown(pack), encoding="utf-8")
+    (out / "summit.json").write_text(summiting.to_json(pack), encoding="utf-8")
+    (out / "grid.svg").write_text(summiting.grid_svg(pack["grid"]), encoding="utf-8")
+    click.echo(f"{out}: summit pack of {len(docs)} days, {len(pack['case_studies'])} agreed case studies, "
+               f"{len(pack['asks'])} asks")

@@ -31,6 +31,7 @@ CSV_FIELDS = ("id", "session", "presenter", "step", "kind", "kind_label", "categ
               "votes", "starred", "hidden", "merged_into", "asked", "agreement", "agreed_on")
 _templates = Environment(loader=FileSystemLoader(str(ROOT / "templates")),
                          autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+_templates.filters["plural"] = summary.plural
 
 
 def iso(ms: int | None) -> str | None:
@@ -120,10 +121,10 @@ def md_block(text: str) -> str:
 
 def to_markdown(doc: dict) -> str:
     d = doc["day"]
-    out = [doc["notice"], "", f"# {summary.md_text(d['title'])}", "",
-           f"{d['date']} · {summary.md_text(', '.join(d['authorities']))} · {summary.md_text(doc['script']['title'])}", ""]
-    if not doc["internal"]:
-        out = out[2:] + [f"_{doc['notice']}_", ""]
+    head = [f"# {summary.md_text(d['title'])}", "",
+            f"{d['date']} · {summary.md_text(', '.join(d['authorities']))} · {summary.md_text(doc['script']['title'])}", ""]
+    # An internal copy says what it is before anything else; an open one says so under its title.
+    out = [doc["notice"], ""] + head if doc["internal"] else head + [f"_{doc['notice']}_", ""]
     for part in doc["summary"]:
         out += [part["markdown"].rstrip(), ""]
     out += _offers_markdown(doc) + _cases_markdown(doc["case_studies"])

@@ -11,32 +11,15 @@ from flask import Blueprint, Response, abort, current_app, jsonify, redirect, re
 from . import auth, casestudies, export, summary, summit
 from .casestudies import FIELD_LABELS
 from .reports_store import STATUSES, Reports
-from .views import public_url
+from .views import engine as _engine, facilitated_day as _facilitated, now as _now, public_url
 
 bp = Blueprint("reports", __name__)
 MAX_SUMMARY = 60_000  # characters: far more than a day's write-up, far less than a request may carry
 MAX_FIELD = 4_000
 
 
-def _engine():
-    return current_app.extensions["facilitator"]
-
-
 def _reports() -> Reports:
     return current_app.extensions["facilitator_reports"]
-
-
-def _now() -> int:
-    return current_app.config["NOW"]()
-
-
-def _facilitated(day_id: str) -> dict:
-    day = _engine().store.day(day_id)
-    if day is None:
-        abort(404, "No such day.")
-    if not auth.is_facilitator(day):
-        abort(403, "Open the facilitator's link for this day first.")
-    return day
 
 
 def _script(day: dict):
@@ -48,6 +31,11 @@ def _bounded(name: str, limit: int) -> str:
     if len(value) > limit:
         abort(400, f"That is longer than {limit} characters.")
     return value.replace("\r\n", "\n")
+
+
+@bp.app_template_filter("plural")
+def _plural(label: str) -> str:
+    return summary.plural(label)
 
 
 # -- the facilitator's summary

@@ -63,8 +63,16 @@ def attributed(script: Script, kind_key: str) -> bool:
     return kind_key in ATTRIBUTED_KINDS or (kind_key not in KIND_HEADINGS and owned_by_presenter(script, kind_key))
 
 
+def plural(label: str) -> str:
+    """'Signature of risk' -> 'Signatures of risk'; 'Offer' -> 'Offers'."""
+    head, sep, tail = label.partition(" of ")
+    if head.endswith("s"):
+        return label
+    return head + ("es" if head.endswith(("ch", "sh", "x")) else "s") + sep + tail
+
+
 def heading(script: Script, kind_key: str) -> str:
-    return KIND_HEADINGS.get(kind_key) or script.kinds[kind_key].label + "s"
+    return KIND_HEADINGS.get(kind_key) or plural(script.kinds[kind_key].label)
 
 
 def named_by_presenter(row: dict) -> bool:
@@ -89,8 +97,8 @@ def _item(script: Script, row: dict) -> str:
 def _categorised_table(script: Script, kind_key: str, presenter: str, rows: list[dict]) -> list[str]:
     mine = [r for r in rows if r["kind"] == kind_key]
     if not mine:
-        return [f"### {script.kinds[kind_key].label}s", "", "_None recorded._", ""]
-    out = [f"### {script.kinds[kind_key].label}s: named and seen", "",
+        return [f"### {plural(script.kinds[kind_key].label)}", "", "_None recorded._", ""]
+    out = [f"### {plural(script.kinds[kind_key].label)}: named and seen", "",
            f"| {md_text(script.category_label)} | Named by {md_text(presenter)} | Added by the visitors |",
            "|---|---|---|"]
     for category in script.categories:

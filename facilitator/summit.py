@@ -22,8 +22,11 @@ STOPWORDS = set("""about after again also and any are been being both but can co
 have having here how into its itself just more most much need needs other our ours over own same should some
 such than that the their them then there these they this those through very want what when where which while
 who will with would your region regional authority authorities support offer offers share sharing help""".split())
+STEM = 6
 SHADES = ("#ffffff", "#e3f1ec", "#b9dccf", "#7fbea9", "#3f9a80", "#1d6b57")
-CELL_W, CELL_H, LABEL_W, HEAD_H, LEGEND_H = 44, 30, 180, 250, 60
+CELL_W, CELL_H, LEGEND_H, CHAR_W = 44, 30, 60, 6.6  # CHAR_W: a rough width of a 12px character
+LEGEND_LABEL_W, LEGEND_W = 110, 460
+SIN, COS = 0.819, 0.574  # of the 55 degrees the column headings are turned through
 
 
 def _agreed(c: dict) -> bool:
@@ -38,8 +41,9 @@ def _text(c: dict) -> str:
     return c["agreement"]["text"] if c["agreement"] and c["agreement"].get("text") else c["text"]
 
 
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in STOPWORDS}
+def _words(text: str) -> dict[str, str]:
+    """Content words by a crude stem, so 'recruiting' meets 'recruitment'."""
+    return {w[:STEM]: w for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in STOPWORDS}
 
 
 def grid(docs: list[dict]) -> dict:
@@ -71,20 +75,23 @@ def shade(count: int, top: int) -> str:
 
 def grid_svg(g: dict) -> str:
     """The grid as SVG drawn here, so it prints and needs no script in the page."""
-    width = LABEL_W + CELL_W * len(g["categories"]) + 10
-    height = HEAD_H + CELL_H * len(g["authorities"]) + LEGEND_H
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="grid" viewBox="0 0 {width} {height}" '
-           f'width="{width}" height="{height}" role="img" font-family="sans-serif" font-size="12">',
-           f"<title>{escape(g['label'])}s raised, by authority</title>"]
+    longest = max((len(c) for c in g["categories"]), default=0) * CHAR_W
+    label_w = max(LEGEND_LABEL_W, max((len(a) for a in g["authorities"]), default=0) * CHAR_W + 16)
+    head_h = longest * SIN + 16
+    width = max(label_w + CELL_W * len(g["categories"]) - CELL_W / 2 + longest * COS + 8, label_w + LEGEND_W)
+    height = head_h + CELL_H * len(g["authorities"]) + LEGEND_H
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="grid" viewBox="0 0 {width:.0f} {height:.0f}" '
+           f'width="{width:.0f}" height="{height:.0f}" role="img" font-family="sans-serif" font-size="12">',
+           f"<title>{escape(summary.plural(g['label']))} raised, by authority</title>"]
     for j, category in enumerate(g["categories"]):
-        x, y = LABEL_W + CELL_W * j + CELL_W / 2, HEAD_H - 8
+        x, y = label_w + CELL_W * j + CELL_W / 2, head_h - 8
         out.append(f'<text x="{x}" y="{y}" transform="rotate(-55 {x} {y})">{escape(category)}</text>')
     for i, authority in enumerate(g["authorities"]):
-        y = HEAD_H + CELL_H * i
-        out.append(f'<text x="{LABEL_W - 8}" y="{y + CELL_H / 2 + 4}" text-anchor="end">{escape(authority)}</text>')
+        y = head_h + CELL_H * i
+        out.append(f'<text x="{label_w - 8}" y="{y + CELL_H / 2 + 4}" text-anchor="end">{escape(authority)}</text>')
         for j, category in enumerate(g["categories"]):
-            out += _cell_svg(cell(g, authority, category), LABEL_W + CELL_W * j, y, g["max"], authority, category)
-    out += _legend_svg(g, HEAD_H + CELL_H * len(g["authorities"]) + 22)
+            out += _cell_svg(cell(g, authority, category), label_w + CELL_W * j, y, g["max"], authority, category)
+    out += _legend_svg(g, head_h + CELL_H * len(g["authorities"]) + 22)
     return "\n".join(out + ["</svg>"])
 
 
@@ -105,10 +112,10 @@ def _cell_svg(c: dict, x: float, y: float, top: int, authority: str, category: s
 def _legend_svg(g: dict, y: float) -> list[str]:
     out = [f'<text x="0" y="{y + 14}">Times raised:</text>']
     for k, colour in enumerate(SHADES):
-        x = LABEL_W + k * 34
+        x = LEGEND_LABEL_W + k * 34
         out.append(f'<rect x="{x}" y="{y}" width="28" height="18" fill="{colour}" stroke="#8a9a95" stroke-width="0.6"/>')
-    out.append(f'<text x="{LABEL_W + len(SHADES) * 34 + 4}" y="{y + 14}">0 to {g["max"]}</text>')
-    x = LABEL_W + len(SHADES) * 34 + 70
+    out.append(f'<text x="{LEGEND_LABEL_W + len(SHADES) * 34 + 4}" y="{y + 14}">0 to {g["max"]}</text>')
+    x = LEGEND_LABEL_W + len(SHADES) * 34 + 70
     out.append(f'<path d="M{x} {y} h14 v14 z" fill="#10231d"/>')
     out.append(f'<text x="{x + 20}" y="{y + 14}">named by the authority itself</text>')
     return out
@@ -124,7 +131,8 @@ def asks_register(docs: list[dict]) -> list[dict]:
         if c["kind"] != ASK_KIND:
             continue
         words = _words(_text(c))
-        matches = [{**o, "shared": sorted(words & _words(o["text"]))} for o in offers if o["authority"] != c["presenter"]]
+        matches = [{**o, "shared": sorted(words[s] for s in words.keys() & _words(o["text"]).keys())}
+                   for o in offers if o["authority"] != c["presenter"]]
         matches = sorted((m for m in matches if m["shared"]), key=lambda m: -len(m["shared"]))[:3]
         register.append({"authority": c["presenter"], "text": _text(c), "day": d["day"]["title"], "offers": matches})
     return register
@@ -162,7 +170,7 @@ def to_markdown(p: dict) -> str:
     if not p["case_studies"]:
         out += ["_No case study has been agreed yet._", ""]
     g = p["grid"]
-    out += [f"## {md(g['label'])}s raised (▲ named by the authority itself)", "",
+    out += [f"## {md(summary.plural(g['label']))} raised (▲ named by the authority itself)", "",
             "| Authority | " + " | ".join(md(c) for c in g["categories"]) + " |",
             "|---|" + "---|" * len(g["categories"])]
     for a in g["authorities"]:

@@ -16,11 +16,11 @@ bp = Blueprint("views", __name__)
 VENDOR = {"socket.io.esm.min.js": ROOT / "node_modules" / "socket.io-client" / "dist"}
 
 
-def _engine():
+def engine():
     return current_app.extensions["facilitator"]
 
 
-def _now() -> int:
+def now() -> int:
     return current_app.config["NOW"]()
 
 
@@ -53,8 +53,8 @@ def vendor(name):
 @bp.get("/")
 def home():
     ids = session.get(auth.FACILITATOR_DAYS, [])
-    days = [d for d in (_engine().store.day(i) for i in ids) if d]
-    return render_template("home.html", days=days, scripts=_engine().scripts.values(),
+    days = [d for d in (engine().store.day(i) for i in ids) if d]
+    return render_template("home.html", days=days, scripts=engine().scripts.values(),
                            today=Date.today().isoformat(), form={}, error=None)
 
 
@@ -64,10 +64,10 @@ def create_day():
     form = request.form
     authorities = [form.get(f"authority{i}", "") for i in range(1, 10) if f"authority{i}" in form]
     try:
-        day = _engine().create_day(form.get("title"), form.get("date"), authorities, form.get("script"),
-                                   form.get("start_time"), _now())
+        day = engine().create_day(form.get("title"), form.get("date"), authorities, form.get("script"),
+                                   form.get("start_time"), now())
     except Refused as refused:
-        return render_template("home.html", days=[], scripts=_engine().scripts.values(),
+        return render_template("home.html", days=[], scripts=engine().scripts.values(),
                                today=Date.today().isoformat(), form=form, error=refused.message), 400
     auth.remember_facilitator(day["id"])
     return redirect(url_for("views.console", day_id=day["id"]))
@@ -75,15 +75,15 @@ def create_day():
 
 @bp.get("/f/<key>")
 def facilitator_link(key):
-    day = _engine().store.day_by_key(key)
+    day = engine().store.day_by_key(key)
     if day is None:
         abort(404, "This facilitator link is not known here.")
     auth.remember_facilitator(day["id"])
     return redirect(url_for("views.console", day_id=day["id"]))
 
 
-def _facilitated_day(day_id: str) -> dict:
-    day = _engine().store.day(day_id)
+def facilitated_day(day_id: str) -> dict:
+    day = engine().store.day(day_id)
     if day is None:
         abort(404, "No such day.")
     if not auth.is_facilitator(day):
@@ -93,14 +93,14 @@ def _facilitated_day(day_id: str) -> dict:
 
 @bp.get("/console/<day_id>")
 def console(day_id):
-    day = _facilitated_day(day_id)
+    day = facilitated_day(day_id)
     return render_template("console.html", day=day, join_url=join_url(day),
                            facilitator_url=public_url() + url_for("views.facilitator_link", key=day["facilitator_key"]))
 
 
 @bp.get("/projector/<day_id>")
 def projector(day_id):
-    day = _facilitated_day(day_id)
+    day = facilitated_day(day_id)
     return render_template("projector.html", day=day, join_url=join_url(day))
 
 
@@ -111,7 +111,7 @@ def join_by_code():
 
 
 def _day_by_code(code: str) -> dict:
-    day = _engine().store.day_by_code(code)
+    day = engine().store.day_by_code(code)
     if day is None:
         abort(404, f"No day has the code {code.upper()}. Check the code on the screen.")
     return day
@@ -121,17 +121,17 @@ def _day_by_code(code: str) -> dict:
 def join(code):
     day = _day_by_code(code)
     token = auth.participant_token(day["id"])
-    if token and _engine().store.participant_by_token(token):
+    if token and engine().store.participant_by_token(token):
         return redirect(url_for("views.phone", code=day["join_code"]))
     if request.method == "GET":
         return render_template("join.html", day=day, form={}, error=None)
     auth.check_csrf()
     try:
-        participant = _engine().join(day, request.form.get("name"), request.form.get("authority"), _now())
+        participant = engine().join(day, request.form.get("name"), request.form.get("authority"), now())
     except Refused as refused:
         return render_template("join.html", day=day, form=request.form, error=refused.message), 400
     auth.remember_participant(day["id"], participant["token"])
-    sockets.joined(day["id"], _engine().participants(day["id"]))
+    sockets.joined(day["id"], engine().participants(day["id"]))
     return redirect(url_for("views.phone", code=day["join_code"]))
 
 
@@ -143,10 +143,10 @@ def join_api(code):
     if not isinstance(body, dict):
         return jsonify(error={"code": "invalid", "message": "send a JSON object with name and authority"}), 400
     try:
-        participant = _engine().join(day, body.get("name"), body.get("authority"), _now())
+        participant = engine().join(day, body.get("name"), body.get("authority"), now())
     except Refused as refused:
         return jsonify(error=refused.to_dict()), 400
-    sockets.joined(day["id"], _engine().participants(day["id"]))
+    sockets.joined(day["id"], engine().participants(day["id"]))
     return jsonify(day=day["id"], participant=participant["id"], token=participant["token"]), 201
 
 
@@ -154,7 +154,7 @@ def join_api(code):
 def phone(code):
     day = _day_by_code(code)
     token = auth.participant_token(day["id"])
-    if not token or not _engine().store.participant_by_token(token):
+    if not token or not engine().store.participant_by_token(token):
         return redirect(url_for("views.join", code=day["join_code"]))
     return render_template("phone.html", day=day)
 

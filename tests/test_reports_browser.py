@@ -1,0 +1,143 @@
+"""In Chromium against a running server: edit a summary, agree a case study from the host's link,
+and print the HTML export and the summit pack to A4 PDF (the page images are kept in tests/artifacts)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import urllib.request
+
+import pytest
+import socketio
+from playwright.sync_api import sync_playwright
+
+from tests.browser_helpers import ARTIFACTS, LAPTOP, launch, watch_errors
+from tests.daybuilder import NAMES, play
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs pdftoppm (poppler-utils)")
+
+
+class LiveClient:
+    """A python-socketio connection that answers emit(..., callback=True) like Flask-SocketIO's test client."""
+
+    def __init__(self, url: str, auth: dict):
+        self.sio = socketio.Client()
+        self.sio.connect(url, auth=auth, wait_timeout=10)
+
+    def emit(self, event, payload, callback=True):
+        return self.sio.call(event, payload, timeout=10)
+
+
+class LiveRoom:
+    """The same day as the tests' Room, played against the live server over its real API."""
+
+    def __init__(self, server, created: dict):
+        self.url, self.created = server.url, created
+        request = urllib.request.Request(f"{server.url}/api/join/{created['code']}", method="POST",
+                                         data=json.dumps({"name": "x", "authority": "observer"}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        day_id = json.load(urllib.request.urlopen(request))["day"]
+        self.day = {"id": day_id, "authorities": ["Northshire", "Eastbridge", "Westvale"]}
+        self.clients: list[LiveClient] = []
+
+    def _connect(self, auth: dict) -> LiveClient:
+        client = LiveClient(self.url, {"day": self.day["id"], **auth})
+        self.clients.append(client)
+        return client
+
+    def facilitator(self):
+        return self._connect({"role": "facilitator", "key": self.created["key"]})
+
+    def participant(self, name: str, authority: str):
+        request = urllib.request.Request(f"{self.url}/api/join/{self.created['code']}", method="POST",
+                                         data=json.dumps({"name": name, "authority": authority}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        token = json.load(urllib.request.urlopen(request))["token"]
+        return self._connect({"role": "participant", "token": token})
+
+    def close(self):
+        for client in self.clients:
+            client.sio.disconnect()
+
+
+def pdf_pages(page, name: str) -> list:
+    """Print the page to an A4 PDF as Chromium's Save as PDF does, and turn each page into a PNG."""
+    pdf = ARTIFACTS / f"{name}.pdf"
+    page.emulate_media(media="print")
+    page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True, print_background=True)
+    for old in ARTIFACTS.glob(f"{name}-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(ARTIFACTS / name)], check=True)
+    return sorted(ARTIFACTS.glob(f"{name}-*.png"))
+
+
+def test_summary_agreement_and_printed_exports(live_server):
+    ARTIFACTS.mkdir(exist_ok=True)
+    created = live_server.new_day()
+    room = LiveRoom(live_server, created)
+    try:
+        play(room, hostile=True)
+    finally:
+        room.close()
+    day_id = room.day["id"]
+    errors: list[str] = []
+    with sync_playwright() as pw:
+        browser = launch(pw)
+        facilitator = browser.new_context(**LAPTOP).new_page()
+        watch_errors(facilitator, errors)
+        facilitator.goto(created["facilitator_url"])  # signs this browser in as the facilitator
+        facilitator.goto(f"{live_server.url}/console/{day_id}/summary")
+
+        # The facilitator edits session 1's summary and sees the preview follow, hostile markup inert.
+        editor = facilitator.locator("#session-0 textarea[name=markdown]")
+        assert "Northshire worries about recruiting social workers" in editor.input_value()
+        editor.fill("## Session 1: Northshire\n\nA confident, open session: **the workforce academy** stood out."
+                    "\n\n<img src=x onerror=\"document.title='owned'\">\n")
+        preview = facilitator.locator("#session-0 .preview")
+        try:
+            preview.locator("strong", has_text="the workforce academy").wait_for(timeout=8000)
+        except Exception:
+            raise AssertionError(errors)
+        assert preview.locator("img").count() == 0 and "onerror" in preview.inner_text()
+        facilitator.locator("#session-0 button[value=save]").click()
+        facilitator.locator("#session-0 .state", has_text="Edited by you").wait_for()
+        assert facilitator.title() != "owned"
+        facilitator.screenshot(path=str(ARTIFACTS / "summary-editor.png"))
+        link = facilitator.locator("#hosts li", has_text="Northshire").locator("a").get_attribute("href")
+
+        # The host agrees one of its case studies from its own link, in its own browser.
+        host = browser.new_context(**LAPTOP).new_page()
+        watch_errors(host, errors)
+        host.goto(link)
+        first = host.locator("article.case-study").first
+        title = first.locator("h4").inner_text()
+        first.locator("button[value=agreed]").click()
+        host.locator("article.case-study").first.locator(".state", has_text="Agreed on").wait_for()
+        host.locator("article.decision:not(.case-study)", has_text="recruitment and retention academy").locator(
+            "button[value=agreed]").click()
+        host.locator("article.decision:not(.case-study)", has_text="recruitment and retention academy").locator(
+            ".state", has_text="Agreed on").wait_for()
+        host.screenshot(path=str(ARTIFACTS / "host-review.png"), full_page=True)
+
+        # The HTML export prints to A4 pages.
+        facilitator.goto(f"{live_server.url}/console/{day_id}/export.html")
+        html = facilitator.content()
+        assert "A confident, open session" in html and title in html
+        assert not any(name in html for name in NAMES.values())
+        assert facilitator.locator("img, script").count() == 0
+        pages = pdf_pages(facilitator, "day-export")
+        assert len(pages) >= 3
+
+        # The summit pack from its picker page, with the agreed case study and the grid.
+        facilitator.emulate_media(media="screen")
+        facilitator.goto(f"{live_server.url}/summit")
+        facilitator.locator("button.primary").click()
+        facilitator.locator("svg.grid").wait_for()
+        assert title in facilitator.content()
+        assert facilitator.locator("article.case").count() == 1
+        summit_pages = pdf_pages(facilitator, "summit-pack")
+        assert summit_pages
+        browser.close()
+    # No script error or blocked resource on these pages (the console itself is tested elsewhere).
+    assert [e for e in errors if f"/console/{day_id}/" in e or "/review/" in e or "/summit" in e] == []
