@@ -20,6 +20,7 @@ from .store import Store
 MAX_TITLE = 120
 MAX_NAME = 40
 MAX_AUTHORITY = 80
+LATE_GRACE_MS = 15 * 60_000  # how long after a step ends a phone that was offline may still add to it
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MODERATIONS = ("hide", "show", "star", "unstar", "asked", "unasked", "edit", "merge")
 PUBLIC_FIELDS = ("id", "kind", "category", "text", "session", "presenter", "step", "item_index",
@@ -136,8 +137,7 @@ class Engine:
         """Store a new contribution; a repeated id is acknowledged again but not broadcast."""
         day = self._day(day_id)
         script, items = self._script_items(day)
-        item = items[day["clock"]["index"]]
-        row = contrib.new(script, item, payload, author, now)
+        row = contrib.new(script, self._written_during(day, items, payload, now), payload, author, now)
         if author.get("facilitator") and row["author_authority"] not in (None, *day["authorities"]):
             raise Refused("invalid", "authority must be one of the day's authorities")
         stored, seq = self.store.add_contribution(day_id, row)
@@ -146,6 +146,19 @@ class Engine:
         if seq is None:
             return stored, None
         return stored, self._changed(day, script, items, stored, seq)
+
+    def _written_during(self, day: dict, items: list[Item], payload, now: int) -> Item:
+        """The step a contribution belongs to: the current one, or, for one a phone kept while it
+        was offline, the step it was written in, if that ended less than LATE_GRACE_MS ago."""
+        clock = day["clock"]
+        index = payload.get("item_index") if isinstance(payload, dict) else None
+        if index is None or index == clock["index"]:
+            return items[clock["index"]]
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(items):
+            raise Refused("invalid", "item_index must be the index of an agenda item")
+        ended = clock["history"].get(str(index), {}).get("ended_ms")
+        recent = index < clock["index"] and ended is not None and now - ended <= LATE_GRACE_MS
+        return items[index] if recent else items[clock["index"]]
 
     def nudge(self, row: dict) -> str | None:
         return contrib.nudge(self.scripts[self._day(row["day_id"])["script"]], row)

@@ -282,3 +282,23 @@ def test_authors_keep_their_own_hidden_contributions_in_a_snapshot(people):
     mine = east.emit("snapshot", callback=True)["snapshot"]["contributions"]
     assert [(r["text"], r["hidden"]) for r in mine] == [("Said in haste", 1)]
     assert west.emit("snapshot", callback=True)["snapshot"]["contributions"] == []
+
+
+def test_a_contribution_kept_offline_is_filed_under_the_step_it_was_written_in(people, clock):
+    fac, presenter, east, west = people
+    timer(fac, "next")
+    timer(fac, "next")  # open questions, index 2
+    written = {"id": str(uuid.uuid4()), "kind": "question", "text": "What next?", "item_index": 2}
+    clock.advance(minutes=30)
+    timer(fac, "next")  # strengths: the question arrives late, from a phone that was offline
+    clock.advance(minutes=5)
+    assert east.emit("contribute", written, callback=True)["ok"]
+    stale = {**written, "id": str(uuid.uuid4())}
+    clock.advance(minutes=11)  # the open questions ended sixteen minutes ago: too late for them
+    assert east.emit("contribute", stale, callback=True)["error"]["code"] == "not_now"
+    risk = {"id": str(uuid.uuid4()), "kind": "risk", "category": "Budget", "text": "Late risk", "item_index": 2}
+    assert east.emit("contribute", risk, callback=True)["ok"]  # anytime kinds fall back to this step
+    rows = {r["text"]: r["step"] for r in fac.emit("snapshot", callback=True)["snapshot"]["contributions"]}
+    assert rows == {"What next?": "open-questions", "Late risk": "strengths"}
+    bad = east.emit("contribute", {**written, "id": str(uuid.uuid4()), "item_index": "2"}, callback=True)
+    assert bad["error"]["code"] == "invalid"

@@ -98,7 +98,8 @@ $("#add-form").addEventListener("submit", (event) => {
   if (!kind) { setSendStatus("Nothing can be added just now.", "error"); return; }
   if (!text) { setSendStatus("Write something first.", "error"); $("#text").focus(); return; }
   if (text.length > 1000) { setSendStatus("That is over 1000 characters: shorten it a little.", "error"); return; }
-  const item = { id: newId(), kind, text };
+  // the step it was written in, so a phone that was offline files it there when it is back
+  const item = { id: newId(), kind, text, item_index: snap.clock.index };
   if (isCategorised(snap, kind)) {
     const category = $("#category").value;
     if (!category) { setSendStatus(`Choose the ${snap.script.category_label.toLowerCase()} first.`, "error"); $("#category").focus(); return; }
