@@ -11,7 +11,6 @@ from .summary import owned_by_presenter, shown
 
 # The kinds the sector writes up as case studies; a script without them uses its other
 # uncategorised, unqueued kinds of a session.
-CASE_STUDY_KINDS = ("strength", "offer")
 AGREED = ("agreed", "edited")
 TITLE_WORDS = 8
 FIELD_LABELS = {
@@ -30,8 +29,7 @@ FIELD_LABELS = {
 
 
 def eligible_kinds(script: Script) -> list[str]:
-    known = [k for k in CASE_STUDY_KINDS if k in script.kinds]
-    return known or [k for k, kind in script.kinds.items() if not kind.categorised and not kind.queue]
+    return [k for k, kind in script.kinds.items() if kind.case_study]
 
 
 def title_from(text: str) -> str:

@@ -60,7 +60,7 @@ def build(script: Script, day: dict, rows: list[dict], saved: dict, case_rows: l
         "script": {"id": script.id, "title": script.title, "category_label": script.category_label,
                    "categories": list(script.categories),
                    "kinds": {k: {"label": v.label, "categorised": v.categorised,
-                                 "needs_agreement": summary.owned_by_presenter(script, k)}
+                                 "needs_agreement": summary.owned_by_presenter(script, k), "summit": v.summit}
                              for k, v in script.kinds.items()}},
         "summary": summary.current(script, day, casestudies.as_agreed(script, rows, agreements), saved),
         "contributions": [_contribution(script, r, agreements) for r in rows],

@@ -9,6 +9,7 @@ from pathlib import Path
 SCRIPTS_DIR = Path(__file__).resolve().parent.parent / "session_scripts"
 SPEAKERS = ("presenter", "visitors", "everyone", "facilitator", "nobody")
 WHO = ("presenter", "visitors", "anyone")
+SUMMIT_ROLES = ("", "ask", "offer")
 SESSION = "session"
 
 
@@ -26,6 +27,10 @@ class Kind:
     anytime: bool = False
     queue: bool = False
     open_question_nudge: bool = False
+    heading: str = ""  # the write-up's heading for this kind; its label, pluralised, if empty
+    attributed: bool = False  # named with its authority in write-ups (the rest have no source)
+    case_study: bool = False  # a starred one becomes a case-study draft
+    summit: str = ""  # "ask" or "offer": its place in the summit's asks register
 
 
 @dataclass(frozen=True)
@@ -157,10 +162,14 @@ def _kind(r: _Reader, key: str, table) -> Kind:
     where = f"kinds.{key}."
     if not isinstance(table, dict):
         r.fail(f"kinds.{key}", "must be a table")
-    r.unknown(table, {"label", "who", "hint", "categorised", "anytime", "queue", "open_question_nudge"}, where)
+    r.unknown(table, {"label", "who", "hint", "categorised", "anytime", "queue", "open_question_nudge",
+                      "heading", "attributed", "case_study", "summit"}, where)
     who = r.get(table, "who", str, where, default="anyone")
     if who not in WHO:
         r.fail(where + "who", f"must be one of {', '.join(WHO)}, not '{who}'")
+    summit = r.get(table, "summit", str, where, default="")
+    if summit not in SUMMIT_ROLES:
+        r.fail(where + "summit", f"must be one of {', '.join(filter(None, SUMMIT_ROLES))}, not '{summit}'")
     return Kind(
         key=key,
         label=r.get(table, "label", str, where, required=True),
@@ -170,6 +179,10 @@ def _kind(r: _Reader, key: str, table) -> Kind:
         anytime=r.get(table, "anytime", bool, where, default=False),
         queue=r.get(table, "queue", bool, where, default=False),
         open_question_nudge=r.get(table, "open_question_nudge", bool, where, default=False),
+        heading=r.get(table, "heading", str, where, default=""),
+        attributed=r.get(table, "attributed", bool, where, default=False),
+        case_study=r.get(table, "case_study", bool, where, default=False),
+        summit=summit,
     )
 
 

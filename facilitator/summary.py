@@ -15,17 +15,6 @@ import nh3
 from .scripts import Script
 
 DAY_PART = "day"
-# Headings the sector uses for the kinds of the usual scripts; other kinds use their label.
-KIND_HEADINGS = {
-    "strength": "Strengths affirmed",
-    "question": "Open questions asked",
-    "insight": "Insights from the balcony",
-    "offer": "Offers",
-    "ask": "Asks",
-    "learning": "Learning points",
-}
-# Attributed to an authority (seeds/000: two tiers); every other kind is recorded with no source.
-ATTRIBUTED_KINDS = {"offer", "ask", "insight"}
 ALLOWED_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "code", "pre",
                 "blockquote", "table", "thead", "tbody", "tr", "th", "td", "a", "hr", "br", "del"}
 _ESCAPE = re.compile(r"([\\`*_\[\]#|>{}])")
@@ -60,7 +49,8 @@ def owned_by_presenter(script: Script, kind_key: str) -> bool:
 
 
 def attributed(script: Script, kind_key: str) -> bool:
-    return kind_key in ATTRIBUTED_KINDS or (kind_key not in KIND_HEADINGS and owned_by_presenter(script, kind_key))
+    """Offers, asks and insights name their authority (seeds/000: two tiers); the rest no source."""
+    return script.kinds[kind_key].attributed
 
 
 def plural(label: str) -> str:
@@ -72,7 +62,7 @@ def plural(label: str) -> str:
 
 
 def heading(script: Script, kind_key: str) -> str:
-    return KIND_HEADINGS.get(kind_key) or plural(script.kinds[kind_key].label)
+    return script.kinds[kind_key].heading or plural(script.kinds[kind_key].label)
 
 
 def named_by_presenter(row: dict) -> bool:

@@ -17,7 +17,6 @@ from . import export, summary
 from .casestudies import AGREED, FIELD_LABELS
 
 # The register pairs the sector's asks with its offers; a script without these kinds has none.
-ASK_KIND, OFFER_KIND = "ask", "offer"
 STOPWORDS = set("""about after again also and any are been being both but can could does doing each for from
 have having here how into its itself just more most much need needs other our ours over own same should some
 such than that the their them then there these they this those through very want what when where which while
@@ -31,6 +30,11 @@ SIN, COS = 0.819, 0.574  # of the 55 degrees the column headings are turned thro
 
 def _agreed(c: dict) -> bool:
     return bool(c["agreement"]) and c["agreement"]["status"] in AGREED
+
+
+def _role(doc: dict, c: dict) -> str:
+    """A contribution's place in the asks register, from its kind in the day's script."""
+    return doc["script"]["kinds"].get(c["kind"], {}).get("summit", "")
 
 
 def _live(c: dict) -> bool:
@@ -125,10 +129,10 @@ def asks_register(docs: list[dict]) -> list[dict]:
     """Each agreed ask, beside agreed offers from other authorities that share its words."""
     agreed = [(doc, c) for doc in docs for c in doc["contributions"] if _live(c) and _agreed(c)]
     offers = [{"authority": c["presenter"], "text": _text(c), "day": d["day"]["title"]}
-              for d, c in agreed if c["kind"] == OFFER_KIND]
+              for d, c in agreed if _role(d, c) == "offer"]
     register = []
     for d, c in agreed:
-        if c["kind"] != ASK_KIND:
+        if _role(d, c) != "ask":
             continue
         words = _words(_text(c))
         matches = [{**o, "shared": sorted(words[s] for s in words.keys() & _words(o["text"]).keys())}
@@ -150,7 +154,7 @@ def pack(docs: list[dict], now: int) -> dict:
         "grid": g, "shared_themes": shared,
         "asks": asks_register(docs),
         "offers": [{"authority": c["presenter"], "text": _text(c), "day": d["day"]["title"]}
-                   for d in docs for c in d["contributions"] if c["kind"] == OFFER_KIND and _live(c) and _agreed(c)],
+                   for d in docs for c in d["contributions"] if _role(d, c) == "offer" and _live(c) and _agreed(c)],
         "learning": sorted(({"text": c["text"], "votes": c["votes"], "day": d["day"]["title"]}
                             for d in docs for c in d["contributions"]
                             if _live(c) and c["session"] is None and not d["script"]["kinds"].get(

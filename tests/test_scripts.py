@@ -67,6 +67,8 @@ def test_nothing_assumes_the_triad_a_one_session_script_works():
     (('title = "Mini"\n', ''), "mini.toml: title: is required"),
     (('label = "Note"', 'label = "Note"\nwho = "everybody"'), "mini.toml: kinds.note.who: must be one of"),
     (('label = "Note"', 'label = "Note"\ncategorised = true'), "mini.toml: categories.items: is required"),
+    (('label = "Note"', 'label = "Note"\nsummit = "gift"'), "mini.toml: kinds.note.summit: must be one of ask, offer"),
+    (('label = "Note"', 'label = "Note"\ncase_study = "yes"'), "mini.toml: kinds.note.case_study: must be true or false"),
     (('minutes = 5', 'minutes = 5\nspeker = "x"'), "mini.toml: steps.close.speker: is not a known field"),
     (('id = "mini"', 'id = "mini"\nid2 = ['), "mini.toml: not valid TOML"),
 ])
