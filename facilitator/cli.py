@@ -152,3 +152,14 @@ def summit(day_ids, out, db):
     (out / "grid.svg").write_text(summiting.grid_svg(pack["grid"]), encoding="utf-8")
     click.echo(f"{out}: summit pack of {len(docs)} days, {len(pack['case_studies'])} agreed case studies, "
                f"{len(pack['asks'])} asks")
+
+
+@cli.command("forget-names")
+@click.argument("day_id", metavar="DAY")
+@click.option("--db", "db", default=DEFAULT_DB, show_default=True)
+def forget_names(day_id, db):
+    """Once a day is written up, replace its participants' names: keep no personal data past need."""
+    engine, _ = _reports_app(db)
+    day = _days(engine, [day_id])[0]
+    count = engine.store.forget_names(day["id"])
+    click.echo(f"'{day['title']}': the names of {count} participants are forgotten; authorities are kept.")

@@ -132,6 +132,14 @@ class Store:
         with self.lock:
             return list(self.db.table("participants").rows_where("day_id = ?", [day_id], order_by="created_ms"))
 
+    def forget_names(self, day_id: str) -> int:
+        """Replace the display names of a day's participants; their authority stays, for the record."""
+        with self.lock, self.db.atomic():
+            ids = [r["id"] for r in self.db.table("participants").rows_where("day_id = ?", [day_id], order_by="rowid")]
+            for n, participant_id in enumerate(ids, start=1):
+                self.db.table("participants").update(participant_id, {"name": f"Participant {n}"})
+        return len(ids)
+
     # -- contributions
 
     def add_contribution(self, day_id: str, row: dict) -> tuple[dict, int | None]:

@@ -28,3 +28,19 @@ def test_new_day_with_the_wrong_number_of_authorities_says_so_and_stores_nothing
     assert result.exit_code == 1
     assert "needs 3 presenting authorities" in result.output
     assert Store(db).days() == []
+
+
+def test_forget_names_keeps_authorities_and_contributions_but_no_names(tmp_path, clock):
+    from facilitator.app import create_app
+
+    db = tmp_path / "day.db"
+    engine = create_app({"DATABASE": str(db), "SECRET_KEY": "k", "NOW": clock}).extensions["facilitator"]
+    day = engine.create_day("Done", "2026-11-22", ["A", "B", "C"], "se-triad", None, clock.now)
+    for name, authority in (("Priya Shah", "A"), ("Tom Reed", "B")):
+        engine.join(day, name, authority, clock.now)
+    result = CliRunner().invoke(cli, ["forget-names", day["join_code"], "--db", str(db)])
+    assert result.exit_code == 0 and "2 participants" in result.output
+    people = engine.store.participants(day["id"])
+    assert [(p["name"], p["authority"]) for p in people] == [("Participant 1", "A"), ("Participant 2", "B")]
+    unknown = CliRunner().invoke(cli, ["forget-names", "NOPE", "--db", str(db)])
+    assert unknown.exit_code == 1 and "no day has the id or join code 'NOPE'" in unknown.output
