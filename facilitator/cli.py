@@ -33,8 +33,6 @@ def _app(db: str, **config):
 @click.option("--public-url", default=None, help="The address phones use, if not this laptop's own.")
 def serve(host, port, db, demo, public_url):
     """Run the app (eventlet, one process) on its SQLite file."""
-    from .sockets import socketio
-
     phones = public_url or network.public_url(host, port)
     app = _app(db, ASYNC_MODE="eventlet", PUBLIC_URL=phones)
     local = f"http://localhost:{port}"
@@ -47,7 +45,21 @@ def serve(host, port, db, demo, public_url):
         click.echo(f"  '{day['title']}' ({day['date']}): facilitator link {local}/f/{day['facilitator_key']}")
         click.echo(f"      join code {day['join_code']}: {phones}/join/{day['join_code']}")
     sys.stdout.flush()
-    socketio.run(app, host=host, port=port, use_reloader=False, log_output=False)
+    _run_eventlet(app, host, port)
+
+
+def _run_eventlet(app, host: str, port: int) -> None:
+    """Serve on eventlet's WSGI server, as Flask-SocketIO's own runner does, with one change."""
+    import socket
+
+    import eventlet
+    import eventlet.wsgi
+
+    listener = eventlet.listen((host, port))
+    # A contribution's broadcast and its ack go to the sender back to back; with Nagle's algorithm
+    # the ack then waits for the phone's delayed TCP acknowledgement, tens of milliseconds each time.
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    eventlet.wsgi.server(listener, app, log_output=False)
 
 
 def _create_demo(app) -> dict:
