@@ -43,8 +43,11 @@ def open_projector(browser, day: dict, day_id: str, errors: list, query: str = "
     return page
 
 
-def join_phone(browser, day: dict, name: str, authority: str, errors: list):
+def join_phone(browser, day: dict, name: str, authority: str, errors: list, clock_skew_ms: int = 0):
+    """A phone that joins the day; `clock_skew_ms` sets its clock that far from the true time."""
     ctx = browser.new_context(**PHONE)
+    if clock_skew_ms:
+        ctx.add_init_script(f"{{ const now = Date.now; Date.now = () => now() + {int(clock_skew_ms)}; }}")
     page = ctx.new_page()
     watch_errors(page, errors)
     page.goto(day["join_url"])

@@ -217,3 +217,20 @@ def test_an_offline_phone_sends_once_when_back(live_server, browser, errors):
     expect(added).to_have_count(1)
     expect(console.locator("#feed li.feed-item", has_text="car park")).to_have_count(1)
     shot(projector, "projector-offline-arrived")
+
+
+def test_screens_with_wrong_clocks_still_show_the_same_countdown(live_server, browser, errors):
+    """Two phones whose clocks are minutes out either way count down with the console to the second."""
+    day = live_server.new_day()
+    console, day_id = open_console(browser, day, errors)
+    fast = join_phone(browser, day, "Fast", "Eastbridge", errors, clock_skew_ms=7 * 60_000)
+    slow = join_phone(browser, day, "Slow", "Westvale", errors, clock_skew_ms=-95_000)
+    assert fast.evaluate("Date.now()") - console.evaluate("Date.now()") > 6 * 60_000
+    console.keyboard.press("Space")
+    expect(console.locator("#clock-status")).to_contain_text("Running")
+    for phone in (fast, slow):
+        expect(phone.locator("#countdown")).not_to_have_text("15:00")
+    console.wait_for_timeout(1500)  # let the phones measure their offsets
+    readings = [seconds(page.locator("#countdown").inner_text()) for page in (console, fast, slow, console)]
+    assert max(readings) - min(readings) <= 1, readings
+    assert 13 * 60 < readings[0] < 15 * 60
