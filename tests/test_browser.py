@@ -234,3 +234,26 @@ def test_screens_with_wrong_clocks_still_show_the_same_countdown(live_server, br
     readings = [seconds(page.locator("#countdown").inner_text()) for page in (console, fast, slow, console)]
     assert max(readings) - min(readings) <= 1, readings
     assert 13 * 60 < readings[0] < 15 * 60
+
+
+def test_a_server_restart_mid_step_is_survived_without_a_reload(live_server, browser, errors):
+    day = live_server.new_day()
+    console, day_id = open_console(browser, day, errors)
+    phone = join_phone(browser, day, "Ana", "Northshire", errors)
+    console.keyboard.press("Space")
+    next_step(console, "Presentation")
+    expect(phone.locator("#step-title")).to_have_text("Presentation")
+    before = seconds(phone.locator("#countdown").inner_text())
+
+    live_server.stop()
+    expect(phone.locator("#conn")).not_to_have_text("Connected", timeout=10000)
+    live_server.start()
+    expect(phone.locator("#conn")).to_have_text("Connected", timeout=15000)
+    expect(console.locator("#conn")).to_contain_text("Connected", timeout=15000)
+    # the pages rightly log their refused reconnection attempts while the server was down
+    errors[:] = [e for e in errors if "ERR_CONNECTION_REFUSED" not in e]
+    after = seconds(phone.locator("#countdown").inner_text())
+    assert 0 <= before - after <= 20, (before, after)  # the same countdown, still running
+    send(phone, "Placement sufficiency", category="Budget")
+    expect(phone.locator("#send-status")).to_have_text("Sent. Thank you.")
+    expect(console.locator("#feed")).to_contain_text("Placement sufficiency")
