@@ -11,7 +11,10 @@ function debounce(fn, ms) {
   };
 }
 
+let latest = 0; // answers can overtake each other: only the newest request may draw
+
 async function refresh(form, preview, status) {
+  const mine = ++latest;
   const body = new URLSearchParams({
     csrf: form.elements.csrf.value,
     markdown: form.elements.markdown.value,
@@ -20,6 +23,7 @@ async function refresh(form, preview, status) {
     const response = await fetch(form.dataset.preview, { method: "POST", body, credentials: "same-origin" });
     if (!response.ok) return;
     const { html } = await response.json();
+    if (mine !== latest) return;
     preview.innerHTML = html; // already sanitised by the server: no script or handler survives
     preview.dataset.fresh = "1";
   } catch {
