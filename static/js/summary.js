@@ -11,10 +11,10 @@ function debounce(fn, ms) {
   };
 }
 
-let latest = 0; // answers can overtake each other: only the newest request may draw
-
 async function refresh(form, preview, status) {
-  const mine = ++latest;
+  // answers can overtake each other: only the form's newest request may draw
+  const mine = String(Number(form.dataset.asked || 0) + 1);
+  form.dataset.asked = mine;
   const body = new URLSearchParams({
     csrf: form.elements.csrf.value,
     markdown: form.elements.markdown.value,
@@ -23,7 +23,7 @@ async function refresh(form, preview, status) {
     const response = await fetch(form.dataset.preview, { method: "POST", body, credentials: "same-origin" });
     if (!response.ok) return;
     const { html } = await response.json();
-    if (mine !== latest) return;
+    if (mine !== form.dataset.asked) return;
     preview.innerHTML = html; // already sanitised by the server: no script or handler survives
     preview.dataset.fresh = "1";
   } catch {
