@@ -33,7 +33,6 @@ class Broadcast:
     """One change to send: the same seq to the facilitator's room and to the public room."""
 
     event: str
-    seq: int
     staff: dict
     public: dict
 
@@ -129,7 +128,7 @@ class Engine:
             day["clock"] = clock.to_dict()
         view = {"seq": day["seq"], "clock": self._clock_view(day, script, items, now),
                 "queue": self._queue(day, script, items, self.store.contributions(day_id))}
-        return Broadcast("clock", day["seq"], view, view)
+        return Broadcast("clock", view, view)
 
     # -- contributions
 
@@ -231,7 +230,7 @@ class Engine:
         queue = self._queue(day, script, items, self.store.contributions(day["id"]))
         staff = {"seq": seq, "contribution": _public(row), "queue": queue}
         shown = _public(row) if not row["hidden"] else {"id": row["id"], "hidden": 1}
-        return Broadcast("contribution", seq, staff, {"seq": seq, "contribution": shown, "queue": queue})
+        return Broadcast("contribution", staff, {"seq": seq, "contribution": shown, "queue": queue})
 
     def _contribution(self, day_id: str, payload) -> dict:
         if not isinstance(payload, dict):
