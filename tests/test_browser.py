@@ -230,10 +230,20 @@ def test_screens_with_wrong_clocks_still_show_the_same_countdown(live_server, br
     expect(console.locator("#clock-status")).to_contain_text("Running")
     for phone in (fast, slow):
         expect(phone.locator("#countdown")).not_to_have_text("15:00")
+    projector = open_projector(browser, day, day_id, errors)
+    projector.set_viewport_size({"width": 1024, "height": 768})  # an old 4:3 projector
     console.wait_for_timeout(1500)  # let the phones measure their offsets
-    readings = [seconds(page.locator("#countdown").inner_text()) for page in (console, fast, slow, console)]
+    readings = [seconds(page.locator("#countdown").inner_text()) for page in (console, fast, slow, projector, console)]
     assert max(readings) - min(readings) <= 1, readings
     assert 13 * 60 < readings[0] < 15 * 60
+    # and the small projector shows the whole of a countdown past the hour, not a clipped one
+    next_step(console, "Presentation")
+    next_step(console, "Open questions")
+    expect(projector.locator("#countdown")).to_have_text(re.compile(r"^1:0\d:\d\d$"))
+    fits = projector.evaluate("""() => { const c = document.querySelector('#countdown');
+        const text = document.createRange(); text.selectNodeContents(c);
+        return text.getBoundingClientRect().right <= c.getBoundingClientRect().right; }""")
+    assert fits
 
 
 def test_a_server_restart_mid_step_is_survived_without_a_reload(live_server, browser, errors):
