@@ -25,6 +25,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         DATABASE=str(data_dir / "facilitator.db"),
         SCRIPTS_DIR=str(scripts.SCRIPTS_DIR),
+        # A folder of the region's own scripts, loaded beside the shipped ones.
+        EXTRA_SCRIPTS=os.environ.get("FACILITATOR_SCRIPTS"),
         ASYNC_MODE="threading",
         PUBLIC_URL=None,  # the address phones use, when it differs from the one the page came from
         NOW=now_ms,
@@ -39,7 +41,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.config["DATABASE"])
 
-    engine = Engine(Store(app.config["DATABASE"]), scripts.available(Path(app.config["SCRIPTS_DIR"])))
+    folders = [Path(f) for f in (app.config["SCRIPTS_DIR"], app.config["EXTRA_SCRIPTS"]) if f]
+    engine = Engine(Store(app.config["DATABASE"]), scripts.available(*folders))
     app.extensions["facilitator"] = engine
     reports_store.migrate(engine.store.db)
     app.extensions["facilitator_reports"] = reports_store.Reports(engine.store)

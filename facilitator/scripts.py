@@ -228,10 +228,10 @@ def load(path: str | Path) -> Script:
     return parse(text, str(path))
 
 
-def available(directory: Path = SCRIPTS_DIR) -> dict[str, Script]:
-    """Every script in the folder, by id; a broken one stops the load with its message."""
+def available(*directories: Path) -> dict[str, Script]:
+    """Every script in the folders, by id; a broken one stops the load with its message."""
     scripts = {}
-    for path in sorted(directory.glob("*.toml")):
+    for path in [p for d in directories or (SCRIPTS_DIR,) for p in sorted(Path(d).glob("*.toml"))]:
         script = load(path)
         if script.id in scripts:
             raise ScriptError(f"{path}: id: '{script.id}' is already used by {scripts[script.id].source}")

@@ -92,7 +92,10 @@ def free_port() -> int:
 class LiveServer:
     """`facilitator serve` in a subprocess, on eventlet, as a facilitator would run it."""
 
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, scripts: Path | None = None):
+        self.env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        if scripts:
+            self.env["FACILITATOR_SCRIPTS"] = str(scripts)
         self.db = tmp / "live.db"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -103,7 +106,7 @@ class LiveServer:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "facilitator", "serve", "--host", "127.0.0.1", "--port", str(self.port),
              "--db", str(self.db)],
-            stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            stdout=self.log, stderr=subprocess.STDOUT, env=self.env,
         )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -124,13 +127,13 @@ class LiveServer:
         self.stop()
         self.log.close()
 
-    def new_day(self, authorities=AUTHORITIES, title="Live day") -> dict:
+    def new_day(self, authorities=AUTHORITIES, title="Live day", script="se-triad") -> dict:
         """Set up a day with the command line, as a facilitator would before the day."""
         args = [sys.executable, "-m", "facilitator", "new-day", "--title", title, "--date", "2026-11-22",
-                "--db", str(self.db), "--url", self.url]
+                "--db", str(self.db), "--url", self.url, "--script", script]
         for a in authorities:
             args += ["--authority", a]
-        out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(args, check=True, capture_output=True, text=True, env=self.env).stdout
         key = re.search(r"/f/(\S+)", out).group(1)
         code = re.search(r"Join code: (\w+)", out).group(1)
         return {"key": key, "code": code, "facilitator_url": f"{self.url}/f/{key}",

@@ -10,6 +10,7 @@ pytest.importorskip("playwright")
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from .browser_helpers import join_phone, launch, open_console, open_projector, send, shot  # noqa: E402
+from .conftest import LiveServer  # noqa: E402
 
 STEPS_AFTER_SESSION_1 = ["Break"] + ["Presentation", "Open questions", "Strengths", "Balcony", "Reflection"] + [
     "Lunch"] + ["Presentation", "Open questions", "Strengths", "Balcony", "Reflection"] + ["Learning points"]
@@ -37,6 +38,13 @@ def seconds(text: str) -> int:
     for p in parts:
         total = total * 60 + p
     return sign * total
+
+
+def countdown_fits(page) -> bool:
+    """Whether the countdown's digits lie inside its box: a clipped countdown is unreadable."""
+    return page.evaluate("""() => { const c = document.querySelector('#countdown');
+        const text = document.createRange(); text.selectNodeContents(c);
+        return text.getBoundingClientRect().right <= c.getBoundingClientRect().right; }""")
 
 
 def next_step(console, title: str) -> None:
@@ -240,10 +248,7 @@ def test_screens_with_wrong_clocks_still_show_the_same_countdown(live_server, br
     next_step(console, "Presentation")
     next_step(console, "Open questions")
     expect(projector.locator("#countdown")).to_have_text(re.compile(r"^1:0\d:\d\d$"))
-    fits = projector.evaluate("""() => { const c = document.querySelector('#countdown');
-        const text = document.createRange(); text.selectNodeContents(c);
-        return text.getBoundingClientRect().right <= c.getBoundingClientRect().right; }""")
-    assert fits
+    assert countdown_fits(projector)
 
 
 def test_a_server_restart_mid_step_is_survived_without_a_reload(live_server, browser, errors):
@@ -267,3 +272,56 @@ def test_a_server_restart_mid_step_is_survived_without_a_reload(live_server, bro
     send(phone, "Placement sufficiency", category="Budget")
     expect(phone.locator("#send-status")).to_have_text("Sent. Thank you.")
     expect(console.locator("#feed")).to_contain_text("Placement sufficiency")
+
+
+QUICK_SCRIPT = """
+id = "quick"
+title = "A one-authority review with a three-second step"
+session = ["talk", "listen"]
+day = ["session", "close"]
+[kinds.note]
+label = "Note"
+[steps.talk]
+title = "Talk"
+minutes = 0.05
+speaker = "presenter"
+collects = ["note"]
+[steps.listen]
+title = "Listen"
+minutes = 5
+speaker = "visitors"
+[steps.close]
+title = "Close"
+minutes = 10
+speaker = "facilitator"
+collects = ["note"]
+"""
+
+
+def test_an_overrun_counts_up_in_warning_colour_under_another_script(tmp_path, browser, errors):
+    """A script with one authority, no risks and a three-second step: the overrun shows plainly."""
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "quick.toml").write_text(QUICK_SCRIPT)
+    server = LiveServer(tmp_path, scripts=tmp_path / "scripts").start()
+    try:
+        day = server.new_day(authorities=["Hostshire"], title="Quick review", script="quick")
+        console, day_id = open_console(browser, day, errors)
+        projector = open_projector(browser, day, day_id, errors)
+        phone = join_phone(browser, day, "Hana", "Hostshire", errors)
+        expect(console.locator("#step-title")).to_have_text("Talk")
+        console.keyboard.press("Space")
+        for page in (console, projector):
+            expect(page.locator("#countdown")).to_have_class(re.compile(r"\bover\b"), timeout=8000)
+            expect(page.locator("#countdown")).to_have_text(re.compile(r"^\+00:0\d$"))
+        expect(console.locator("#announcer")).to_have_text("Time is up for Talk.")
+        assert countdown_fits(projector)
+        send(phone, "A short note from the host")
+        expect(projector.locator("#wall")).to_contain_text("A short note from the host")
+        shot(console, "console-overrun")
+        shot(projector, "projector-overrun")
+        next_step(console, "Listen")
+        expect(console.locator("#countdown")).not_to_have_class(re.compile(r"\bover\b"))
+        next_step(console, "Close")
+        expect(phone.locator("#step-title")).to_have_text("Close")
+    finally:
+        server.close()

@@ -171,7 +171,7 @@ export function runCountdown(live, element, onTick) {
     if (!snap) return;
     const ms = remainingMs(live.state);
     const { text, over } = formatCountdown(ms);
-    if (text !== last) { element.textContent = text; last = text; }
+    if (text !== last) { element.textContent = text; element.dataset.chars = text.length; last = text; }
     element.classList.toggle("over", over);
     element.classList.toggle("paused", snap.clock.status !== "running");
     element.classList.toggle("soon", !over && ms <= 60_000 && snap.clock.status === "running");
