@@ -17,7 +17,6 @@ migrations = Migrations("facilitator-reports")
 STATUSES = ("agreed", "edited", "declined")
 CASE_FIELDS = ("title", "authority", "theme", "summary", "context", "actions", "impact", "sustained",
                "lessons", "reuse", "contact_role")
-DAY_PART = "day"  # the summary of the whole day, beside one per session
 
 
 @migrations()

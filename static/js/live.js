@@ -286,8 +286,6 @@ export function questionsInOrder(snap, session) {
   return { queued, rest };
 }
 
-export const ORIGIN_LABEL = { presenter: "presenter", visitor: "visitor", observer: "observer", facilitator: "facilitator" };
-
 // The schedule as of now: the server sends it when something changes, and an overrunning or
 // paused step pushes everything after it later as time passes, so shift it by what has passed.
 export function liveSchedule(state) {
