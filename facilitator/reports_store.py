@@ -7,7 +7,7 @@ the day store's connection and lock.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlite_utils import Migrations
 
@@ -49,7 +49,8 @@ def migrate(db) -> None:
 
 
 def iso_date(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).date().isoformat()
+    """The date in the server's local time, as the host saw it: 00:30 BST is not yesterday."""
+    return datetime.fromtimestamp(ms / 1000).date().isoformat()
 
 
 class Reports:
