@@ -11,6 +11,7 @@ from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, r
 
 from . import ROOT, auth, sockets
 from .errors import Refused
+from .ratelimit import Buckets
 
 bp = Blueprint("views", __name__)
 VENDOR = {"socket.io.esm.min.js": ROOT / "node_modules" / "socket.io-client" / "dist"}
@@ -127,9 +128,11 @@ def join(code):
         return render_template("join.html", day=day, form={}, error=None)
     auth.check_csrf()
     try:
+        _may_join(day)
         participant = engine().join(day, request.form.get("name"), request.form.get("authority"), now())
     except Refused as refused:
-        return render_template("join.html", day=day, form=request.form, error=refused.message), 400
+        status = 429 if refused.code == "rate_limited" else 400
+        return render_template("join.html", day=day, form=request.form, error=refused.message), status
     auth.remember_participant(day["id"], participant["token"])
     sockets.joined(day["id"], engine().participants(day["id"]))
     return redirect(url_for("views.phone", code=day["join_code"]))
@@ -143,11 +146,28 @@ def join_api(code):
     if not isinstance(body, dict):
         return jsonify(error={"code": "invalid", "message": "send a JSON object with name and authority"}), 400
     try:
+        _may_join(day)
         participant = engine().join(day, body.get("name"), body.get("authority"), now())
     except Refused as refused:
+        if refused.code == "rate_limited":
+            return jsonify(error=refused.to_dict()), 429, {"Retry-After": "5"}
         return jsonify(error=refused.to_dict()), 400
     sockets.joined(day["id"], engine().participants(day["id"]))
     return jsonify(day=day["id"], participant=participant["id"], token=participant["token"]), 201
+
+
+def _may_join(day: dict) -> None:
+    """Spend a join from this address and from this day, or refuse: joins mint identities."""
+    config = current_app.config
+    by_address, by_day = current_app.extensions.setdefault("facilitator_join_buckets", (
+        Buckets(config["JOIN_ADDRESS_CAPACITY"], config["JOIN_ADDRESS_PER_SECOND"]),
+        Buckets(config["JOIN_DAY_CAPACITY"], config["JOIN_DAY_PER_SECOND"])))
+    at = now() / 1000
+    if not by_address.take(request.remote_addr or "", at):
+        raise Refused("rate_limited", "Many people have just joined from this network. "
+                                      "Wait a few seconds and try again.")
+    if not by_day.take(day["id"], at):
+        raise Refused("rate_limited", "Many people are joining this day at once. Wait a few seconds and try again.")
 
 
 @bp.get("/p/<code>")

@@ -1,0 +1,131 @@
+"""The wire below the events: JSON with bounds, and one short log line for a frame nobody can read.
+
+Any phone can send any bytes. What cannot be read is dropped with one line in the log, at most
+once a second (a count of the rest follows), never a traceback, so a flood of junk cannot bury the
+facilitator's terminal.
+"""
+
+from __future__ import annotations
+
+import json as _json
+import logging
+import re
+import sys
+import threading
+import time
+
+MAX_DEPTH = 32       # our payloads nest three deep; the C decoder would recurse a thousand
+MAX_DIGITS = 100     # as python-engineio's own bound: int("9" * 5000) is slow, and refused anyway
+MAX_CHARS = 512 * 1024
+
+log = logging.getLogger("facilitator.protocol")
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+class BoundedJSON:
+    """A json module for Socket.IO's packets that refuses, with a ValueError, what no client sends."""
+
+    @staticmethod
+    def dumps(obj, **kwargs):
+        return _json.dumps(obj, **kwargs)
+
+    @staticmethod
+    def loads(text, **kwargs):
+        if isinstance(text, (bytes, bytearray)):
+            text = bytes(text).decode("utf-8")
+        if len(text) > MAX_CHARS:
+            raise ValueError("the message is too long")
+        _check_depth(text)
+        return _json.loads(text, parse_int=_int, parse_constant=_constant)
+
+
+def _check_depth(text: str) -> None:
+    depth = 0
+    for bracket in _BRACKETS.finditer(_STRINGS.sub("", text)):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > MAX_DEPTH:
+            raise ValueError(f"the message nests more than {MAX_DEPTH} deep")
+
+
+def _int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        raise ValueError(f"a number has more than {MAX_DIGITS} digits")
+    return int(digits)
+
+
+def _constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+class Throttled:
+    """At most one line a second; the lines held back are counted in the next one."""
+
+    def __init__(self, logger: logging.Logger, interval_s: float = 1.0):
+        self.logger, self.interval_s = logger, interval_s
+        self._last = float("-inf")
+        self._held = 0
+        self._lock = threading.Lock()
+
+    def warning(self, message: str) -> None:
+        with self._lock:
+            now = time.monotonic()
+            if now - self._last < self.interval_s:
+                self._held += 1
+                return
+            held, self._held, self._last = self._held, 0, now
+        self.logger.warning(message + (f" (and {held} more like it)" if held else ""))
+
+
+unreadable = Throttled(log)
+
+
+def describe(exc: BaseException | None) -> str:
+    """An exception as a few words on one line, never a traceback."""
+    if exc is None:
+        return "no detail"
+    text = " ".join(str(exc).split())[:120]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class QuietLogger(logging.LoggerAdapter):
+    """The logger handed to python-engineio: its `exception` calls become one throttled line.
+
+    The library logs a frame it cannot decode, or a handler that raised, with a traceback; that
+    is someone else's junk, not a fault of the server worth a screenful.
+    """
+
+    def __init__(self, logger: logging.Logger):
+        super().__init__(logger, {})
+
+    def exception(self, msg, *args, exc_info=True, **kwargs):
+        what = (msg % args) if args else str(msg)
+        unreadable.warning(f"dropped a message the server could not read ({what}: {describe(sys.exc_info()[1])})")
+
+    def error(self, msg, *args, **kwargs):
+        kwargs.pop("exc_info", None)
+        unreadable.warning((msg % args) if args else str(msg))
+
+
+# A Socket.IO event or binary event must name the event with a string: ["name", ...].
+_EVENT_FRAME = re.compile(r'(?:2|5\d{1,3}-)(?:/[^,]{0,200},)?\d{0,100}\["')
+
+
+def guard(dispatch):
+    """Wrap the Socket.IO server's dispatch of one Engine.IO message so nothing it raises escapes.
+
+    An event whose name is not a string would otherwise reach the handler lookup in a background
+    task (TypeError: unhashable), where no one catches it.
+    """
+
+    def guarded(eio_sid, data):
+        if isinstance(data, str) and data[:1] in ("2", "5") and not _EVENT_FRAME.match(data):
+            unreadable.warning("dropped an event with no name the server knows")
+            return None
+        try:
+            return dispatch(eio_sid, data)
+        except Exception as exc:  # noqa: BLE001 - junk from the network, reported in one line
+            unreadable.warning(f"dropped a message the server could not read ({describe(exc)})")
+            return None
+
+    return guarded
