@@ -14,6 +14,8 @@ import sys
 import threading
 import time
 
+from socketio import packet
+
 MAX_DEPTH = 32       # our payloads nest three deep; the C decoder would recurse a thousand
 MAX_DIGITS = 100     # as python-engineio's own bound: int("9" * 5000) is slow, and refused anyway
 MAX_CHARS = 512 * 1024
@@ -74,7 +76,7 @@ class Throttled:
                 self._held += 1
                 return
             held, self._held, self._last = self._held, 0, now
-        self.logger.warning(message + (f" (and {held} more like it)" if held else ""))
+        self.logger.warning(message + (f" ({held} more dropped since the last line)" if held else ""))
 
 
 unreadable = Throttled(log)
@@ -109,23 +111,44 @@ class QuietLogger(logging.LoggerAdapter):
 
 # A Socket.IO event or binary event must name the event with a string: ["name", ...].
 _EVENT_FRAME = re.compile(r'(?:2|5\d{1,3}-)(?:/[^,]{0,200},)?\d{0,100}\["')
+# Enough of an event frame to answer it: its namespace and its ack id.
+_ACK_ID = re.compile(r'2(/[^,]{0,200},)?(\d{1,15})(?!\d)')
 
 
-def guard(dispatch):
-    """Wrap the Socket.IO server's dispatch of one Engine.IO message so nothing it raises escapes.
+def guard(server):
+    """Wrap the Socket.IO server's dispatch of Engine.IO messages so nothing it raises escapes.
 
     An event whose name is not a string would otherwise reach the handler lookup in a background
-    task (TypeError: unhashable), where no one catches it.
+    task (TypeError: unhashable), where no one catches it. An event the server cannot read that
+    asked for an ack still gets one, with the error.
     """
+    dispatch = server.eio.handlers["message"]
 
     def guarded(eio_sid, data):
-        if isinstance(data, str) and data[:1] in ("2", "5") and not _EVENT_FRAME.match(data):
-            unreadable.warning("dropped an event with no name the server knows")
-            return None
         try:
+            if isinstance(data, str) and data[:1] in ("2", "5") and not _EVENT_FRAME.match(data):
+                raise ValueError("an event must be named with a string")
             return dispatch(eio_sid, data)
         except Exception as exc:  # noqa: BLE001 - junk from the network, reported in one line
             unreadable.warning(f"dropped a message the server could not read ({describe(exc)})")
+            _answer(server, eio_sid, data)
             return None
 
-    return guarded
+    server.eio.on("message", guarded)
+
+
+def _answer(server, eio_sid, data) -> None:
+    match = _ACK_ID.match(data) if isinstance(data, str) else None
+    if not match:
+        return
+    namespace = (match.group(1) or "/,")[:-1] or "/"
+    if server.manager.sid_from_eio_sid(eio_sid, namespace) is None:
+        return  # not connected to that namespace: the protocol has no one to answer
+    error = {"code": "invalid", "message": "the server could not read this message: "
+                                           "it is not an event of the shape the real-time API describes"}
+    ack = server.packet_class(packet.ACK, data=[{"ok": False, "error": error}], namespace=namespace,
+                              id=int(match.group(2)))
+    try:
+        server.eio.send(eio_sid, ack.encode())
+    except Exception as exc:  # noqa: BLE001 - the connection went while answering
+        unreadable.warning(f"could not answer an unreadable message ({describe(exc)})")

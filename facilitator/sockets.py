@@ -33,8 +33,7 @@ def init_app(app) -> None:
         json=protocol.BoundedJSON,
         engineio_logger=protocol.QuietLogger(protocol.log),
     )
-    eio = socketio.server.eio
-    eio.on("message", protocol.guard(eio.handlers["message"]))
+    protocol.guard(socketio.server)
     app.extensions["facilitator_buckets"] = Buckets(app.config["RATE_CAPACITY"], app.config["RATE_PER_SECOND"])
     app.extensions["facilitator_day_buckets"] = Buckets(app.config["DAY_RATE_CAPACITY"],
                                                         app.config["DAY_RATE_PER_SECOND"])
