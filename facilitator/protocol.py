@@ -21,8 +21,9 @@ MAX_DIGITS = 100     # as python-engineio's own bound: int("9" * 5000) is slow, 
 MAX_CHARS = 512 * 1024
 
 log = logging.getLogger("facilitator.protocol")
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKETS = re.compile(r"[\[\]{}]")
+# A string (to its closing quote, or to the end of an unterminated one: never a failed match,
+# so the scan stays linear whatever the quotes and backslashes), or a bracket.
+_TOKENS = re.compile(r'"(?:[^"\\]++|\\.|\\\Z)*+(?:"|\Z)|[\[\]{}]', re.DOTALL)
 
 
 class BoundedJSON:
@@ -44,8 +45,11 @@ class BoundedJSON:
 
 def _check_depth(text: str) -> None:
     depth = 0
-    for bracket in _BRACKETS.finditer(_STRINGS.sub("", text)):
-        depth += 1 if bracket.group() in "[{" else -1
+    for token in _TOKENS.finditer(text):
+        first = token.group()[0]
+        if first == '"':
+            continue
+        depth += 1 if first in "[{" else -1
         if depth > MAX_DEPTH:
             raise ValueError(f"the message nests more than {MAX_DEPTH} deep")
 

@@ -9,7 +9,7 @@ import segno
 from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request,
                    send_from_directory, session, url_for)
 
-from . import ROOT, auth, sockets
+from . import ROOT, auth, protocol, sockets
 from .errors import Refused
 from .ratelimit import Buckets
 
@@ -142,7 +142,7 @@ def join(code):
 def join_api(code):
     """Join from a client other than the phone page: JSON in, the participant's token out."""
     day = _day_by_code(code)
-    body = request.get_json(silent=True)  # JSON only, so a cross-site form cannot post here
+    body = _json_body()  # JSON only, so a cross-site form cannot post here
     if not isinstance(body, dict):
         return jsonify(error={"code": "invalid", "message": "send a JSON object with name and authority"}), 400
     try:
@@ -154,6 +154,16 @@ def join_api(code):
         return jsonify(error=refused.to_dict()), 400
     sockets.joined(day["id"], engine().participants(day["id"]))
     return jsonify(day=day["id"], participant=participant["id"], token=participant["token"]), 201
+
+
+def _json_body():
+    """The request's JSON, or None: bounded in depth and digits, as the sockets' is."""
+    if not request.is_json:
+        return None
+    try:
+        return protocol.BoundedJSON.loads(request.get_data(as_text=True))
+    except ValueError:
+        return None
 
 
 def _may_join(day: dict) -> None:

@@ -63,6 +63,12 @@ def test_joining_with_a_lone_surrogate_in_the_name_works_and_a_blank_name_is_ref
     assert response.status_code == 400 and response.json["error"]["code"] == "invalid"
 
 
+@pytest.mark.parametrize("body", ["[" * 2000 + "]" * 2000, '{"name": ' + "9" * 5000 + "}", '{"name": NaN}', "{"])
+def test_join_api_refuses_json_it_cannot_read_with_a_400(client, day, body):
+    response = client.post(f"/api/join/{day['join_code']}", data=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and response.json["error"]["code"] == "invalid"
+
+
 @pytest.mark.parametrize("minutes", ["5" * 4096, "x" * 4096, [1] * 100, {"m": 5}, True, None])
 def test_timer_minutes_of_the_wrong_type_are_refused_before_any_arithmetic(presenting, engine, day, minutes):
     fac, _ = presenting
@@ -241,3 +247,40 @@ def test_buckets_forget_full_ones_when_there_are_very_many_keys(monkeypatch):
     assert buckets.take("busy", 10)  # by now every bucket has refilled, so they are forgotten
     assert len(buckets._state) == 1
     assert buckets.wait_s("busy", 10) == 0 and buckets.take("busy", 10) and buckets.wait_s("busy", 10) == 1
+
+
+# ---- the wire
+
+
+@pytest.mark.parametrize("text, depth_ok", [
+    ("[" * 32 + "]" * 32, True), ("[" * 33 + "]" * 33, False), ('{"a":' * 33 + "1" + "}" * 33, False),
+    ('["' + "[" * 100 + '"]', True),  # brackets inside a string do not nest
+    ('["\\"' + "[" * 100 + '"]', True),  # nor after an escaped quote
+    ('["\\\\", ' + "[" * 31 + "]" * 31 + "]", True),  # an escaped backslash ends where it should
+])
+def test_bounded_json_counts_nesting_outside_strings(text, depth_ok):
+    from facilitator.protocol import BoundedJSON
+
+    if depth_ok:
+        assert BoundedJSON.loads(text) is not None
+    else:
+        with pytest.raises(ValueError, match="nests more than 32 deep"):
+            BoundedJSON.loads(text)
+
+
+@pytest.mark.parametrize("text", [
+    "9" * 101, "-" + "9" * 101, "[NaN]", "Infinity", '"' + '\\"' * 16_000, '"\\' * 16_000, '"' * 32_000, "\\" * 32_000,
+    "x" * (600 * 1024),
+])
+def test_bounded_json_refuses_what_no_client_sends_with_a_value_error(text):
+    from facilitator.protocol import BoundedJSON
+
+    with pytest.raises(ValueError):
+        BoundedJSON.loads(text)
+
+
+def test_bounded_json_reads_what_clients_do_send():
+    from facilitator.protocol import BoundedJSON
+
+    payload = ["contribute", {"id": new_id(), "kind": "risk", "text": 'He said "no" \\ [twice] {ok}', "n": 10 ** 99}]
+    assert BoundedJSON.loads(BoundedJSON.dumps(payload)) == payload
