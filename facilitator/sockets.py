@@ -72,15 +72,16 @@ def connect(auth_data=None):
         return _error(Refused("invalid", "already connected: 'connect' is not an event to send"))
     try:
         who = _identify(auth_data)
+        staff, public = rooms(who["day"])
+        join_room(staff if who["role"] == FACILITATOR else public)  # first, so no change falls between
+        snapshot = _snapshot(who)
     except ConnectionRefusedError:
         raise
-    except Exception as exc:  # noqa: BLE001 - whatever was sent, the answer is a refusal
+    except Exception as exc:  # noqa: BLE001 - whatever was sent, the answer is a refusal (rooms are left)
         log.warning("refused a connection: %s", protocol.describe(exc))
         raise ConnectionRefusedError("the connection could not be checked: reload the page") from None
     session[WHO] = who
-    staff, public = rooms(who["day"])
-    join_room(staff if who["role"] == FACILITATOR else public)
-    socketio.emit("snapshot", _snapshot(who), to=request.sid)
+    socketio.emit("snapshot", snapshot, to=request.sid)
     return None
 
 

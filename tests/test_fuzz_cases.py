@@ -164,6 +164,18 @@ def test_an_unexpected_failure_is_answered_internal_and_logged_in_one_line(prese
     assert "RuntimeError: disk on fire second line" in record.getMessage()
 
 
+def test_a_connection_that_fails_unexpectedly_is_refused_with_one_log_line(app, engine, day, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(engine, "snapshot", broken)
+    with caplog.at_level(logging.WARNING, logger="facilitator.sockets"):
+        sio = socketio.test_client(app, auth={"day": day["id"], "role": "facilitator", "key": day["facilitator_key"]})
+    assert not sio.is_connected()
+    [record] = [r for r in caplog.records if r.name == "facilitator.sockets"]
+    assert record.exc_info is None and "RuntimeError: disk on fire" in record.getMessage()
+
+
 # ---- limits
 
 
