@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+import urllib.error
 import urllib.request
 
 import pytest
@@ -147,4 +148,28 @@ def test_junk_sent_before_connecting_is_dropped_quietly(live_server, day):
         assert [f[:3] for f in frames[:2]] == ["44{", "44{"] and frames[2].startswith(("40{", '42["snapshot"')), frames
     finally:
         ws.close()
+    assert "Traceback" not in _log(live_server)
+
+
+def test_junk_over_long_polling_is_refused_without_a_traceback(live_server, day):
+    base = live_server.url + "/socket.io/?EIO=4&transport=polling"
+    with urllib.request.urlopen(base, timeout=30) as r:
+        sid = json.loads(r.read().decode()[1:])["sid"]
+    url = f"{base}&sid={sid}"
+    auth = {"day": day["id"], "role": "facilitator", "key": day["key"]}
+    bodies = ["40" + json.dumps(auth), "x", "", "4" + "[" * 1000, "42" + "1" * 150 + '["time"]', "\x1e\x1e\x1e",
+              "4" + "{" * 900 + "\x1e" + "42[[1]]", "b!!!!", "bAAAA", '421["time",NaN]', "\udcff".encode("utf-8", "surrogatepass")]
+    statuses = []
+    for body in bodies:
+        data = body if isinstance(body, bytes) else body.encode("utf-8", "surrogatepass")
+        request = urllib.request.Request(url, data=data, method="POST", headers={"Origin": live_server.url})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as r:
+                statuses.append(r.status)
+        except urllib.error.HTTPError as e:
+            statuses.append(e.code)
+            e.close()
+    assert all(s in (200, 400) for s in statuses), statuses
+    with urllib.request.urlopen(live_server.url + "/healthz", timeout=30) as r:
+        assert r.status == 200
     assert "Traceback" not in _log(live_server)
