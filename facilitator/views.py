@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from datetime import date as Date
 
 import segno
@@ -131,8 +132,10 @@ def join(code):
         _may_join(day)
         participant = engine().join(day, request.form.get("name"), request.form.get("authority"), now())
     except Refused as refused:
-        status = 429 if refused.code == "rate_limited" else 400
-        return render_template("join.html", day=day, form=request.form, error=refused.message), status
+        page = render_template("join.html", day=day, form=request.form, error=refused.message)
+        if refused.code == "rate_limited":
+            return page, 429, {"Retry-After": str(refused.retry_after_s)}
+        return page, 400
     auth.remember_participant(day["id"], participant["token"])
     sockets.joined(day["id"], engine().participants(day["id"]))
     return redirect(url_for("views.phone", code=day["join_code"]))
@@ -150,7 +153,7 @@ def join_api(code):
         participant = engine().join(day, body.get("name"), body.get("authority"), now())
     except Refused as refused:
         if refused.code == "rate_limited":
-            return jsonify(error=refused.to_dict()), 429, {"Retry-After": "5"}
+            return jsonify(error=refused.to_dict()), 429, {"Retry-After": str(refused.retry_after_s)}
         return jsonify(error=refused.to_dict()), 400
     sockets.joined(day["id"], engine().participants(day["id"]))
     return jsonify(day=day["id"], participant=participant["id"], token=participant["token"]), 201
@@ -173,11 +176,13 @@ def _may_join(day: dict) -> None:
         Buckets(config["JOIN_ADDRESS_CAPACITY"], config["JOIN_ADDRESS_PER_SECOND"]),
         Buckets(config["JOIN_DAY_CAPACITY"], config["JOIN_DAY_PER_SECOND"])))
     at = now() / 1000
-    if not by_address.take(request.remote_addr or "", at):
-        raise Refused("rate_limited", "Many people have just joined from this network. "
-                                      "Wait a few seconds and try again.")
-    if not by_day.take(day["id"], at):
-        raise Refused("rate_limited", "Many people are joining this day at once. Wait a few seconds and try again.")
+    for bucket, key, message in (
+            (by_address, request.remote_addr or "", "Many people have just joined from this network."),
+            (by_day, day["id"], "Many people are joining this day at once.")):
+        if not bucket.take(key, at):
+            refused = Refused("rate_limited", f"{message} Wait a few seconds and try again.")
+            refused.retry_after_s = max(1, math.ceil(bucket.wait_s(key, at)))
+            raise refused
 
 
 @bp.get("/p/<code>")
