@@ -35,6 +35,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=64 * 1024,
         RATE_CAPACITY=20,
         RATE_PER_SECOND=2.0,
+        # The whole day's contributions from phones: a room of 60 sending at once, then 10 a second.
+        DAY_RATE_CAPACITY=150,
+        DAY_RATE_PER_SECOND=10.0,
+        # Joining, per client address (a venue's phones may share one) and per day: a room joining
+        # at once, then one every two seconds from an address and one a second into a day.
+        JOIN_ADDRESS_CAPACITY=60,
+        JOIN_ADDRESS_PER_SECOND=0.5,
+        JOIN_DAY_CAPACITY=120,
+        JOIN_DAY_PER_SECOND=1.0,
     )
     if test_config:
         app.config.update(test_config)

@@ -19,7 +19,7 @@ def remember_facilitator(day_id: str) -> None:
 
 def is_facilitator(day: dict, key: str | None = None) -> bool:
     if key is not None:
-        return hmac.compare_digest(str(key), day["facilitator_key"])
+        return hmac.compare_digest(_bytes(key), _bytes(day["facilitator_key"]))
     return day["id"] in session.get(FACILITATOR_DAYS, [])
 
 
@@ -40,5 +40,10 @@ def csrf_token() -> str:
 
 def check_csrf() -> None:
     sent = request.form.get("csrf", "")
-    if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+    if not sent or not hmac.compare_digest(_bytes(sent), _bytes(session.get("csrf", ""))):
         abort(400, "This form has expired. Reload the page and try again.")
+
+
+def _bytes(value) -> bytes:
+    """compare_digest takes str only when it is ASCII: compare bytes, whatever was sent."""
+    return str(value).encode("utf-8", "surrogatepass")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 
 from .errors import Refused
@@ -41,12 +42,23 @@ def kinds_open(script: Script, item: Item, authority: str | None) -> list[str]:
     return [k for k in ordered if may_add(script, item, authority, k)]
 
 
-def text(value, field: str = "text") -> str:
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # half of an emoji, cut off: SQLite cannot store it
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"}  # nothing a reader can see on its own
+
+
+def plain(value, field: str = "text") -> str:
+    """Text as a person typed it: trimmed, broken characters replaced, and not only invisible ones."""
     if not isinstance(value, str):
         raise Refused("invalid", f"{field} must be text")
-    value = value.strip()
-    if not value:
+    value = CONTROL.sub("", LONE_SURROGATE.sub("\ufffd", value)).strip()
+    if all(c.isspace() or unicodedata.category(c) in INVISIBLE for c in value):
         raise Refused("invalid", f"{field} is empty")
+    return value
+
+
+def text(value, field: str = "text") -> str:
+    value = plain(value, field)
     if len(value) > MAX_TEXT:
         raise Refused("too_long", f"{field} is longer than {MAX_TEXT} characters")
     return value
@@ -64,7 +76,7 @@ def category(script: Script, kind_key: str, value) -> str | None:
         if value not in (None, ""):
             raise Refused("invalid", f"a {script.kinds[kind_key].label.lower()} takes no category")
         return None
-    if value not in script.categories:
+    if not isinstance(value, str) or value not in script.categories:
         raise Refused("invalid", f"category must be one of the script's {script.category_label.lower()} list")
     return value
 
@@ -79,12 +91,14 @@ def new(script: Script, item: Item, payload, author: dict, now: int) -> dict:
     if not isinstance(payload, dict):
         raise Refused("invalid", "a contribution must be an object")
     kind_key = payload.get("kind")
-    if kind_key not in script.kinds:
+    if not isinstance(kind_key, str) or kind_key not in script.kinds:
         raise Refused("invalid", f"kind must be one of {', '.join(script.kinds)}")
     authority = author["authority"]
     if author.get("facilitator"):
         origin = FACILITATOR
         authority = payload.get("authority") or None
+        if authority is not None and not isinstance(authority, str):
+            raise Refused("invalid", "authority must be one of the day's authorities")
     else:
         if not may_add(script, item, authority, kind_key):
             raise Refused(

@@ -111,17 +111,16 @@ class Engine:
     # -- the clock
 
     def timer(self, day_id: str, payload, now: int) -> Broadcast:
-        if not isinstance(payload, dict) or payload.get("action") not in clockmod.ACTIONS:
+        if not isinstance(payload, dict) or not isinstance(payload.get("action"), str) \
+                or payload["action"] not in clockmod.ACTIONS:
             raise Refused("invalid", f"action must be one of {', '.join(clockmod.ACTIONS)}")
-        minutes = payload.get("minutes", 0)
-        if payload["action"] == "extend" and (isinstance(minutes, bool) or not isinstance(minutes, (int, float))):
-            raise Refused("invalid", "minutes must be a number")
+        extend_ms = _extension_ms(payload.get("minutes")) if payload["action"] == "extend" else 0
         with self.store.lock:  # read, apply and write as one step when two consoles press at once
             day = self._day(day_id)
             script, items = self._script_items(day)
             try:
                 clock = clockmod.apply(clockmod.Clock.from_dict(day["clock"]), payload["action"],
-                                       [i.planned_ms for i in items], now, int(minutes * 60_000))
+                                       [i.planned_ms for i in items], now, extend_ms)
             except clockmod.ClockError as exc:
                 raise Refused("not_now", str(exc)) from None
             day["seq"] = self.store.save_clock(day_id, clock.to_dict())
@@ -188,7 +187,7 @@ class Engine:
         """The facilitator's changes: hide, show, star, mark asked, edit, re-categorise, merge."""
         row = self._contribution(day_id, payload)
         action = payload.get("action")
-        if action not in MODERATIONS:
+        if not isinstance(action, str) or action not in MODERATIONS:
             raise Refused("invalid", f"action must be one of {', '.join(MODERATIONS)}")
         script = self.scripts[self._day(day_id)["script"]]
         flags = {"hide": {"hidden": 1}, "show": {"hidden": 0}, "star": {"starred": 1}, "unstar": {"starred": 0},
@@ -209,7 +208,7 @@ class Engine:
         if "text" in payload:
             changes["text"] = contrib.text(payload["text"])
         kind = payload.get("kind", row["kind"])
-        if kind not in script.kinds:
+        if not isinstance(kind, str) or kind not in script.kinds:
             raise Refused("invalid", f"kind must be one of {', '.join(script.kinds)}")
         changes["kind"] = kind
         if script.kinds[kind].categorised:
@@ -298,12 +297,24 @@ def _by(row: dict, viewer: dict) -> bool:
 
 
 def _bounded(value, field: str, limit: int) -> str:
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str):
         raise Refused("invalid", f"{field} is required")
-    value = value.strip()
+    try:
+        value = contrib.plain(value, field)
+    except Refused:
+        raise Refused("invalid", f"{field} is required") from None
     if len(value) > limit:
         raise Refused("invalid", f"{field} must be at most {limit} characters")
     return value
+
+
+def _extension_ms(minutes) -> int:
+    """Minutes to add, checked as a number in range before any arithmetic is done with it."""
+    if isinstance(minutes, bool) or not isinstance(minutes, (int, float)):
+        raise Refused("invalid", "minutes must be a number")
+    if not 0 < minutes <= clockmod.MAX_EXTEND_MS / 60_000:  # also false for NaN
+        raise Refused("not_now", "an extension must be more than 0 and at most 60 minutes")
+    return int(minutes * 60_000)
 
 
 def _public(row: dict) -> dict:

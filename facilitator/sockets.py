@@ -6,11 +6,12 @@ Every event is listed in docs/realtime-api.md with its payload, who may send it 
 from __future__ import annotations
 
 import functools
+import logging
 
 from flask import current_app, request, session
 from flask_socketio import SocketIO, join_room
 
-from . import auth
+from . import auth, protocol
 from .engine import Broadcast, Engine
 from .errors import Refused
 from .ratelimit import Buckets
@@ -19,6 +20,8 @@ socketio = SocketIO()
 FACILITATOR, PROJECTOR, PARTICIPANT = "facilitator", "projector", "participant"
 ROLES = (FACILITATOR, PROJECTOR, PARTICIPANT)
 WHO = "who"  # the connection's identity, in its own copy of the session
+MAX_KEY = 200  # keys, tokens and day ids are far shorter; anything longer is not one
+log = logging.getLogger("facilitator.sockets")
 
 
 def init_app(app) -> None:
@@ -27,8 +30,13 @@ def init_app(app) -> None:
         async_mode=app.config["ASYNC_MODE"],
         max_http_buffer_size=32 * 1024,  # the longest contribution is 1000 characters
         manage_session=True,
+        json=protocol.BoundedJSON,
+        engineio_logger=protocol.QuietLogger(protocol.log),
     )
+    protocol.guard(socketio.server)
     app.extensions["facilitator_buckets"] = Buckets(app.config["RATE_CAPACITY"], app.config["RATE_PER_SECOND"])
+    app.extensions["facilitator_day_buckets"] = Buckets(app.config["DAY_RATE_CAPACITY"],
+                                                        app.config["DAY_RATE_PER_SECOND"])
 
 
 def _engine() -> Engine:
@@ -57,28 +65,69 @@ def joined(day_id: str, participants: list[dict]) -> None:
 
 
 @socketio.on("connect")
-def connect(auth_data):
+def connect(auth_data=None):
     """Authenticate from `auth`, join the day's room, and send a full snapshot."""
-    if not isinstance(auth_data, dict) or auth_data.get("role") not in ROLES:
+    if socketio.server.manager.is_connected(request.sid, request.namespace):
+        # `42["connect", ...]`: an event that borrows the name, from a connection already made
+        return _error(Refused("invalid", "already connected: 'connect' is not an event to send"))
+    try:
+        who = _identify(auth_data)
+        staff, public = rooms(who["day"])
+        join_room(staff if who["role"] == FACILITATOR else public)  # first, so no change falls between
+        snapshot = _snapshot(who)
+    except ConnectionRefusedError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever was sent, the answer is a refusal (rooms are left)
+        log.warning("refused a connection: %s", protocol.describe(exc))
+        raise ConnectionRefusedError("the connection could not be checked: reload the page") from None
+    session[WHO] = who
+    socketio.emit("snapshot", snapshot, to=request.sid)
+    return None
+
+
+@socketio.on("disconnect")
+def disconnect(*args):
+    """A real disconnect needs nothing; `42["disconnect"]` sent as an event is answered, not run."""
+    if socketio.server.manager.is_connected(request.sid, request.namespace):
+        return _error(Refused("invalid", "'disconnect' is not an event to send: close the connection"))
+    return None
+
+
+@socketio.on("*")
+def unknown(name, *args):
+    return _error(Refused("unknown_event", "no such event: see the real-time API for the events there are"))
+
+
+def _credential(auth_data: dict, field: str) -> str | None:
+    """A field of `auth` that must be a short string of printable ASCII, if given at all."""
+    value = auth_data.get(field)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or len(value) > MAX_KEY or not value.isascii() or not value.isprintable():
+        raise ConnectionRefusedError(f"auth.{field} is not a valid {field}")
+    return value
+
+
+def _identify(auth_data) -> dict:
+    """Who this connection is, from `auth` and the session's cookie; refuse with a message if no one."""
+    if not isinstance(auth_data, dict) or not isinstance(auth_data.get("role"), str) \
+            or auth_data["role"] not in ROLES:
         raise ConnectionRefusedError("auth must give a role: facilitator, projector or participant")
-    day = _engine().store.day(str(auth_data.get("day", "")))
+    day = _engine().store.day(_credential(auth_data, "day") or "")
     if day is None:
         raise ConnectionRefusedError("no such day")
     role = auth_data["role"]
     who = {"day": day["id"], "role": role, "participant": None}
     if role in (FACILITATOR, PROJECTOR):
-        if not auth.is_facilitator(day, auth_data.get("key")):
+        if not auth.is_facilitator(day, _credential(auth_data, "key")):
             raise ConnectionRefusedError("the facilitator's link is needed for this view")
-    else:
-        token = auth_data.get("token") or auth.participant_token(day["id"])
-        participant = _engine().store.participant_by_token(str(token)) if token else None
-        if participant is None or participant["day_id"] != day["id"]:
-            raise ConnectionRefusedError("join the day first")
-        who["participant"] = participant["id"]
-    session[WHO] = who
-    staff, public = rooms(day["id"])
-    join_room(staff if role == FACILITATOR else public)
-    socketio.emit("snapshot", _snapshot(who), to=request.sid)
+        return who
+    token = _credential(auth_data, "token") or auth.participant_token(day["id"])
+    participant = _engine().store.participant_by_token(token) if isinstance(token, str) else None
+    if participant is None or participant["day_id"] != day["id"]:
+        raise ConnectionRefusedError("join the day first")
+    who["participant"] = participant["id"]
+    return who
 
 
 def _snapshot(who: dict) -> dict:
@@ -86,29 +135,45 @@ def _snapshot(who: dict) -> dict:
     return _engine().snapshot(who["day"], {"role": who["role"], "participant": participant}, _now())
 
 
-def event(name: str, roles: tuple[str, ...] = ROLES):
-    """Register a handler that answers through its ack: {ok: true, ...} or {ok: false, error}."""
+def event(name: str, roles: tuple[str, ...] = ROLES, payload: bool = True):
+    """Register a handler that answers through its ack: {ok: true, ...} or {ok: false, error}.
+
+    Whatever arrives, the answer has that shape: a handler takes one payload (`payload=True`) or
+    none, and any other count of arguments, or anything the handler did not expect, is refused.
+    """
 
     def wrap(fn):
         @functools.wraps(fn)
-        def handler(payload=None):
-            who = session.get(WHO)
-            if who is None:
-                return _error(Refused("unauthorised", "connect with a day and a role first"))
-            if who["role"] not in roles:
-                return _error(Refused("forbidden", f"only the {' or '.join(roles)} may send '{name}'"))
-            if who["participant"] and not current_app.extensions["facilitator_buckets"].take(
-                    who["participant"], _now() / 1000):
-                return _error(Refused("rate_limited", "too many messages at once: wait a moment and send again"))
+        def handler(*args):
             try:
-                return {"ok": True, **(fn(who, payload) or {})}
-            except Refused as refused:
-                return _error(refused)
+                return _answer(name, roles, payload, fn, args)
+            except Exception as exc:  # noqa: BLE001 - the last resort: one line, and an answer
+                log.error("event '%s' failed: %s", name, protocol.describe(exc))
+                return _error(Refused("internal", "something went wrong on the server: try again"))
 
         socketio.on_event(name, handler)
         return handler
 
     return wrap
+
+
+def _answer(name: str, roles: tuple[str, ...], takes_payload: bool, fn, args: tuple) -> dict:
+    who = session.get(WHO)
+    if who is None:
+        return _error(Refused("unauthorised", "connect with a day and a role first"))
+    if who["role"] not in roles:
+        return _error(Refused("forbidden", f"only the {' or '.join(roles)} may send '{name}'"))
+    if who["participant"] and not current_app.extensions["facilitator_buckets"].take(
+            who["participant"], _now() / 1000):
+        return _error(Refused("rate_limited", "too many messages at once: wait a moment and send again"))
+    if takes_payload and len(args) != 1:
+        return _error(Refused("invalid", f"'{name}' takes one payload object; {len(args)} were sent"))
+    if not takes_payload and (len(args) > 1 or (args and args[0] not in (None, {}))):
+        return _error(Refused("invalid", f"'{name}' takes no payload"))
+    try:
+        return {"ok": True, **(fn(who, args[0] if args else None) or {})}
+    except Refused as refused:
+        return _error(refused)
 
 
 def _error(refused: Refused) -> dict:
@@ -119,18 +184,21 @@ def _participant(who: dict) -> dict:
     return _engine().store.participant(who["participant"])
 
 
-@event("time")
+@event("time", payload=False)
 def server_time(who, payload):
     return {"now": _now()}
 
 
-@event("snapshot")
+@event("snapshot", payload=False)
 def snapshot(who, payload):
     return {"snapshot": _snapshot(who)}
 
 
 @event("contribute", roles=(FACILITATOR, PARTICIPANT))
 def contribute(who, payload):
+    if who["role"] != FACILITATOR and not current_app.extensions["facilitator_day_buckets"].take(
+            who["day"], _now() / 1000):
+        raise Refused("rate_limited", "the room is sending a great deal at once: wait a few seconds and send again")
     if who["role"] == FACILITATOR:
         author = {"id": None, "authority": None, "facilitator": True}
     else:

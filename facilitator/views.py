@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import io
+import math
 from datetime import date as Date
 
 import segno
 from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request,
                    send_from_directory, session, url_for)
 
-from . import ROOT, auth, sockets
+from . import ROOT, auth, protocol, sockets
 from .errors import Refused
+from .ratelimit import Buckets
 
 bp = Blueprint("views", __name__)
 VENDOR = {"socket.io.esm.min.js": ROOT / "node_modules" / "socket.io-client" / "dist"}
@@ -127,9 +129,13 @@ def join(code):
         return render_template("join.html", day=day, form={}, error=None)
     auth.check_csrf()
     try:
+        _may_join(day)
         participant = engine().join(day, request.form.get("name"), request.form.get("authority"), now())
     except Refused as refused:
-        return render_template("join.html", day=day, form=request.form, error=refused.message), 400
+        page = render_template("join.html", day=day, form=request.form, error=refused.message)
+        if refused.code == "rate_limited":
+            return page, 429, {"Retry-After": str(refused.retry_after_s)}
+        return page, 400
     auth.remember_participant(day["id"], participant["token"])
     sockets.joined(day["id"], engine().participants(day["id"]))
     return redirect(url_for("views.phone", code=day["join_code"]))
@@ -139,15 +145,44 @@ def join(code):
 def join_api(code):
     """Join from a client other than the phone page: JSON in, the participant's token out."""
     day = _day_by_code(code)
-    body = request.get_json(silent=True)  # JSON only, so a cross-site form cannot post here
+    body = _json_body()  # JSON only, so a cross-site form cannot post here
     if not isinstance(body, dict):
         return jsonify(error={"code": "invalid", "message": "send a JSON object with name and authority"}), 400
     try:
+        _may_join(day)
         participant = engine().join(day, body.get("name"), body.get("authority"), now())
     except Refused as refused:
+        if refused.code == "rate_limited":
+            return jsonify(error=refused.to_dict()), 429, {"Retry-After": str(refused.retry_after_s)}
         return jsonify(error=refused.to_dict()), 400
     sockets.joined(day["id"], engine().participants(day["id"]))
     return jsonify(day=day["id"], participant=participant["id"], token=participant["token"]), 201
+
+
+def _json_body():
+    """The request's JSON, or None: bounded in depth and digits, as the sockets' is."""
+    if not request.is_json:
+        return None
+    try:
+        return protocol.BoundedJSON.loads(request.get_data(as_text=True))
+    except ValueError:
+        return None
+
+
+def _may_join(day: dict) -> None:
+    """Spend a join from this address and from this day, or refuse: joins mint identities."""
+    config = current_app.config
+    by_address, by_day = current_app.extensions.setdefault("facilitator_join_buckets", (
+        Buckets(config["JOIN_ADDRESS_CAPACITY"], config["JOIN_ADDRESS_PER_SECOND"]),
+        Buckets(config["JOIN_DAY_CAPACITY"], config["JOIN_DAY_PER_SECOND"])))
+    at = now() / 1000
+    for bucket, key, message in (
+            (by_address, request.remote_addr or "", "Many people have just joined from this network."),
+            (by_day, day["id"], "Many people are joining this day at once.")):
+        if not bucket.take(key, at):
+            refused = Refused("rate_limited", f"{message} Wait a few seconds and try again.")
+            refused.retry_after_s = max(1, math.ceil(bucket.wait_s(key, at)))
+            raise refused
 
 
 @bp.get("/p/<code>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -38,6 +39,40 @@ def seconds(text: str) -> int:
     for p in parts:
         total = total * 60 + p
     return sign * total
+
+
+COUNTDOWN = re.compile(r"^\+?(\d+:)?\d\d:\d\d$")  # not the "--:--" drawn before the first snapshot
+PAUSED = re.compile(r"\bpaused\b")
+
+
+def clock_text(total: int) -> str:
+    """Seconds as the countdown shows them: mm:ss, or h:mm:ss past the hour."""
+    h, m, s = total // 3600, total % 3600 // 60, total % 60
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+def countdown(page) -> int:
+    """The countdown in seconds, once it shows a time."""
+    locator = page.locator("#countdown")
+    expect(locator).to_have_text(COUNTDOWN)
+    return seconds(locator.inner_text())
+
+
+def paused_countdown(page) -> int:
+    """A paused countdown in seconds: read after the page has drawn the pause, so it no longer moves."""
+    expect(page.locator("#countdown")).to_have_class(PAUSED)
+    return countdown(page)
+
+
+def agrees_with(page, console, within: int = 1, timeout_s: float = 20) -> list[int]:
+    """Wait until a running countdown reads between two readings of the console's, give or take
+    `within` seconds: a bracket, so how long each reading takes does not matter."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        reading = [countdown(console), countdown(page), countdown(console)]
+        if reading[2] - within <= reading[1] <= reading[0] + within or time.monotonic() > deadline:
+            return reading
+        page.wait_for_timeout(100)  # the phone is still measuring its offset: look again
 
 
 def countdown_fits(page) -> bool:
@@ -158,14 +193,12 @@ def test_a_whole_session_live(live_server, browser, errors):
     console.get_by_role("button", name="Pause").click()
     expect(console.locator("#clock-status")).to_have_text("Paused")
     expect(console.locator("#btn-toggle")).to_have_text("Resume")
-    before = seconds(console.locator("#countdown").inner_text())
-    console.wait_for_timeout(1200)
-    assert seconds(console.locator("#countdown").inner_text()) == before, "a paused countdown must not move"
+    before = paused_countdown(console)
+    assert paused_countdown(projector) == before
     console.keyboard.press("1")
-    expect(console.locator("#countdown")).not_to_have_text(console.locator("#countdown").inner_text(), timeout=3000)
-    after = seconds(console.locator("#countdown").inner_text())
-    assert 59 <= after - before <= 61
-    expect(projector.locator("#countdown")).to_have_text(console.locator("#countdown").inner_text())
+    # exactly a minute more, on both screens: a paused countdown does not move meanwhile
+    expect(console.locator("#countdown")).to_have_text(clock_text(before + 60))
+    expect(projector.locator("#countdown")).to_have_text(clock_text(before + 60))
     console.get_by_role("button", name="Resume").click()
     expect(console.locator("#clock-status")).to_contain_text("Running")
     expect(console.locator("#announcer")).to_have_text("Reflection resumed.")
@@ -240,10 +273,10 @@ def test_screens_with_wrong_clocks_still_show_the_same_countdown(live_server, br
         expect(phone.locator("#countdown")).not_to_have_text("15:00")
     projector = open_projector(browser, day, day_id, errors)
     projector.set_viewport_size({"width": 1024, "height": 768})  # an old 4:3 projector
-    console.wait_for_timeout(1500)  # let the phones measure their offsets
-    readings = [seconds(page.locator("#countdown").inner_text()) for page in (console, fast, slow, projector, console)]
-    assert max(readings) - min(readings) <= 1, readings
-    assert 13 * 60 < readings[0] < 15 * 60
+    for page in (fast, slow, projector):
+        reading = agrees_with(page, console)
+        assert reading[2] - 1 <= reading[1] <= reading[0] + 1, reading
+    assert 13 * 60 < countdown(console) < 15 * 60
     # and the small projector shows the whole of a countdown past the hour, not a clipped one
     next_step(console, "Presentation")
     next_step(console, "Open questions")
@@ -258,7 +291,7 @@ def test_a_server_restart_mid_step_is_survived_without_a_reload(live_server, bro
     console.keyboard.press("Space")
     next_step(console, "Presentation")
     expect(phone.locator("#step-title")).to_have_text("Presentation")
-    before = seconds(phone.locator("#countdown").inner_text())
+    before, read_before = countdown(phone), time.monotonic()
 
     live_server.stop()
     expect(phone.locator("#conn")).not_to_have_text("Connected", timeout=10000)
@@ -267,8 +300,9 @@ def test_a_server_restart_mid_step_is_survived_without_a_reload(live_server, bro
     expect(console.locator("#conn")).to_contain_text("Connected", timeout=15000)
     # the pages rightly log their refused reconnection attempts while the server was down
     errors[:] = [e for e in errors if "ERR_CONNECTION_REFUSED" not in e]
-    after = seconds(phone.locator("#countdown").inner_text())
-    assert 0 <= before - after <= 20, (before, after)  # the same countdown, still running
+    after, read_after = countdown(phone), time.monotonic()
+    # the same countdown, still running: it lost no more than the time the restart took
+    assert 0 <= before - after <= read_after - read_before + 2, (before, after, read_after - read_before)
     send(phone, "Placement sufficiency", category="Budget")
     expect(phone.locator("#send-status")).to_have_text("Sent. Thank you.")
     expect(console.locator("#feed")).to_contain_text("Placement sufficiency")

@@ -42,24 +42,34 @@ function setSendStatus(text, cls = "") {
 
 // ---- sending
 
+// A send the server never answers is tried again, waiting longer each time; after MAX_TRIES it
+// waits for the person ("Not sent: try again"), text kept, rather than retrying for ever.
+// Being offline is not a try: everything waiting goes when the connection is back.
+const MAX_TRIES = 4;
+const RETRY_MS = [2000, 5000, 12000];
+
 async function sendItem(item) {
   if (inflight.has(item.id)) return;
   inflight.add(item.id);
-  const ack = await live.send("contribute", item);
+  const { tries, stuck, ...payload } = item; // the outbox's own notes stay on the phone
+  const ack = await live.send("contribute", payload);
   inflight.delete(item.id);
+  if (!outbox.has(item.id)) return; // answered meanwhile by another try
   if (ack.ok) {
     outbox.remove(item.id);
     acked.add(item.id);
     if (ack.nudge) lastNudge = { id: item.id, text: ack.nudge };
     setSendStatus(waitingCount() ? waitingText() : (ack.duplicate ? "Sent (it had already arrived)." : "Sent. Thank you."), "ok");
-  } else if (ack.error.code === "timeout" || ack.error.code === "offline") {
+  } else if (ack.error.code === "offline") {
     setSendStatus(waitingText(), "warn");
+  } else if (ack.error.code === "timeout") {
+    noAnswer(item);
   } else if (ack.error.code === "rate_limited") {
     // the server asks us to slow down: keep it and try again shortly
     setSendStatus(`${ack.error.message} (${waitingText()})`, "warn");
     setTimeout(flush, 2500);
   } else {
-    // refused: nothing is lost, the text goes back into the form with the reason
+    // refused: nothing is lost, the text goes back into the form with the reason, and it is not re-sent
     outbox.remove(item.id);
     putBack(item);
     setSendStatus(ack.error.message, "error");
@@ -68,13 +78,38 @@ async function sendItem(item) {
   live.redraw();
 }
 
+function noAnswer(item) {
+  const tries = (item.tries || 0) + 1;
+  if (tries >= MAX_TRIES) {
+    outbox.add({ ...item, tries, stuck: true });
+    setSendStatus("Not sent: the server did not answer. Your text is kept below: press Try again.", "error");
+    return;
+  }
+  outbox.add({ ...item, tries });
+  setSendStatus(waitingText(), "warn");
+  setTimeout(() => {
+    const again = outbox.all().find((x) => x.id === item.id);
+    if (again && !again.stuck && live.socket.connected) sendItem(again);
+  }, RETRY_MS[Math.min(tries, RETRY_MS.length) - 1]);
+}
+
+function tryAgain(id) {
+  const item = outbox.all().find((x) => x.id === id);
+  if (!item) return;
+  const fresh = { ...item, tries: 0, stuck: false };
+  outbox.add(fresh);
+  setSendStatus("Sending…");
+  live.redraw();
+  sendItem(fresh);
+}
+
 function waitingCount() { return outbox.all().length; }
 function waitingText() { return `Saved on this phone, waiting to send (${waitingCount()}).`; }
 
 async function flush() {
   for (const item of outbox.all()) {
     if (!live.socket.connected) break;
-    await sendItem(item);
+    if (!item.stuck) await sendItem(item);
   }
 }
 
@@ -240,7 +275,10 @@ function drawMine(snap) {
   const map = new Map(snap.contributions.map((c) => [c.id, c]));
   const ids = new Set([...snap.me.mine, ...acked]);
   const rows = [];
-  for (const item of outbox.all()) rows.push({ id: item.id, kind: item.kind, category: item.category, text: item.text, status: "waiting to send", cls: "waiting" });
+  for (const item of outbox.all()) {
+    rows.push({ id: item.id, kind: item.kind, category: item.category, text: item.text, waiting: true,
+      stuck: Boolean(item.stuck), status: item.stuck ? "not sent" : "waiting to send", cls: "waiting" });
+  }
   for (const id of ids) {
     const c = map.get(id);
     if (!c || !c.kind || outbox.has(id)) continue;
@@ -283,6 +321,11 @@ function mineItem(snap, r) {
       el("div", { class: "row" },
         el("button", { type: "button", class: "button primary", text: "Save", onclick: save }),
         el("button", { type: "button", class: "button", text: "Cancel", onclick: () => { editing = null; live.redraw(); } })));
+  }
+  if (r.stuck) {
+    return el("li", { class: r.cls }, head, el("p", { class: "mine-text", text: r.text }),
+      el("button", { type: "button", class: "button", text: "Try again",
+        "aria-label": "Try sending this again", onclick: () => tryAgain(r.id) }));
   }
   const canEdit = r.mine && visible(r);
   return el("li", { class: r.cls }, head, el("p", { class: "mine-text", text: r.text }),
