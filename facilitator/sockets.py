@@ -10,7 +10,7 @@ import functools
 from flask import current_app, request, session
 from flask_socketio import SocketIO, join_room
 
-from . import auth
+from . import auth, doors
 from .engine import Broadcast, Engine
 from .errors import Refused
 from .ratelimit import Buckets
@@ -27,6 +27,7 @@ def init_app(app) -> None:
         async_mode=app.config["ASYNC_MODE"],
         max_http_buffer_size=32 * 1024,  # the longest contribution is 1000 characters
         manage_session=True,
+        cors_allowed_origins=doors.origin_checker(app.config.get("ALLOWED_HOSTS")),  # DNS rebinding: not the Host
     )
     app.extensions["facilitator_buckets"] = Buckets(app.config["RATE_CAPACITY"], app.config["RATE_PER_SECOND"])
 
