@@ -16,7 +16,7 @@ from facilitator import cli as cli_module
 from facilitator.app import create_app
 from facilitator.lock import GROUP_ENV
 
-from .conftest import AUTHORITIES
+from .conftest import AUTHORITIES, LiveServer
 
 ALLOWED = ["localhost", "127.0.0.1", "::1", "facilitator.example.org"]
 
@@ -230,3 +230,41 @@ def test_a_socket_whose_forged_host_matches_its_foreign_origin_is_refused(live_s
 
 def test_a_socket_from_a_foreign_origin_naming_this_host_is_refused(live_server, participant):
     assert connect(live_server, participant, {"Origin": "http://evil.example"}).startswith("refused")
+
+
+# -- in a browser
+
+
+def test_an_organiser_sets_up_a_day_with_the_key_in_a_browser(tmp_path):
+    pytest.importorskip("playwright")
+    from playwright.sync_api import expect, sync_playwright
+
+    from .browser_helpers import LAPTOP, launch, shot, watch_errors
+
+    server = LiveServer(tmp_path)
+    server.env["FACILITATOR_ORGANISER_KEY"] = "plum-kettle-42"
+    server.start()
+    errors: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = launch(p)
+            page = browser.new_context(**LAPTOP).new_page()
+            watch_errors(page, errors)
+            page.goto(server.url + "/")
+            page.fill("#title", "Doors day")
+            for i, authority in enumerate(AUTHORITIES, start=1):
+                page.fill(f"#authority{i}", authority)
+            page.fill("#organiser_key", "wrong-key")
+            page.click("button:has-text('Set up the day')")
+            expect(page.locator(".alert")).to_have_text("That is not the organiser's key.")
+            expect(page.locator("#title")).to_have_value("Doors day")
+            shot(page, "home-organiser-key")
+            page.fill("#organiser_key", "plum-kettle-42")
+            page.click("button:has-text('Set up the day')")  # the browser's own Origin passes the check
+            page.wait_for_url(re.compile(r"/console/"))
+            page.goto(server.url + "/")
+            expect(page.locator("#organiser_key")).to_have_count(0)
+            browser.close()
+    finally:
+        server.close()
+    assert [e for e in errors if "403" not in e] == []
