@@ -87,7 +87,7 @@ def serve(host, port, db, demo, public_url, allowed_host, organiser_key, open_se
     generated = not organiser_key and not open_setup and not doors.is_loopback(host)
     organiser_key = None if open_setup else organiser_key or (secrets.token_urlsafe(9) if generated else None)
     app = _app(db, ASYNC_MODE="eventlet", PUBLIC_URL=phones, ORGANISER_KEY=organiser_key,
-               ALLOWED_HOSTS=doors.allowed_hosts(host, public_url, allowed_host))
+               ALLOWED_HOSTS=doors.allowed_hosts(host, phones, allowed_host))
     app.extensions["facilitator_lock"] = server_lock  # held, by this process, until it exits
     local = f"http://localhost:{port}"
     click.echo(f"The facilitator is running on {db}.")
