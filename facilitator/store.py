@@ -104,13 +104,18 @@ class Store:
         migrations.apply(db)
         return db
 
-    def scrub(self) -> None:
+    def scrub(self, tries: int = 1) -> bool:
         """Copy the write-ahead log into the database and empty it, so no older copy of a page stays on disk.
 
-        Waits (busy_timeout) for readers in other processes to move to the newest data.
+        Waits (busy_timeout, each try) for readers in other processes to move to the newest data;
+        False if one still held an older snapshot, and the log is not yet empty.
         """
         with self.lock:
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            for _ in range(tries):
+                busy, _, _ = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                if not busy:
+                    return True
+        return False
 
     # -- days
 
@@ -183,12 +188,17 @@ class Store:
             return list(self.db.table("participants").rows_where("day_id = ?", [day_id], order_by="created_ms"))
 
     def forget_names(self, day_id: str) -> int:
-        """Replace the display names of a day's participants; their authority stays, for the record."""
+        """Replace the display names of a day's participants; their authority stays, for the record.
+
+        Raises StoreError if the old names could not yet be cleared from the log (run it again).
+        """
         with self.lock, self.db.atomic():
             ids = [r["id"] for r in self.db.table("participants").rows_where("day_id = ?", [day_id], order_by="rowid")]
             for n, participant_id in enumerate(ids, start=1):
                 self.db.table("participants").update(participant_id, {"name": f"Participant {n}"})
-        self.scrub()
+        if not self.scrub(tries=5):
+            raise StoreError(f"{self.path}: the names are replaced, but another program reading the database kept "
+                             f"their old copy in its log: run forget-names again in a moment")
         return len(ids)
 
     # -- contributions

@@ -85,3 +85,27 @@ def test_a_discarded_summary_leaves_no_readable_copy_in_the_database_or_its_log(
     assert files_holding(tmp_path, [secret]) == {}
     assert "risks" not in reports.summaries(day["id"]) and "part7" in reports.summaries(day["id"])
     assert engine.store.db.execute("PRAGMA secure_delete").fetchone()[0] == 1  # deleted rows are zeroed in place
+
+
+def test_forgetting_says_so_when_a_reader_keeps_the_old_names_in_the_log(tmp_path, clock):
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from facilitator.app import create_app
+    from facilitator.cli import cli
+
+    db = tmp_path / "r.db"
+    engine = create_app({"DATABASE": str(db), "SECRET_KEY": "k", "NOW": clock}).extensions["facilitator"]
+    day = engine.create_day("Reader", "2026-11-22", AUTHORITIES, "se-triad", None, clock.now)
+    engine.join(day, "Wilhelmina Crabtree-Oduya", AUTHORITIES[0], clock.now)
+    reader = sqlite3.connect(db, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM participants").fetchone()  # holds a snapshot from before the forgetting
+    result = CliRunner().invoke(cli, ["forget-names", day["join_code"], "--db", str(db)])
+    assert result.exit_code == 1 and "run forget-names again" in result.stderr
+    reader.execute("COMMIT")
+    again = CliRunner().invoke(cli, ["forget-names", day["join_code"], "--db", str(db)])
+    assert again.exit_code == 0, again.output
+    assert files_holding(tmp_path, ["Wilhelmina Crabtree-Oduya"]) == {}
+    reader.close()
