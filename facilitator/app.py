@@ -9,9 +9,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import ROOT, reports_store, scripts
+from . import ROOT, doors, reports_store, scripts
 from .engine import Engine
-from .store import Store
+from .store import Store, StoreError
 
 
 def now_ms() -> int:
@@ -44,6 +44,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         JOIN_ADDRESS_PER_SECOND=0.5,
         JOIN_DAY_CAPACITY=120,
         JOIN_DAY_PER_SECOND=1.0,
+        # The host names requests and sockets must name (Host, Origin); None checks none (serve sets them).
+        ALLOWED_HOSTS=None,
+        # The key setting up a day from the home page needs; None lets anyone who reaches the page.
+        ORGANISER_KEY=None,
     )
     if test_config:
         app.config.update(test_config)
@@ -61,6 +65,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(views.bp)
     app.register_blueprint(reports.bp)
     sockets.init_app(app)
+    if app.config["ALLOWED_HOSTS"]:
+        app.wsgi_app = doors.HostCheck(app.wsgi_app, app.config["ALLOWED_HOSTS"])
     app.after_request(_security_headers)
     return app
 
@@ -73,7 +79,9 @@ def _security_headers(response):
         "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # Same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" even with its own
+    # forms, and the origin of a post is how a form sent from another site is told apart.
+    response.headers.setdefault("Referrer-Policy", "same-origin")
     return response
 
 
@@ -82,9 +90,14 @@ def _secret_key(database: str) -> str:
     if database == ":memory:":
         return secrets.token_hex(32)
     folder = Path(database).parent
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.write_text(secrets.token_hex(32))
+            path.chmod(0o600)
+        return path.read_text().strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or "not readable"
+        raise StoreError(f"{path}: cannot keep the key that signs sign-ins there ({reason}): "
+                         f"give a --db in a folder you can write to") from None

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from flask import abort, request, session
+from flask import abort, current_app, request, session
+
+from . import doors
 
 FACILITATOR_DAYS = "facilitator_days"
 PARTICIPANTS = "participants"
@@ -38,7 +40,16 @@ def csrf_token() -> str:
     return session["csrf"]
 
 
+def check_origin() -> None:
+    """A post must come from one of this server's own pages, whatever token it carries."""
+    if doors.foreign_origin(request.headers.get("Origin"), request.headers.get("Referer"), request.host,
+                            current_app.config.get("ALLOWED_HOSTS")):
+        abort(403, "This form was sent from a page on another site, so it is refused. "
+                   "Open the page on this server and send it from there.")
+
+
 def check_csrf() -> None:
+    check_origin()
     sent = request.form.get("csrf", "")
     if not sent or not hmac.compare_digest(_bytes(sent), _bytes(session.get("csrf", ""))):
         abort(400, "This form has expired. Reload the page and try again.")

@@ -2,19 +2,48 @@
 
 from __future__ import annotations
 
+import errno
+import secrets
+import socket
+import sqlite3
 import sys
 from datetime import date as Date
 from pathlib import Path
 
 import click
 
-from . import network, scripts
+from . import doors, network, scripts
 from .errors import Refused
+from .lock import AlreadyServing, LockError, ServerLock
+from .store import StoreError, explain
 
 DEFAULT_DB = "data/facilitator.db"
+DB_META = "facilitator.db"  # the database a command works on, for its error messages
 
 
-@click.group()
+class Commands(click.Group):
+    """Known failures of a database, a script or the server lock: one line and exit status 1.
+
+    Only failures of the files themselves are translated; any other error is a bug and shows as one.
+    """
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (StoreError, scripts.ScriptError, LockError) as exc:
+            raise click.ClickException(_one_line(exc)) from None
+        except sqlite3.DatabaseError as exc:
+            known = explain(exc, ctx.meta.get(DB_META, "the database"))
+            if known is None:
+                raise
+            raise click.ClickException(_one_line(known)) from None
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
+@click.group(cls=Commands)
 def cli():
     """Live facilitation for triad peer challenge days."""
 
@@ -22,7 +51,18 @@ def cli():
 def _app(db: str, **config):
     from .app import create_app
 
+    click.get_current_context().meta[DB_META] = db
     return create_app({"DATABASE": db, **config})
+
+
+def _write(path: Path, text: str) -> None:
+    """Write an output file, or say in one line why it cannot be written there."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"{path}: cannot be written ({exc.strerror or exc}): "
+                                   f"give an --out in a folder you can write to") from None
 
 
 @cli.command()
@@ -31,31 +71,73 @@ def _app(db: str, **config):
 @click.option("--db", "db", default=DEFAULT_DB, show_default=True, help="The SQLite file.")
 @click.option("--demo", is_flag=True, help="Open a ready demo day.")
 @click.option("--public-url", default=None, help="The address phones use, if not this laptop's own.")
-def serve(host, port, db, demo, public_url):
+@click.option("--allowed-host", "allowed_host", multiple=True,
+              help="Another host name this server may be reached by (besides localhost, --host and --public-url).")
+@click.option("--organiser-key", envvar="FACILITATOR_ORGANISER_KEY", default=None,
+              help="The key needed to set up a day from the home page [env FACILITATOR_ORGANISER_KEY]. "
+                   "Made up and printed when serving on a non-loopback address without one.")
+@click.option("--open-setup", is_flag=True, help="Let anyone who reaches the home page set up a day.")
+def serve(host, port, db, demo, public_url, allowed_host, organiser_key, open_setup):
     """Run the app (eventlet, one process) on its SQLite file."""
+    if not 1 <= port <= 65535:
+        raise click.ClickException(f"--port {port} is not a port number: choose one from 1 to 65535, e.g. 5000")
+    server_lock = ServerLock(db).acquire(host, port)
+    listener = _listen(host, port)
     phones = public_url or network.public_url(host, port)
-    app = _app(db, ASYNC_MODE="eventlet", PUBLIC_URL=phones)
+    generated = not organiser_key and not open_setup and not doors.is_loopback(host)
+    organiser_key = None if open_setup else organiser_key or (secrets.token_urlsafe(9) if generated else None)
+    app = _app(db, ASYNC_MODE="eventlet", PUBLIC_URL=phones, ORGANISER_KEY=organiser_key,
+               ALLOWED_HOSTS=doors.allowed_hosts(host, phones, allowed_host))
+    app.extensions["facilitator_lock"] = server_lock  # held, by this process, until it exits
     local = f"http://localhost:{port}"
     click.echo(f"The facilitator is running on {db}.")
     click.echo(f"  On this laptop:   {local}/")
     click.echo(f"  Phones join at:   {phones}/join")
+    if generated:
+        click.echo(f"  Organiser's key:  {organiser_key}  (asked for when a day is set up from the home page)")
     if demo:
         _create_demo(app)
     for day in app.extensions["facilitator"].store.days()[:5]:
         click.echo(f"  '{day['title']}' ({day['date']}): facilitator link {local}/f/{day['facilitator_key']}")
         click.echo(f"      join code {day['join_code']}: {phones}/join/{day['join_code']}")
     sys.stdout.flush()
-    _run_eventlet(app, host, port)
+    _run_eventlet(app, listener)
 
 
-def _run_eventlet(app, host: str, port: int) -> None:
-    """Serve on eventlet's WSGI server, as Flask-SocketIO's own runner does, with one change."""
-    import socket
+def _listen(host: str, port: int):
+    """The listening socket, or one line saying why there can be none.
 
+    Without SO_REUSEPORT (eventlet.listen sets it by default), a second server on a port in use
+    fails here instead of sharing the port and splitting the phones between the two.
+    """
     import eventlet
+
+    try:
+        family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError):
+        raise click.ClickException(f"--host {host} does not resolve to an address: give an address of this "
+                                   f"machine, e.g. 0.0.0.0 (all) or 127.0.0.1 (this laptop only)") from None
+    try:
+        return eventlet.listen(address[:2], family, reuse_port=False)
+    except OSError as exc:
+        raise click.ClickException(_listen_failure(host, port, exc)) from None
+
+
+def _listen_failure(host: str, port: int, exc: OSError) -> str:
+    if exc.errno == errno.EADDRINUSE:
+        return (f"port {port} is already in use on {host} (another facilitator server?): stop it, "
+                f"or choose another --port")
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"--host {host} is not an address of this machine: give one of its own, e.g. 0.0.0.0 (all)"
+    if exc.errno == errno.EACCES:
+        return f"port {port} needs administrator rights here: choose a port above 1023, e.g. 5000"
+    return f"cannot listen on {host}:{port} ({exc.strerror or exc})"
+
+
+def _run_eventlet(app, listener) -> None:
+    """Serve on eventlet's WSGI server, as Flask-SocketIO's own runner does, with one change."""
     import eventlet.wsgi
 
-    listener = eventlet.listen((host, port))
     # A contribution's broadcast and its ack go to the sender back to back; with Nagle's algorithm
     # the ack then waits for the phone's delayed TCP acknowledgement, tens of milliseconds each time.
     listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -94,7 +176,7 @@ def new_day(title, day_date, authorities, script, start_time, db, url):
 
 
 @cli.command("check-script")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 def check_script(path):
     """Check a session script; name the file and field of any mistake."""
     try:
@@ -109,7 +191,7 @@ def check_script(path):
 def _reports_app(db: str):
     """The app on an existing database, without creating one where none was meant."""
     if not Path(db).exists():
-        raise click.ClickException(f"{db}: no such database")
+        raise click.ClickException(f"{db}: no such database: give the --db the day was set up in")
     app = _app(db)
     return app.extensions["facilitator"], app.extensions["facilitator_reports"]
 
@@ -138,8 +220,7 @@ def export(day_id, fmt, out, internal, db):
     engine, reports = _reports_app(db)
     day = _days(engine, [day_id])[0]
     doc = exporting.gather(engine, reports, day, now_ms(), internal=internal)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(exporting.write(doc, fmt), encoding="utf-8")
+    _write(out, exporting.write(doc, fmt))
     click.echo(f"{out}: {fmt} export of '{day['title']}'" + (" (INTERNAL: names participants)" if internal else ""))
 
 
@@ -157,11 +238,10 @@ def summit(day_ids, out, db):
     days = list({d["id"]: d for d in _days(engine, day_ids)}.values())  # a day named twice counts once
     docs = [exporting.gather(engine, reports, d, now_ms()) for d in days]
     pack = summiting.pack(docs, now_ms())
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "summit.html").write_text(summiting.to_html(pack), encoding="utf-8")
-    (out / "summit.md").write_text(summiting.to_markdown(pack), encoding="utf-8")
-    (out / "summit.json").write_text(summiting.to_json(pack), encoding="utf-8")
-    (out / "grid.svg").write_text(summiting.grid_svg(pack["grid"]), encoding="utf-8")
+    _write(out / "summit.html", summiting.to_html(pack))
+    _write(out / "summit.md", summiting.to_markdown(pack))
+    _write(out / "summit.json", summiting.to_json(pack))
+    _write(out / "grid.svg", summiting.grid_svg(pack["grid"]))
     click.echo(f"{out}: summit pack of {len(docs)} days, {len(pack['case_studies'])} agreed case studies, "
                f"{len(pack['asks'])} asks")
 

@@ -75,6 +75,7 @@ class Reports:
         """Forget an edited summary, so the part is drafted afresh from what was captured."""
         with self.store.lock, self.db.atomic():
             self.db.execute("DELETE FROM summaries WHERE day_id = ? AND part = ?", [day_id, part])
+        self.store.scrub()  # the discarded text leaves no copy in the log
 
     # -- review keys: one secret link per authority of a day
 

@@ -97,6 +97,8 @@ class _Reader:
             return default
         value = table[key]
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            if abs(value) > 10**15:  # too large for a float to hold exactly, and far beyond any real value
+                self.fail(where + key, "is far too large")
             value = float(value)
         if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
             self.fail(where + key, f"must be {_describe(kind)}, not {type(value).__name__}")
@@ -126,6 +128,8 @@ def parse(text: str, source: str = "<script>") -> Script:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScriptError(f"{source}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ScriptError(f"{source}: not a session script: its values are nested too deeply") from None
     r.unknown(data, {"id", "title", "description", "session", "day", "categories", "kinds", "steps"}, "")
     script_id = r.get(data, "id", str, "", required=True)
     title = r.get(data, "title", str, "", required=True)
@@ -223,8 +227,10 @@ def load(path: str | Path) -> Script:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScriptError(f"{path}: cannot be read: {exc}") from None
+    except OSError as exc:
+        raise ScriptError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ScriptError(f"{path}: is not UTF-8 text: save it as UTF-8") from None
     return parse(text, str(path))
 
 

@@ -11,7 +11,7 @@ import logging
 from flask import current_app, request, session
 from flask_socketio import SocketIO, join_room
 
-from . import auth, protocol
+from . import auth, doors, protocol
 from .engine import Broadcast, Engine
 from .errors import Refused
 from .ratelimit import Buckets
@@ -32,6 +32,7 @@ def init_app(app) -> None:
         manage_session=True,
         json=protocol.BoundedJSON,
         engineio_logger=protocol.QuietLogger(protocol.log),
+        cors_allowed_origins=doors.origin_checker(app.config.get("ALLOWED_HOSTS")),  # DNS rebinding: not the Host
     )
     protocol.guard(socketio.server)
     app.extensions["facilitator_buckets"] = Buckets(app.config["RATE_CAPACITY"], app.config["RATE_PER_SECOND"])

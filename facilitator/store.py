@@ -1,7 +1,8 @@
 """SQLite persistence through sqlite-utils: days, participants, contributions and votes.
 
 One connection per process, WAL on. Every change and the day's sequence number move together
-in one transaction, and nothing emits or sleeps inside it.
+in one transaction, and nothing emits or sleeps inside it. Deleted and replaced data is zeroed on
+disk (secure_delete), and forgetting empties the write-ahead log, so no old copy stays readable.
 """
 
 from __future__ import annotations
@@ -49,18 +50,72 @@ def m001_initial(db):
     )
 
 
+class StoreError(Exception):
+    """The database cannot be opened or used; the message names the file and what to do."""
+
+
+# What SQLite says, and what a person can do about it.
+_KNOWN_FAILURES = {
+    "file is not a database": "is not a facilitator database, or is damaged: give another --db, or restore a backup",
+    "malformed": "is damaged (truncated or corrupted): restore a backup, or give another --db",
+    "database is locked": "is locked by another program: close it and try again",
+    "unable to open database file": "cannot be opened or created there: give a --db in a folder you can write to",
+    "readonly database": "is read-only: give a --db in a folder you can write to",
+    "disk i/o error": "cannot be read or written (disk error or full disk): check the disk",
+}
+
+
+def explain(exc: sqlite3.Error, path: str | Path) -> StoreError | None:
+    """A clear error for a failure of the file itself (damaged, locked, unwritable); None for any other."""
+    message = str(exc).lower()
+    for words, advice in _KNOWN_FAILURES.items():
+        if words in message:
+            return StoreError(f"{path}: the database {advice}")
+    return None
+
+
 class Store:
     def __init__(self, path: str | Path = ":memory:"):
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        conn.execute("PRAGMA busy_timeout = 2000")
-        self.db = sqlite_utils.Database(conn)
-        if str(path) != ":memory:":
-            self.db.enable_wal()
-        self.db.execute("PRAGMA foreign_keys = ON")
+        self.path = str(path)
+        try:
+            self.db = self._open(self.path)
+        except sqlite3.DatabaseError as exc:
+            known = explain(exc, path)
+            if known is None:
+                raise
+            raise known from None
         self.lock = threading.RLock()  # threaded servers share the one connection
-        migrations.apply(self.db)
+
+    @staticmethod
+    def _open(path: str) -> sqlite_utils.Database:
+        if path != ":memory:":
+            try:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"{path}: cannot make its folder ({exc.strerror}): give a --db in a folder "
+                                 f"you can write to") from None
+        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA busy_timeout = 2000")
+        conn.execute("PRAGMA secure_delete = ON")  # what is deleted or replaced is zeroed, not left in free space
+        db = sqlite_utils.Database(conn)
+        if path != ":memory:":
+            db.enable_wal()
+        db.execute("PRAGMA foreign_keys = ON")
+        migrations.apply(db)
+        return db
+
+    def scrub(self, tries: int = 1) -> bool:
+        """Copy the write-ahead log into the database and empty it, so no older copy of a page stays on disk.
+
+        Waits (busy_timeout, each try) for readers in other processes to move to the newest data;
+        False if one still held an older snapshot, and the log is not yet empty.
+        """
+        with self.lock:
+            for _ in range(tries):
+                busy, _, _ = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                if not busy:
+                    return True
+        return False
 
     # -- days
 
@@ -133,11 +188,17 @@ class Store:
             return list(self.db.table("participants").rows_where("day_id = ?", [day_id], order_by="created_ms"))
 
     def forget_names(self, day_id: str) -> int:
-        """Replace the display names of a day's participants; their authority stays, for the record."""
+        """Replace the display names of a day's participants; their authority stays, for the record.
+
+        Raises StoreError if the old names could not yet be cleared from the log (run it again).
+        """
         with self.lock, self.db.atomic():
             ids = [r["id"] for r in self.db.table("participants").rows_where("day_id = ?", [day_id], order_by="rowid")]
             for n, participant_id in enumerate(ids, start=1):
                 self.db.table("participants").update(participant_id, {"name": f"Participant {n}"})
+        if not self.scrub(tries=5):
+            raise StoreError(f"{self.path}: the names are replaced, but another program reading the database kept "
+                             f"their old copy in its log: run forget-names again in a moment")
         return len(ids)
 
     # -- contributions
@@ -174,6 +235,8 @@ class Store:
                 self.db.execute("DELETE FROM votes WHERE contribution_id = ? AND participant_id = ?",
                                 [contribution_id, participant_id])
             seq = self._bump(day_id)
+        if not on:
+            self.scrub()
         return self.contribution(contribution_id), seq
 
     def contribution(self, contribution_id: str) -> dict | None:

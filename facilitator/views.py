@@ -10,7 +10,7 @@ import segno
 from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request,
                    send_from_directory, session, url_for)
 
-from . import ROOT, auth, protocol, sockets
+from . import ROOT, auth, doors, protocol, sockets
 from .errors import Refused
 from .ratelimit import Buckets
 
@@ -57,20 +57,35 @@ def home():
     ids = session.get(auth.FACILITATOR_DAYS, [])
     days = [d for d in (engine().store.day(i) for i in ids) if d]
     return render_template("home.html", days=days, scripts=engine().scripts.values(),
-                           today=Date.today().isoformat(), form={}, error=None)
+                           today=Date.today().isoformat(), form={}, error=None, organiser_needed=organiser_needed())
+
+
+def organiser_needed() -> bool:
+    """Whether this browser must give the organiser's key to set up a day (once: it is remembered)."""
+    key = current_app.config.get("ORGANISER_KEY")
+    return bool(key) and session.get("organiser") != doors.key_digest(key)
 
 
 @bp.post("/days")
 def create_day():
     auth.check_csrf()
     form = request.form
+    if organiser_needed():
+        if not doors.key_matches(form.get("organiser_key"), current_app.config["ORGANISER_KEY"]):
+            message = ("That is not the organiser's key." if form.get("organiser_key") else
+                       "Setting up a day on this server needs the organiser's key: ask whoever runs it.")
+            return render_template("home.html", days=[], scripts=engine().scripts.values(),
+                                   today=Date.today().isoformat(), form=form, error=message,
+                                   organiser_needed=True), 403
+        session["organiser"] = doors.key_digest(current_app.config["ORGANISER_KEY"])
     authorities = [form.get(f"authority{i}", "") for i in range(1, 10) if f"authority{i}" in form]
     try:
         day = engine().create_day(form.get("title"), form.get("date"), authorities, form.get("script"),
                                    form.get("start_time"), now())
     except Refused as refused:
         return render_template("home.html", days=[], scripts=engine().scripts.values(),
-                               today=Date.today().isoformat(), form=form, error=refused.message), 400
+                               today=Date.today().isoformat(), form=form, error=refused.message,
+                               organiser_needed=organiser_needed()), 400
     auth.remember_facilitator(day["id"])
     return redirect(url_for("views.console", day_id=day["id"]))
 

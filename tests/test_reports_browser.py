@@ -23,7 +23,7 @@ class LiveClient:
 
     def __init__(self, url: str, auth: dict):
         self.sio = socketio.Client()
-        self.sio.connect(url, auth=auth, wait_timeout=10)
+        self.sio.connect(url, auth=auth, wait_timeout=10, transports=["websocket"])  # sends its Origin
 
     def emit(self, event, payload, callback=True):
         return self.sio.call(event, payload, timeout=10)
