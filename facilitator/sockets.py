@@ -78,12 +78,25 @@ def connect(auth_data):
     session[WHO] = who
     staff, public = rooms(day["id"])
     join_room(staff if role == FACILITATOR else public)
-    socketio.emit("snapshot", _snapshot(who), to=request.sid)
+    changes = _changes(who, auth_data.get("seq"))
+    if changes is not None:
+        socketio.emit("changes", changes, to=request.sid)
+    else:
+        socketio.emit("snapshot", _snapshot(who), to=request.sid)
+
+
+def _viewer(who: dict) -> dict:
+    participant = _engine().store.participant(who["participant"]) if who["participant"] else None
+    return {"role": who["role"], "participant": participant}
 
 
 def _snapshot(who: dict) -> dict:
-    participant = _engine().store.participant(who["participant"]) if who["participant"] else None
-    return _engine().snapshot(who["day"], {"role": who["role"], "participant": participant}, _now())
+    return _engine().snapshot(who["day"], _viewer(who), _now())
+
+
+def _changes(who: dict, since) -> dict | None:
+    """What changed since the seq a reconnecting screen holds, if the engine can say."""
+    return None if since is None else _engine().changes(who["day"], _viewer(who), since, _now())
 
 
 def event(name: str, roles: tuple[str, ...] = ROLES):
@@ -126,7 +139,8 @@ def server_time(who, payload):
 
 @event("snapshot")
 def snapshot(who, payload):
-    return {"snapshot": _snapshot(who)}
+    changes = _changes(who, payload.get("seq")) if isinstance(payload, dict) else None
+    return {"changes": changes} if changes is not None else {"snapshot": _snapshot(who)}
 
 
 @event("contribute", roles=(FACILITATOR, PARTICIPANT))

@@ -49,6 +49,18 @@ def m001_initial(db):
     )
 
 
+@migrations()
+def m002_change_seq(db):
+    """Each contribution records the day's seq at its last change, so a reconnecting screen can be
+    sent what changed since the seq it holds; the queue reads one session's questions by index."""
+    db.execute("ALTER TABLE contributions ADD COLUMN seq INTEGER")
+    db.execute("UPDATE contributions SET seq = (SELECT seq FROM days WHERE days.id = contributions.day_id)")
+    db.table("contributions").create_index(["day_id", "seq"])
+    db.table("contributions").create_index(["day_id", "session", "kind"])
+    db.table("contributions").create_index(["author_id"])
+    db.table("votes").create_index(["participant_id"])
+
+
 class Store:
     def __init__(self, path: str | Path = ":memory:"):
         if str(path) != ":memory:":
@@ -148,14 +160,14 @@ class Store:
             existing = self.contribution(row["id"])
             if existing is not None:
                 return existing, None
-            self.db.table("contributions").insert({**row, "day_id": day_id})
             seq = self._bump(day_id)
+            self.db.table("contributions").insert({**row, "day_id": day_id, "seq": seq})
         return self.contribution(row["id"]), seq
 
     def update_contribution(self, day_id: str, contribution_id: str, changes: dict) -> tuple[dict, int]:
         with self.lock, self.db.atomic():
-            self.db.table("contributions").update(contribution_id, changes)
             seq = self._bump(day_id)
+            self.db.table("contributions").update(contribution_id, {**changes, "seq": seq})
         return self.contribution(contribution_id), seq
 
     def move_votes(self, source_id: str, target_id: str) -> None:
@@ -174,6 +186,7 @@ class Store:
                 self.db.execute("DELETE FROM votes WHERE contribution_id = ? AND participant_id = ?",
                                 [contribution_id, participant_id])
             seq = self._bump(day_id)
+            self.db.execute("UPDATE contributions SET seq = ? WHERE id = ?", [seq, contribution_id])
         return self.contribution(contribution_id), seq
 
     def contribution(self, contribution_id: str) -> dict | None:
@@ -183,10 +196,27 @@ class Store:
     def contributions(self, day_id: str) -> list[dict]:
         return self._contributions("c.day_id = ?", [day_id])
 
-    def _contributions(self, where: str, args: list) -> list[dict]:
+    def session_rows(self, day_id: str, session: int | None, kinds: list[str]) -> list[dict]:
+        """One session's contributions of the given kinds, by index: what the question queue needs."""
+        marks = ", ".join("?" * len(kinds))
+        return self._contributions(f"c.day_id = ? AND c.session IS ? AND c.kind IN ({marks})",
+                                   [day_id, session, *kinds])
+
+    def changed_since(self, day_id: str, seq: int, limit: int) -> list[dict]:
+        """The contributions changed after `seq`, at most `limit` + 1 of them (so a caller can tell
+        when there are more than it wants)."""
+        return self._contributions("c.day_id = ? AND c.seq > ?", [day_id, seq], limit + 1)
+
+    def authored(self, participant_id: str) -> list[str]:
+        with self.lock:
+            return [r[0] for r in self.db.execute(
+                "SELECT id FROM contributions WHERE author_id = ? ORDER BY rowid", [participant_id]).fetchall()]
+
+    def _contributions(self, where: str, args: list, limit: int | None = None) -> list[dict]:
         sql = (
             "SELECT c.*, (SELECT count(*) FROM votes v WHERE v.contribution_id = c.id) AS votes "
             f"FROM contributions c WHERE {where} ORDER BY c.rowid"  # arrival order, even within one millisecond
+            + (f" LIMIT {int(limit)}" if limit is not None else "")
         )
         with self.lock:
             return [dict(r) for r in self.db.query(sql, args)]
