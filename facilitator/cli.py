@@ -31,7 +31,9 @@ def _app(db: str, **config):
 @click.option("--db", "db", default=DEFAULT_DB, show_default=True, help="The SQLite file.")
 @click.option("--demo", is_flag=True, help="Open a ready demo day.")
 @click.option("--public-url", default=None, help="The address phones use, if not this laptop's own.")
-def serve(host, port, db, demo, public_url):
+@click.option("--max-connections", default=None, type=click.IntRange(min=1),
+              help="Connections held at once (phones, consoles, projectors)  [default: 2500]")
+def serve(host, port, db, demo, public_url, max_connections):
     """Run the app (eventlet, one process) on its SQLite file."""
     phones = public_url or network.public_url(host, port)
     app = _app(db, ASYNC_MODE="eventlet", PUBLIC_URL=phones)
@@ -45,21 +47,15 @@ def serve(host, port, db, demo, public_url):
         click.echo(f"  '{day['title']}' ({day['date']}): facilitator link {local}/f/{day['facilitator_key']}")
         click.echo(f"      join code {day['join_code']}: {phones}/join/{day['join_code']}")
     sys.stdout.flush()
-    _run_eventlet(app, host, port)
+    _run_eventlet(app, host, port, max_connections)
 
 
-def _run_eventlet(app, host: str, port: int) -> None:
-    """Serve on eventlet's WSGI server, as Flask-SocketIO's own runner does, with one change."""
-    import socket
+def _run_eventlet(app, host: str, port: int, max_connections: int | None = None) -> None:
+    """Serve on eventlet (facilitator/server.py): connection cap, idle timeouts, compression, GC."""
+    from . import server
 
-    import eventlet
-    import eventlet.wsgi
-
-    listener = eventlet.listen((host, port))
-    # A contribution's broadcast and its ack go to the sender back to back; with Nagle's algorithm
-    # the ack then waits for the phone's delayed TCP acknowledgement, tens of milliseconds each time.
-    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    eventlet.wsgi.server(listener, app, log_output=False)
+    server.run(app, host, port, max_connections or server.DEFAULT_MAX_CONNECTIONS,
+               echo=lambda line: (click.echo(line), sys.stdout.flush()))
 
 
 def _create_demo(app) -> dict:
