@@ -129,9 +129,6 @@ def test_idle_connections_beyond_the_cap_do_not_lock_out_a_new_phone_or_the_faci
                     transports=["websocket"])
         assert fac.receive(timeout=10)[0] == "snapshot"
         # the phone connected before the flood carries on
-        ack = early.call("contribute", {"id": "0b7f3c56-58a4-4b39-9a57-0c5bb0f1a111", "kind": "risk",
-                                        "category": "Workforce", "text": "Agency reliance"}, timeout=10)
-        assert ack["ok"] is False or ack["ok"] is True
         assert early.call("time", timeout=10)["ok"]
         for sio in (phone, fac, early):
             sio.disconnect()
@@ -184,7 +181,7 @@ def test_with_permessage_deflate_only_the_snapshot_is_compressed(serve):
         head += sock.recv(1)
     assert b" 101 " in head.split(b"\r\n")[0]
     assert b"permessage-deflate" in head and b"server_no_context_takeover" in head
-    received = frames(sock)  # noqa: the socket is closed at the end
+    received = frames(sock)
     compressed, opening = next(received)
     assert not compressed and opening.startswith(b"0{")  # small: sent as it is
     send_text(sock, "40" + json.dumps({"day": me["day"], "role": "participant", "token": me["token"]}))

@@ -1,0 +1,377 @@
+"""The performance table, each row measured against a bare python-socketio floor (bench/floor.py)
+started in the same run, in interleaved pairs (app, floor, app, floor...), ratios with their spread.
+
+    python bench/table.py fanout   --phones 20  --rounds 200 --pairs 3 [--deflate]
+    python bench/table.py ackflat  --contributions 900
+    python bench/table.py storm    --phones 500 --contributions 900
+    python bench/table.py capacity --phones 2000
+    python bench/table.py flood    --idle 1030
+
+Loopback, one machine: the clients share its cores with the server, the same for app and floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.conftest import AUTHORITIES, free_port  # noqa: E402
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * len(values))) - 1 if p < 100 else len(values) - 1)]
+
+
+class Server:
+    """The app (`facilitator serve`) or the floor, in a subprocess on a loopback port."""
+
+    def __init__(self, kind: str, folder: Path, port: int | None = None):
+        self.kind, self.folder, self.port = kind, folder, port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.db = folder / "bench.db"
+        self.proc = None
+
+    def start(self) -> "Server":
+        if self.kind == "app":
+            cmd = [sys.executable, "-m", "facilitator", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+                   "--db", str(self.db)]
+        else:
+            cmd = [sys.executable, str(ROOT / "bench" / "floor.py"), "--port", str(self.port)]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.02)
+        raise RuntimeError(f"{self.kind} did not start")
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+
+    def day(self) -> dict:
+        if self.kind != "app":
+            return {}
+        out = subprocess.run([sys.executable, "-m", "facilitator", "new-day", "--title", "Bench", "--date",
+                              "2026-11-22", "--db", str(self.db), *sum((["--authority", a] for a in AUTHORITIES), [])],
+                             check=True, capture_output=True, text=True, cwd=ROOT).stdout
+        key = out.split("/f/")[1].split()[0]
+        code = out.split("Join code: ")[1].split()[0]
+        return {"key": key, "code": code}
+
+    def auth(self, day: dict, n: int) -> dict:
+        if self.kind != "app":
+            return {"n": n}
+        body = json.dumps({"name": f"Phone {n}", "authority": AUTHORITIES[n % 3]}).encode()
+        req = urllib.request.Request(f"{self.url}/api/join/{day['code']}", data=body, method="POST",
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            joined = json.loads(r.read())
+        return {"day": joined["day"], "role": "participant", "token": joined["token"]}
+
+    def facilitator(self, day: dict, day_id: str) -> dict:
+        return {"day": day_id, "role": "facilitator", "key": day["key"]} if self.kind == "app" else {"n": -1}
+
+
+class Phone:
+    """A python-socketio client that follows seq as live.js does, and says which it holds."""
+
+    def __init__(self, auth: dict, deflate: bool = False, on_contribution=None):
+        self.base, self.seq, self.synced = auth, None, asyncio.Event()
+        self.bytes = 0
+        opts = {"websocket_extra_options": {"compress": 15}} if deflate else {}
+        self.sio = socketio.AsyncClient(reconnection_delay=0.5, reconnection_delay_max=2, **opts)
+        self.sio.on("snapshot", self._snapshot)
+        self.sio.on("changes", self._changes)
+        if on_contribution:
+            self.sio.on("contribution", on_contribution)
+
+    def _auth(self):
+        return {**self.base, "seq": self.seq} if self.seq is not None else self.base
+
+    async def _snapshot(self, snap):
+        self.bytes += len(json.dumps(snap))
+        self.seq = snap["seq"]
+        self.synced.set()
+
+    async def _changes(self, delta):
+        self.bytes += len(json.dumps(delta))
+        self.seq = delta["seq"]
+        self.synced.set()
+
+    async def connect(self, url: str) -> None:
+        await self.sio.connect(url, auth=self._auth, transports=["websocket"], wait_timeout=60)
+
+
+async def connect_all(server: Server, auths: list[dict], deflate=False, on_contribution=None, batch=50) -> list[Phone]:
+    phones = [Phone(a, deflate, on_contribution) for a in auths]
+    for i in range(0, len(phones), batch):
+        await asyncio.gather(*(p.connect(server.url) for p in phones[i:i + batch]))
+    await asyncio.gather(*(p.synced.wait() for p in phones))
+    return phones
+
+
+async def disconnect_all(phones: list[Phone]) -> None:
+    await asyncio.gather(*(p.sio.disconnect() for p in phones), return_exceptions=True)
+
+
+def contribution(n: int) -> dict:
+    return {"id": str(uuid.uuid4()), "kind": "risk", "category": "Workforce",
+            "text": f"Round {n}: agency reliance in the front door team", "authority": AUTHORITIES[1]}
+
+
+# -- rows 1-3: submit -> every screen
+
+async def fanout_once(kind: str, phones_n: int, rounds: int, deflate: bool) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(kind, Path(tmp)).start()
+        try:
+            day = server.day()
+            idle = rss_mb(server.proc.pid)
+            auths = [server.auth(day, n) for n in range(phones_n)]
+            arrivals: dict[str, list[float]] = {}
+
+            async def seen(data):
+                arrivals.setdefault(data["contribution"]["id"], []).append(time.perf_counter())
+
+            phones = await connect_all(server, auths, deflate, seen)
+            held = rss_mb(server.proc.pid)
+            fac = Phone(server.facilitator(day, auths[0].get("day", "")), deflate)
+            await fac.connect(server.url)
+            await fac.synced.wait()
+            if kind == "app":
+                await fac.sio.call("timer", {"action": "next"})  # the presentation: risks open to all
+            fanouts, acks = [], []
+            for r in range(rounds):
+                payload = contribution(r)
+                t0 = time.perf_counter()
+                ack = await phones[r % phones_n].sio.call("contribute", payload, timeout=30)
+                acks.append((time.perf_counter() - t0) * 1000)
+                assert ack.get("ok"), ack
+                while len(arrivals.get(payload["id"], [])) < phones_n:
+                    await asyncio.sleep(0.0005)
+                fanouts.append((max(arrivals[payload["id"]]) - t0) * 1000)
+            await disconnect_all([*phones, fac])
+        finally:
+            server.kill()
+    return {"p50": statistics.median(fanouts), "p99": pct(fanouts, 99), "ack": statistics.median(acks),
+            "per_phone_kb": (held - idle) * 1024 / phones_n}
+
+
+def fanout(args) -> None:
+    pairs = []
+    for i in range(args.pairs):
+        app = asyncio.run(fanout_once("app", args.phones, args.rounds, args.deflate))
+        floor = asyncio.run(fanout_once("floor", args.phones, args.rounds, args.deflate))
+        pairs.append((app, floor))
+        print(f"pair {i + 1}: " + "  ".join(f"{k} {app[k]:.1f}/{floor[k]:.1f}" for k in app), flush=True)
+    print(f"\nsubmit -> every screen, {args.phones} phones, {args.rounds} rounds, "
+          f"permessage-deflate {'on' if args.deflate else 'off'}; app / floor per pair:")
+    for key, label in (("p50", "p50 ms"), ("p99", "p99 ms"), ("ack", "ack p50 ms"), ("per_phone_kb", "KB per phone")):
+        a = [p[0][key] for p in pairs]
+        f = [p[1][key] for p in pairs]
+        ratios = [x / y for x, y in zip(a, f)] if all(f) else []
+        spread = f"ratio {min(ratios):.2f}-{max(ratios):.2f}" if ratios else ""
+        print(f"  {label:>13}: app {min(a):.1f}-{max(a):.1f}   floor {min(f):.1f}-{max(f):.1f}   {spread}")
+
+
+# -- row 6: the ack, first 100 against last 100 contributions
+
+async def ackflat_run(total: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server("app", Path(tmp)).start()
+        try:
+            day = server.day()
+            phone = Phone(server.auth(day, 0))
+            await phone.connect(server.url)
+            fac = Phone(server.facilitator(day, phone.base["day"]))
+            await fac.connect(server.url)
+            await fac.sio.call("timer", {"action": "next"})
+            acks = []
+            for n in range(total):
+                if n % 150 == 0 and n:
+                    await fac.sio.call("timer", {"action": "next"})  # on through the day's steps and sessions
+                t0 = time.perf_counter()
+                ack = await fac.sio.call("contribute", {**contribution(n), "kind": "question" if n % 2 else "risk"})
+                acks.append((time.perf_counter() - t0) * 1000)
+                assert ack["ok"], ack
+            await disconnect_all([phone, fac])
+        finally:
+            server.kill()
+    first, last = acks[:100], acks[-100:]
+    print(f"contribute ack over {total} contributions: first 100 p50 {statistics.median(first):.2f} ms "
+          f"(p90 {pct(first, 90):.2f}), last 100 p50 {statistics.median(last):.2f} ms (p90 {pct(last, 90):.2f}); "
+          f"last/first {statistics.median(last) / statistics.median(first):.2f}")
+
+
+# -- row 5: every phone back after kill -9 and a restart
+
+async def storm_once(kind: str, phones_n: int, contributions: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(kind, Path(tmp)).start()
+        try:
+            day = server.day()
+            auths = [server.auth(day, n) for n in range(phones_n)]
+            fac = Phone(server.facilitator(day, auths[0].get("day", "")))
+            await fac.connect(server.url)
+            for n in range(contributions):
+                assert (await fac.sio.call("contribute", contribution(n)))["ok"]
+            phones = await connect_all(server, auths)
+            await fac.sio.disconnect()
+            for p in phones:
+                p.synced.clear()
+                p.bytes = 0
+            t0 = time.perf_counter()
+            server.kill()
+            server.start()
+            await asyncio.wait_for(asyncio.gather(*(p.synced.wait() for p in phones)), 120)
+            back = time.perf_counter() - t0
+            rss = rss_mb(server.proc.pid)
+            sent = sum(p.bytes for p in phones)
+            await disconnect_all(phones)
+        finally:
+            server.kill()
+    return {"back_s": back, "kb_per_phone": sent / 1024 / phones_n, "rss_mb": rss}
+
+
+def storm(args) -> None:
+    rows = []
+    for i in range(args.pairs):
+        app = asyncio.run(storm_once("app", args.phones, args.contributions))
+        floor = asyncio.run(storm_once("floor", args.phones, 0))
+        rows.append((app, floor))
+        print(f"pair {i + 1}: app {app}  floor {floor}", flush=True)
+    a, f = [r[0]["back_s"] for r in rows], [r[1]["back_s"] for r in rows]
+    print(f"\nall {args.phones} phones back after kill -9 and restart, day of {args.contributions}: "
+          f"app {min(a):.1f}-{max(a):.1f} s, floor {min(f):.1f}-{max(f):.1f} s, "
+          f"ratio {min(x / y for x, y in zip(a, f)):.2f}-{max(x / y for x, y in zip(a, f)):.2f}")
+
+
+# -- row 4: how many phones one process holds
+
+async def capacity_once(kind: str, phones_n: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(kind, Path(tmp)).start()
+        try:
+            day = server.day()
+            auths = [server.auth(day, n) for n in range(phones_n)]
+            t0 = time.perf_counter()
+            phones = [Phone(a) for a in auths]
+            results = []
+            for i in range(0, phones_n, 100):
+                results += await asyncio.gather(*(p.connect(server.url) for p in phones[i:i + 100]),
+                                                return_exceptions=True)
+            ok = [p for p, r in zip(phones, results) if not isinstance(r, Exception)]
+            await asyncio.wait([asyncio.ensure_future(p.synced.wait()) for p in ok], timeout=30)
+            held = sum(p.synced.is_set() for p in ok)
+            took = time.perf_counter() - t0
+            rss = rss_mb(server.proc.pid)
+            await disconnect_all(phones)
+        finally:
+            server.kill()
+    return {"held": held, "seconds": took, "rss_mb": rss}
+
+
+def capacity(args) -> None:
+    app = asyncio.run(capacity_once("app", args.phones))
+    floor = asyncio.run(capacity_once("floor", args.phones))
+    print(f"{args.phones} phones: app holds {app['held']} in {app['seconds']:.1f} s ({app['rss_mb']:.0f} MB); "
+          f"floor holds {floor['held']} in {floor['seconds']:.1f} s ({floor['rss_mb']:.0f} MB)")
+
+
+# -- issue 11: idle TCP connections
+
+def flood(args) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server("app", Path(tmp)).start()
+        try:
+            day = server.day()
+            idle = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(args.idle)]
+            t0 = time.perf_counter()
+            with urllib.request.urlopen(server.url + "/healthz", timeout=30):
+                health = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            auth = server.auth(day, 0)
+            joined = time.perf_counter() - t0
+
+            async def one():
+                t = time.perf_counter()
+                phone = Phone(auth)
+                await phone.connect(server.url)
+                await phone.synced.wait()
+                took = time.perf_counter() - t
+                await phone.sio.disconnect()
+                return took
+
+            sock = asyncio.run(one())
+            closed = 0
+            time.sleep(12)  # past the idle timeout
+            for s in idle:
+                s.settimeout(0.05)
+                try:
+                    closed += s.recv(1) == b""
+                except OSError:
+                    closed += 1
+                s.close()
+        finally:
+            server.kill()
+    print(f"with {args.idle} idle TCP connections held: /healthz {health * 1000:.0f} ms, a join {joined * 1000:.0f} ms, "
+          f"a new socket to its snapshot {sock * 1000:.0f} ms; {closed} of {args.idle} idle ones closed by the server "
+          f"12 s later")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="row", required=True)
+    p = sub.add_parser("fanout")
+    p.add_argument("--phones", type=int, default=20)
+    p.add_argument("--rounds", type=int, default=200)
+    p.add_argument("--pairs", type=int, default=3)
+    p.add_argument("--deflate", action="store_true", help="clients offer permessage-deflate, as browsers do")
+    p = sub.add_parser("ackflat")
+    p.add_argument("--contributions", type=int, default=900)
+    p = sub.add_parser("storm")
+    p.add_argument("--phones", type=int, default=500)
+    p.add_argument("--contributions", type=int, default=900)
+    p.add_argument("--pairs", type=int, default=2)
+    p = sub.add_parser("capacity")
+    p.add_argument("--phones", type=int, default=2000)
+    p = sub.add_parser("flood")
+    p.add_argument("--idle", type=int, default=1030)
+    args = parser.parse_args()
+    if args.row == "ackflat":
+        asyncio.run(ackflat_run(args.contributions))
+    else:
+        {"fanout": fanout, "storm": storm, "capacity": capacity, "flood": flood}[args.row](args)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()
