@@ -1,7 +1,7 @@
 """The performance table, each row measured against a bare python-socketio floor (bench/floor.py)
-started in the same run, in interleaved pairs (app, floor, app, floor...), ratios with their spread.
+started in the same run, interleaved (a round on one, then on the other), ratios with their spread.
 
-    python bench/table.py fanout   --phones 20  --rounds 200 --pairs 3 [--deflate]
+    python bench/table.py fanout   --phones 20  --rounds 100 --blocks 5 [--deflate]
     python bench/table.py ackflat  --contributions 900
     python bench/table.py storm    --phones 500 --contributions 900
     python bench/table.py capacity --phones 2000
@@ -61,6 +61,8 @@ class Server:
                    "--db", str(self.db)]
         else:
             cmd = [sys.executable, str(ROOT / "bench" / "floor.py"), "--port", str(self.port)]
+        if self.kind == "app" and os.environ.get("BENCH_PROFILE"):  # e.g. py-spy record -o app.svg --
+            cmd = [*os.environ["BENCH_PROFILE"].split(), *cmd]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -73,7 +75,7 @@ class Server:
 
     def kill(self) -> None:
         if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
+            self.proc.send_signal(signal.SIGINT if os.environ.get("BENCH_PROFILE") else signal.SIGKILL)
             self.proc.wait()
 
     def day(self) -> dict:
@@ -149,57 +151,78 @@ def contribution(n: int) -> dict:
 
 # -- rows 1-3: submit -> every screen
 
-async def fanout_once(kind: str, phones_n: int, rounds: int, deflate: bool) -> dict:
+class Room:
+    """N phones (and, for the app, the facilitator) connected to one server, timing broadcasts."""
+
+    def __init__(self, server: Server):
+        self.server, self.arrivals, self.n = server, {}, 0
+
+    async def open(self, phones_n: int, deflate: bool) -> "Room":
+        day = self.server.day()
+        self.idle = rss_mb(self.server.proc.pid)
+        auths = [self.server.auth(day, n) for n in range(phones_n)]
+
+        async def seen(data):
+            self.arrivals.setdefault(data["contribution"]["id"], []).append(time.perf_counter())
+
+        self.phones = await connect_all(self.server, auths, deflate, seen)
+        self.per_phone_kb = (rss_mb(self.server.proc.pid) - self.idle) * 1024 / phones_n
+        self.fac = Phone(self.server.facilitator(day, auths[0].get("day", "")), deflate)
+        await self.fac.connect(self.server.url)
+        await self.fac.synced.wait()
+        if self.server.kind == "app":
+            await self.fac.sio.call("timer", {"action": "next"})  # the presentation: risks open to all
+        return self
+
+    async def round(self) -> tuple[float, float]:
+        payload = contribution(self.n)
+        sender = self.phones[self.n % len(self.phones)]
+        self.n += 1
+        t0 = time.perf_counter()
+        ack = await sender.sio.call("contribute", payload, timeout=30)
+        acked = (time.perf_counter() - t0) * 1000
+        assert ack.get("ok"), ack
+        while len(self.arrivals.get(payload["id"], [])) < len(self.phones):
+            await asyncio.sleep(0.0005)
+        return (max(self.arrivals.pop(payload["id"])) - t0) * 1000, acked
+
+
+async def fanout_run(args) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        server = Server(kind, Path(tmp)).start()
+        servers = [Server("app", Path(tmp)).start(), Server("floor", Path(tmp)).start()]
         try:
-            day = server.day()
-            idle = rss_mb(server.proc.pid)
-            auths = [server.auth(day, n) for n in range(phones_n)]
-            arrivals: dict[str, list[float]] = {}
-
-            async def seen(data):
-                arrivals.setdefault(data["contribution"]["id"], []).append(time.perf_counter())
-
-            phones = await connect_all(server, auths, deflate, seen)
-            held = rss_mb(server.proc.pid)
-            fac = Phone(server.facilitator(day, auths[0].get("day", "")), deflate)
-            await fac.connect(server.url)
-            await fac.synced.wait()
-            if kind == "app":
-                await fac.sio.call("timer", {"action": "next"})  # the presentation: risks open to all
-            fanouts, acks = [], []
-            for r in range(rounds):
-                payload = contribution(r)
-                t0 = time.perf_counter()
-                ack = await phones[r % phones_n].sio.call("contribute", payload, timeout=30)
-                acks.append((time.perf_counter() - t0) * 1000)
-                assert ack.get("ok"), ack
-                while len(arrivals.get(payload["id"], [])) < phones_n:
-                    await asyncio.sleep(0.0005)
-                fanouts.append((max(arrivals[payload["id"]]) - t0) * 1000)
-            await disconnect_all([*phones, fac])
+            rooms = [await Room(s).open(args.phones, args.deflate) for s in servers]
+            blocks = []
+            for b in range(args.blocks):
+                got = {"app": ([], []), "floor": ([], [])}
+                for r in range(args.rounds):
+                    for room in rooms if r % 2 == 0 else rooms[::-1]:  # interleaved, each first in turn
+                        fan, ack = await room.round()
+                        got[room.server.kind][0].append(fan)
+                        got[room.server.kind][1].append(ack)
+                blocks.append({k: {"p50": statistics.median(v[0]), "p99": pct(v[0], 99), "ack": statistics.median(v[1])}
+                               for k, v in got.items()})
+                a, f = blocks[-1]["app"], blocks[-1]["floor"]
+                print(f"block {b + 1}: p50 {a['p50']:.1f}/{f['p50']:.1f}  p99 {a['p99']:.1f}/{f['p99']:.1f}  "
+                      f"ack {a['ack']:.1f}/{f['ack']:.1f} ms (app/floor)", flush=True)
+            for room in rooms:
+                await disconnect_all([*room.phones, room.fac])
         finally:
-            server.kill()
-    return {"p50": statistics.median(fanouts), "p99": pct(fanouts, 99), "ack": statistics.median(acks),
-            "per_phone_kb": (held - idle) * 1024 / phones_n}
+            for s in servers:
+                s.kill()
+    print(f"\nsubmit -> every screen, {args.phones} phones, {args.blocks} blocks of {args.rounds} interleaved rounds, "
+          f"permessage-deflate {'on' if args.deflate else 'off'}:")
+    for key, label in (("p50", "p50 ms"), ("p99", "p99 ms"), ("ack", "ack p50 ms")):
+        a = [b["app"][key] for b in blocks]
+        f = [b["floor"][key] for b in blocks]
+        ratios = sorted(x / y for x, y in zip(a, f))
+        print(f"  {label:>11}: app {statistics.median(a):.1f} ({min(a):.1f}-{max(a):.1f})   floor {statistics.median(f):.1f} "
+              f"({min(f):.1f}-{max(f):.1f})   ratio median {statistics.median(ratios):.2f} ({ratios[0]:.2f}-{ratios[-1]:.2f})")
+    print(f"  memory per phone: app {rooms[0].per_phone_kb:.0f} KB, floor {rooms[1].per_phone_kb:.0f} KB")
 
 
 def fanout(args) -> None:
-    pairs = []
-    for i in range(args.pairs):
-        app = asyncio.run(fanout_once("app", args.phones, args.rounds, args.deflate))
-        floor = asyncio.run(fanout_once("floor", args.phones, args.rounds, args.deflate))
-        pairs.append((app, floor))
-        print(f"pair {i + 1}: " + "  ".join(f"{k} {app[k]:.1f}/{floor[k]:.1f}" for k in app), flush=True)
-    print(f"\nsubmit -> every screen, {args.phones} phones, {args.rounds} rounds, "
-          f"permessage-deflate {'on' if args.deflate else 'off'}; app / floor per pair:")
-    for key, label in (("p50", "p50 ms"), ("p99", "p99 ms"), ("ack", "ack p50 ms"), ("per_phone_kb", "KB per phone")):
-        a = [p[0][key] for p in pairs]
-        f = [p[1][key] for p in pairs]
-        ratios = [x / y for x, y in zip(a, f)] if all(f) else []
-        spread = f"ratio {min(ratios):.2f}-{max(ratios):.2f}" if ratios else ""
-        print(f"  {label:>13}: app {min(a):.1f}-{max(a):.1f}   floor {min(f):.1f}-{max(f):.1f}   {spread}")
+    asyncio.run(fanout_run(args))
 
 
 # -- row 6: the ack, first 100 against last 100 contributions
@@ -352,8 +375,8 @@ def main() -> None:
     sub = parser.add_subparsers(dest="row", required=True)
     p = sub.add_parser("fanout")
     p.add_argument("--phones", type=int, default=20)
-    p.add_argument("--rounds", type=int, default=200)
-    p.add_argument("--pairs", type=int, default=3)
+    p.add_argument("--rounds", type=int, default=100, help="rounds per block, on each server")
+    p.add_argument("--blocks", type=int, default=5)
     p.add_argument("--deflate", action="store_true", help="clients offer permessage-deflate, as browsers do")
     p = sub.add_parser("ackflat")
     p.add_argument("--contributions", type=int, default=900)

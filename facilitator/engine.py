@@ -42,6 +42,7 @@ class Engine:
     def __init__(self, store: Store, scripts: dict[str, Script]):
         self.store = store
         self.scripts = scripts
+        self._agendas: dict[tuple, list[Item]] = {}
 
     # -- set-up
 
@@ -183,8 +184,8 @@ class Engine:
         recent = index < clock["index"] and ended is not None and now - ended <= LATE_GRACE_MS
         return items[index] if recent else items[clock["index"]]
 
-    def nudge(self, row: dict) -> str | None:
-        return contrib.nudge(self.scripts[self._day(row["day_id"])["script"]], row)
+    def nudge(self, row: dict, day: dict | None = None) -> str | None:
+        return contrib.nudge(self.scripts[(day or self._day(row["day_id"]))["script"]], row)
 
     def edit_own(self, day_id: str, participant: dict, payload, now: int) -> Broadcast:
         row = self._contribution(day_id, payload)
@@ -272,7 +273,11 @@ class Engine:
 
     def _script_items(self, day: dict) -> tuple[Script, list[Item]]:
         script = self.scripts[day["script"]]
-        return script, agenda(script, day["authorities"])
+        key = (script.id, tuple(day["authorities"]))
+        items = self._agendas.get(key)
+        if items is None:  # a day's agenda never changes: expand it once, not on every change
+            items = self._agendas[key] = agenda(script, day["authorities"])
+        return script, items
 
     def _planned(self, script: Script, authorities: list[str]) -> list[int]:
         return [i.planned_ms for i in agenda(script, authorities)]
