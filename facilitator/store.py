@@ -114,7 +114,7 @@ class Store:
 
     def _one(self, table: str, where: str, value) -> dict | None:
         with self.lock:
-            rows = list(self.db.table(table).rows_where(where, [value], limit=1))
+            rows = list(self.db.query(f"SELECT * FROM {table} WHERE {where} LIMIT 1", [value]))
         if not rows:
             return None
         return _day(rows[0]) if table == "days" else rows[0]
@@ -164,14 +164,21 @@ class Store:
             if existing is not None:
                 return existing, None
             seq = self._bump(day_id)
-            self.db.table("contributions").insert({**row, "day_id": day_id, "seq": seq})
+            self._insert("contributions", {**row, "day_id": day_id, "seq": seq})
         return self.contribution(row["id"]), seq
 
     def update_contribution(self, day_id: str, contribution_id: str, changes: dict) -> tuple[dict, int]:
         with self.lock, self.db.atomic():
             seq = self._bump(day_id)
-            self.db.table("contributions").update(contribution_id, {**changes, "seq": seq})
+            changes = {**changes, "seq": seq}
+            self.db.execute(f"UPDATE contributions SET {', '.join(f'[{k}] = ?' for k in changes)} WHERE id = ?",
+                            [*changes.values(), contribution_id])
         return self.contribution(contribution_id), seq
+
+    def _insert(self, table: str, row: dict) -> None:
+        """A plain INSERT: the hot path skips sqlite-utils' look-ups of the schema on every call."""
+        self.db.execute(f"INSERT INTO {table} ({', '.join(f'[{k}]' for k in row)}) "
+                        f"VALUES ({', '.join('?' * len(row))})", list(row.values()))
 
     def move_votes(self, source_id: str, target_id: str) -> None:
         """Votes for a duplicate count for the contribution it is merged into."""
@@ -183,8 +190,8 @@ class Store:
     def set_vote(self, day_id: str, contribution_id: str, participant_id: str, on: bool) -> tuple[dict, int]:
         with self.lock, self.db.atomic():
             if on:
-                self.db.table("votes").insert(
-                    {"contribution_id": contribution_id, "participant_id": participant_id}, ignore=True)
+                self.db.execute("INSERT OR IGNORE INTO votes (contribution_id, participant_id) VALUES (?, ?)",
+                                [contribution_id, participant_id])
             else:
                 self.db.execute("DELETE FROM votes WHERE contribution_id = ? AND participant_id = ?",
                                 [contribution_id, participant_id])
