@@ -63,7 +63,8 @@ class Server:
             cmd = [sys.executable, str(ROOT / "bench" / "floor.py"), "--port", str(self.port)]
         if self.kind == "app" and os.environ.get("BENCH_PROFILE"):  # e.g. py-spy record -o app.svg --
             cmd = [*os.environ["BENCH_PROFILE"].split(), *cmd]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        log = open(self.folder / f"{self.kind}.log", "a")
+        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -242,7 +243,10 @@ async def ackflat_run(total: int) -> None:
                 if n % 150 == 0 and n:
                     await fac.sio.call("timer", {"action": "next"})  # on through the day's steps and sessions
                 t0 = time.perf_counter()
-                ack = await fac.sio.call("contribute", {**contribution(n), "kind": "question" if n % 2 else "risk"})
+                payload = contribution(n)
+                if n % 2:  # every other one a question, so the queue grows as the day does
+                    payload.update(kind="question", category=None, text=f"What would help most, {n}?")
+                ack = await fac.sio.call("contribute", payload)
                 acks.append((time.perf_counter() - t0) * 1000)
                 assert ack["ok"], ack
             await disconnect_all([phone, fac])
@@ -266,7 +270,7 @@ async def storm_once(kind: str, phones_n: int, contributions: int) -> dict:
             await fac.connect(server.url)
             for n in range(contributions):
                 assert (await fac.sio.call("contribute", contribution(n)))["ok"]
-            phones = await connect_all(server, auths)
+            phones = await connect_all(server, auths, batch=10)  # each takes the whole day at first
             await fac.sio.disconnect()
             for p in phones:
                 p.synced.clear()
@@ -274,14 +278,22 @@ async def storm_once(kind: str, phones_n: int, contributions: int) -> dict:
             t0 = time.perf_counter()
             server.kill()
             server.start()
-            await asyncio.wait_for(asyncio.gather(*(p.synced.wait() for p in phones)), 120)
+            ready = time.perf_counter() - t0
+            try:
+                await asyncio.wait_for(asyncio.gather(*(p.synced.wait() for p in phones)), 300)
+            except asyncio.TimeoutError:
+                late = [p for p in phones if not p.synced.is_set()]
+                print(f"{len(late)} phones not back; connected: {sum(p.sio.connected for p in late)}; log:\n"
+                      + (server.folder / f"{kind}.log").read_text()[-3000:])
+                raise
             back = time.perf_counter() - t0
             rss = rss_mb(server.proc.pid)
             sent = sum(p.bytes for p in phones)
             await disconnect_all(phones)
         finally:
             server.kill()
-    return {"back_s": back, "kb_per_phone": sent / 1024 / phones_n, "rss_mb": rss}
+    return {"back_s": round(back, 2), "listening_s": round(ready, 2), "kb_per_phone": round(sent / 1024 / phones_n, 1),
+            "rss_mb": round(rss)}
 
 
 def storm(args) -> None:
@@ -355,7 +367,7 @@ def flood(args) -> None:
 
             sock = asyncio.run(one())
             closed = 0
-            time.sleep(12)  # past the idle timeout
+            time.sleep(35)  # past the idle timeout
             for s in idle:
                 s.settimeout(0.05)
                 try:
@@ -367,7 +379,7 @@ def flood(args) -> None:
             server.kill()
     print(f"with {args.idle} idle TCP connections held: /healthz {health * 1000:.0f} ms, a join {joined * 1000:.0f} ms, "
           f"a new socket to its snapshot {sock * 1000:.0f} ms; {closed} of {args.idle} idle ones closed by the server "
-          f"12 s later")
+          f"35 s later")
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ from collections import OrderedDict
 
 DEFAULT_MAX_CONNECTIONS = 2500  # 2,000 phones, their consoles and projectors, and room to join
 FD_RESERVE = 64  # file descriptors beside the connections: the database, its WAL, logs, the listener
-IDLE_S = 10  # a connection must send its request within this, and may wait no longer between two
+IDLE_S = 30  # a connection must send its request within this, and may wait no longer between two
 WEBSOCKET_IDLE_S = 60  # the server pings every 25 s: a socket silent for a minute is dead
 COMPRESS_FROM = 1024  # bytes: a smaller frame is sent as it is (deflate gains nothing on it)
 GC_THRESHOLDS = (50_000, 20, 100)  # fewer, cheaper collections once start-up is frozen
