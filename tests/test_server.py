@@ -36,13 +36,14 @@ class Serve(LiveServer):
             [sys.executable, "-m", "facilitator", "serve", "--host", "127.0.0.1", "--port", str(self.port),
              "--db", str(self.db), *self.args],
             stdout=self.log, stderr=subprocess.STDOUT, env=self.env, preexec_fn=limit)
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 90  # a loaded machine can be slow to start it
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=1):
                     return self
             except OSError:
                 time.sleep(0.1)
+        self.stop()
         raise RuntimeError((self.db.parent / "server.log").read_text())
 
     def output(self) -> str:
