@@ -77,7 +77,9 @@ def _write(path: Path, text: str) -> None:
               help="The key needed to set up a day from the home page [env FACILITATOR_ORGANISER_KEY]. "
                    "Made up and printed when serving on a non-loopback address without one.")
 @click.option("--open-setup", is_flag=True, help="Let anyone who reaches the home page set up a day.")
-def serve(host, port, db, demo, public_url, allowed_host, organiser_key, open_setup):
+@click.option("--max-connections", default=None, type=click.IntRange(min=1),
+              help="Connections held at once (phones, consoles, projectors)  [default: 2500]")
+def serve(host, port, db, demo, public_url, allowed_host, organiser_key, open_setup, max_connections):
     """Run the app (eventlet, one process) on its SQLite file."""
     if not 1 <= port <= 65535:
         raise click.ClickException(f"--port {port} is not a port number: choose one from 1 to 65535, e.g. 5000")
@@ -101,7 +103,7 @@ def serve(host, port, db, demo, public_url, allowed_host, organiser_key, open_se
         click.echo(f"  '{day['title']}' ({day['date']}): facilitator link {local}/f/{day['facilitator_key']}")
         click.echo(f"      join code {day['join_code']}: {phones}/join/{day['join_code']}")
     sys.stdout.flush()
-    _run_eventlet(app, listener)
+    _run_eventlet(app, listener, max_connections)
 
 
 def _listen(host: str, port: int):
@@ -134,14 +136,12 @@ def _listen_failure(host: str, port: int, exc: OSError) -> str:
     return f"cannot listen on {host}:{port} ({exc.strerror or exc})"
 
 
-def _run_eventlet(app, listener) -> None:
-    """Serve on eventlet's WSGI server, as Flask-SocketIO's own runner does, with one change."""
-    import eventlet.wsgi
+def _run_eventlet(app, listener, max_connections: int | None = None) -> None:
+    """Serve on eventlet (facilitator/server.py): connection cap, idle timeouts, compression, GC."""
+    from . import server
 
-    # A contribution's broadcast and its ack go to the sender back to back; with Nagle's algorithm
-    # the ack then waits for the phone's delayed TCP acknowledgement, tens of milliseconds each time.
-    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    eventlet.wsgi.server(listener, app, log_output=False)
+    server.run(app, listener, max_connections or server.DEFAULT_MAX_CONNECTIONS,
+               echo=lambda line: (click.echo(line), sys.stdout.flush()))
 
 
 def _create_demo(app) -> dict:

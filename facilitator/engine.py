@@ -20,6 +20,7 @@ from .store import Store
 MAX_TITLE = 120
 MAX_NAME = 40
 MAX_AUTHORITY = 80
+RESYNC_MAX = 200  # changed contributions a reconnecting screen is sent rather than a whole snapshot
 LATE_GRACE_MS = 15 * 60_000  # how long after a step ends a phone that was offline may still add to it
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MODERATIONS = ("hide", "show", "star", "unstar", "asked", "unasked", "edit", "merge")
@@ -41,6 +42,7 @@ class Engine:
     def __init__(self, store: Store, scripts: dict[str, Script]):
         self.store = store
         self.scripts = scripts
+        self._agendas: dict[tuple, list[Item]] = {}
 
     # -- set-up
 
@@ -95,14 +97,37 @@ class Engine:
             "queue": self._queue(day, script, items, rows),
             "contributions": [_public(r) for r in rows if staff or not r["hidden"] or _by(r, viewer)],
         }
+        return self._personal(snap, day_id, viewer)
+
+    def changes(self, day_id: str, viewer: dict, since, now: int) -> dict | None:
+        """What changed after the seq a screen holds: the clock, the queue and the contributions
+        changed since, each as this viewer may see it. None when a snapshot is needed instead: a
+        seq this day never had, or more changes than are worth sending one by one."""
+        day = self._day(day_id)
+        if isinstance(since, bool) or not isinstance(since, int) or not 0 <= since <= day["seq"]:
+            return None
+        rows = self.store.changed_since(day_id, since, RESYNC_MAX)
+        if len(rows) > RESYNC_MAX:
+            return None
+        script, items = self._script_items(day)
+        staff = viewer["role"] == "facilitator"
+        delta = {
+            "since": since, "seq": day["seq"], "server_now": now,
+            "clock": self._clock_view(day, script, items, now),
+            "queue": self._queue(day, script, items),
+            "contributions": [_public(r) if staff or not r["hidden"] or _by(r, viewer) else _withdrawn(r)
+                              for r in rows],
+        }
+        return self._personal(delta, day_id, viewer)
+
+    def _personal(self, view: dict, day_id: str, viewer: dict) -> dict:
         if viewer.get("participant"):
             p = viewer["participant"]
-            snap["me"] = {"id": p["id"], "name": p["name"], "authority": p["authority"],
-                          "mine": [r["id"] for r in rows if r["author_id"] == p["id"]],
-                          "votes": self.store.votes_by(p["id"])}
-        if staff:
-            snap["participants"] = self.participants(day_id)
-        return snap
+            view["me"] = {"id": p["id"], "name": p["name"], "authority": p["authority"],
+                          "mine": self.store.authored(p["id"]), "votes": self.store.votes_by(p["id"])}
+        if viewer["role"] == "facilitator":
+            view["participants"] = self.participants(day_id)
+        return view
 
     def participants(self, day_id: str) -> list[dict]:
         """Who has joined, for the facilitator only: names never reach the room or an export."""
@@ -126,7 +151,7 @@ class Engine:
             day["seq"] = self.store.save_clock(day_id, clock.to_dict())
             day["clock"] = clock.to_dict()
         view = {"seq": day["seq"], "clock": self._clock_view(day, script, items, now),
-                "queue": self._queue(day, script, items, self.store.contributions(day_id))}
+                "queue": self._queue(day, script, items)}
         return Broadcast("clock", view, view)
 
     # -- contributions
@@ -158,8 +183,8 @@ class Engine:
         recent = index < clock["index"] and ended is not None and now - ended <= LATE_GRACE_MS
         return items[index] if recent else items[clock["index"]]
 
-    def nudge(self, row: dict) -> str | None:
-        return contrib.nudge(self.scripts[self._day(row["day_id"])["script"]], row)
+    def nudge(self, row: dict, day: dict | None = None) -> str | None:
+        return contrib.nudge(self.scripts[(day or self._day(row["day_id"]))["script"]], row)
 
     def edit_own(self, day_id: str, participant: dict, payload, now: int) -> Broadcast:
         row = self._contribution(day_id, payload)
@@ -226,9 +251,9 @@ class Engine:
         return self._changed(day, script, items, stored, seq)
 
     def _changed(self, day: dict, script: Script, items: list[Item], row: dict, seq: int) -> Broadcast:
-        queue = self._queue(day, script, items, self.store.contributions(day["id"]))
+        queue = self._queue(day, script, items)  # one session's questions, by index: flat as the day fills
         staff = {"seq": seq, "contribution": _public(row), "queue": queue}
-        shown = _public(row) if not row["hidden"] else {"id": row["id"], "hidden": 1}
+        shown = _public(row) if not row["hidden"] else _withdrawn(row)
         return Broadcast("contribution", staff, {"seq": seq, "contribution": shown, "queue": queue})
 
     def _contribution(self, day_id: str, payload) -> dict:
@@ -247,7 +272,11 @@ class Engine:
 
     def _script_items(self, day: dict) -> tuple[Script, list[Item]]:
         script = self.scripts[day["script"]]
-        return script, agenda(script, day["authorities"])
+        key = (script.id, tuple(day["authorities"]))
+        items = self._agendas.get(key)
+        if items is None:  # a day's agenda never changes: expand it once, not on every change
+            items = self._agendas[key] = agenda(script, day["authorities"])
+        return script, items
 
     def _planned(self, script: Script, authorities: list[str]) -> list[int]:
         return [i.planned_ms for i in agenda(script, authorities)]
@@ -270,10 +299,12 @@ class Engine:
                            for part, authority in _sample_roles(item, day["authorities"]).items()},
         }
 
-    def _queue(self, day: dict, script: Script, items: list[Item], rows: list[dict]) -> dict:
+    def _queue(self, day: dict, script: Script, items: list[Item], rows: list[dict] | None = None) -> dict:
         item = items[day["clock"]["index"]]
         visitors = [a for a in day["authorities"] if a != item.presenter]
         kinds = {k for k, v in script.kinds.items() if v.queue}
+        if rows is None:
+            rows = self.store.session_rows(day["id"], item.session, sorted(kinds)) if kinds else []
         return {"session": item.session, **contrib.queue(rows, item.session, visitors, kinds)}
 
 
@@ -319,6 +350,11 @@ def _extension_ms(minutes) -> int:
 
 def _public(row: dict) -> dict:
     return {k: row.get(k) for k in PUBLIC_FIELDS}
+
+
+def _withdrawn(row: dict) -> dict:
+    """A hidden contribution as the room sees it: gone from the wall."""
+    return {"id": row["id"], "hidden": 1}
 
 
 def _script_view(script: Script) -> dict:

@@ -75,14 +75,16 @@ def connect(auth_data=None):
         who = _identify(auth_data)
         staff, public = rooms(who["day"])
         join_room(staff if who["role"] == FACILITATOR else public)  # first, so no change falls between
-        snapshot = _snapshot(who)
+        # A screen that reconnects says the seq it holds: send what changed since, if the engine can.
+        changes = _changes(who, auth_data.get("seq"))
+        first = ("changes", changes) if changes is not None else ("snapshot", _snapshot(who))
     except ConnectionRefusedError:
         raise
     except Exception as exc:  # noqa: BLE001 - whatever was sent, the answer is a refusal (rooms are left)
         log.warning("refused a connection: %s", protocol.describe(exc))
         raise ConnectionRefusedError("the connection could not be checked: reload the page") from None
     session[WHO] = who
-    socketio.emit("snapshot", snapshot, to=request.sid)
+    socketio.emit(*first, to=request.sid)
     return None
 
 
@@ -131,16 +133,26 @@ def _identify(auth_data) -> dict:
     return who
 
 
-def _snapshot(who: dict) -> dict:
+def _viewer(who: dict) -> dict:
     participant = _engine().store.participant(who["participant"]) if who["participant"] else None
-    return _engine().snapshot(who["day"], {"role": who["role"], "participant": participant}, _now())
+    return {"role": who["role"], "participant": participant}
 
 
-def event(name: str, roles: tuple[str, ...] = ROLES, payload: bool = True):
+def _snapshot(who: dict) -> dict:
+    return _engine().snapshot(who["day"], _viewer(who), _now())
+
+
+def _changes(who: dict, since) -> dict | None:
+    """What changed since the seq a reconnecting screen holds, if the engine can say."""
+    return None if since is None else _engine().changes(who["day"], _viewer(who), since, _now())
+
+
+def event(name: str, roles: tuple[str, ...] = ROLES, payload: bool | None = True):
     """Register a handler that answers through its ack: {ok: true, ...} or {ok: false, error}.
 
-    Whatever arrives, the answer has that shape: a handler takes one payload (`payload=True`) or
-    none, and any other count of arguments, or anything the handler did not expect, is refused.
+    Whatever arrives, the answer has that shape: a handler takes one payload (`payload=True`),
+    none (`False`) or one at most (`None`); any other count of arguments, or anything the handler
+    did not expect, is refused.
     """
 
     def wrap(fn):
@@ -158,7 +170,7 @@ def event(name: str, roles: tuple[str, ...] = ROLES, payload: bool = True):
     return wrap
 
 
-def _answer(name: str, roles: tuple[str, ...], takes_payload: bool, fn, args: tuple) -> dict:
+def _answer(name: str, roles: tuple[str, ...], takes_payload: bool | None, fn, args: tuple) -> dict:
     who = session.get(WHO)
     if who is None:
         return _error(Refused("unauthorised", "connect with a day and a role first"))
@@ -167,9 +179,11 @@ def _answer(name: str, roles: tuple[str, ...], takes_payload: bool, fn, args: tu
     if who["participant"] and not current_app.extensions["facilitator_buckets"].take(
             who["participant"], _now() / 1000):
         return _error(Refused("rate_limited", "too many messages at once: wait a moment and send again"))
+    if takes_payload is None and len(args) > 1:
+        return _error(Refused("invalid", f"'{name}' takes at most one payload object; {len(args)} were sent"))
     if takes_payload and len(args) != 1:
         return _error(Refused("invalid", f"'{name}' takes one payload object; {len(args)} were sent"))
-    if not takes_payload and (len(args) > 1 or (args and args[0] not in (None, {}))):
+    if takes_payload is False and (len(args) > 1 or (args and args[0] not in (None, {}))):
         return _error(Refused("invalid", f"'{name}' takes no payload"))
     try:
         return {"ok": True, **(fn(who, args[0] if args else None) or {})}
@@ -190,9 +204,10 @@ def server_time(who, payload):
     return {"now": _now()}
 
 
-@event("snapshot", payload=False)
+@event("snapshot", payload=None)
 def snapshot(who, payload):
-    return {"snapshot": _snapshot(who)}
+    changes = _changes(who, payload.get("seq")) if isinstance(payload, dict) else None
+    return {"changes": changes} if changes is not None else {"snapshot": _snapshot(who)}
 
 
 @event("contribute", roles=(FACILITATOR, PARTICIPANT))

@@ -74,6 +74,18 @@ def explain(exc: sqlite3.Error, path: str | Path) -> StoreError | None:
     return None
 
 
+@migrations()
+def m002_change_seq(db):
+    """Each contribution records the day's seq at its last change, so a reconnecting screen can be
+    sent what changed since the seq it holds; the queue reads one session's questions by index."""
+    db.execute("ALTER TABLE contributions ADD COLUMN seq INTEGER")
+    db.execute("UPDATE contributions SET seq = (SELECT seq FROM days WHERE days.id = contributions.day_id)")
+    db.table("contributions").create_index(["day_id", "seq"])
+    db.table("contributions").create_index(["day_id", "session", "kind"])
+    db.table("contributions").create_index(["author_id"])
+    db.table("votes").create_index(["participant_id"])
+
+
 class Store:
     def __init__(self, path: str | Path = ":memory:"):
         self.path = str(path)
@@ -100,6 +112,9 @@ class Store:
         db = sqlite_utils.Database(conn)
         if path != ":memory:":
             db.enable_wal()
+            # In WAL mode a commit is in the log file once COMMIT returns, safe from a crash or kill -9;
+            # NORMAL leaves the log's fsync to checkpoints instead of stalling every phone on each change.
+            conn.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
         migrations.apply(db)
         return db
@@ -154,7 +169,7 @@ class Store:
 
     def _one(self, table: str, where: str, value) -> dict | None:
         with self.lock:
-            rows = list(self.db.table(table).rows_where(where, [value], limit=1))
+            rows = list(self.db.query(f"SELECT * FROM {table} WHERE {where} LIMIT 1", [value]))
         if not rows:
             return None
         return _day(rows[0]) if table == "days" else rows[0]
@@ -209,15 +224,22 @@ class Store:
             existing = self.contribution(row["id"])
             if existing is not None:
                 return existing, None
-            self.db.table("contributions").insert({**row, "day_id": day_id})
             seq = self._bump(day_id)
+            self._insert("contributions", {**row, "day_id": day_id, "seq": seq})
         return self.contribution(row["id"]), seq
 
     def update_contribution(self, day_id: str, contribution_id: str, changes: dict) -> tuple[dict, int]:
         with self.lock, self.db.atomic():
-            self.db.table("contributions").update(contribution_id, changes)
             seq = self._bump(day_id)
+            changes = {**changes, "seq": seq}
+            self.db.execute(f"UPDATE contributions SET {', '.join(f'[{k}] = ?' for k in changes)} WHERE id = ?",
+                            [*changes.values(), contribution_id])
         return self.contribution(contribution_id), seq
+
+    def _insert(self, table: str, row: dict) -> None:
+        """A plain INSERT: the hot path skips sqlite-utils' look-ups of the schema on every call."""
+        self.db.execute(f"INSERT INTO {table} ({', '.join(f'[{k}]' for k in row)}) "
+                        f"VALUES ({', '.join('?' * len(row))})", list(row.values()))
 
     def move_votes(self, source_id: str, target_id: str) -> None:
         """Votes for a duplicate count for the contribution it is merged into."""
@@ -229,12 +251,13 @@ class Store:
     def set_vote(self, day_id: str, contribution_id: str, participant_id: str, on: bool) -> tuple[dict, int]:
         with self.lock, self.db.atomic():
             if on:
-                self.db.table("votes").insert(
-                    {"contribution_id": contribution_id, "participant_id": participant_id}, ignore=True)
+                self.db.execute("INSERT OR IGNORE INTO votes (contribution_id, participant_id) VALUES (?, ?)",
+                                [contribution_id, participant_id])
             else:
                 self.db.execute("DELETE FROM votes WHERE contribution_id = ? AND participant_id = ?",
                                 [contribution_id, participant_id])
             seq = self._bump(day_id)
+            self.db.execute("UPDATE contributions SET seq = ? WHERE id = ?", [seq, contribution_id])
         if not on:
             self.scrub()
         return self.contribution(contribution_id), seq
@@ -246,10 +269,27 @@ class Store:
     def contributions(self, day_id: str) -> list[dict]:
         return self._contributions("c.day_id = ?", [day_id])
 
-    def _contributions(self, where: str, args: list) -> list[dict]:
+    def session_rows(self, day_id: str, session: int | None, kinds: list[str]) -> list[dict]:
+        """One session's contributions of the given kinds, by index: what the question queue needs."""
+        marks = ", ".join("?" * len(kinds))
+        return self._contributions(f"c.day_id = ? AND c.session IS ? AND c.kind IN ({marks})",
+                                   [day_id, session, *kinds])
+
+    def changed_since(self, day_id: str, seq: int, limit: int) -> list[dict]:
+        """The contributions changed after `seq`, at most `limit` + 1 of them (so a caller can tell
+        when there are more than it wants)."""
+        return self._contributions("c.day_id = ? AND c.seq > ?", [day_id, seq], limit + 1)
+
+    def authored(self, participant_id: str) -> list[str]:
+        with self.lock:
+            return [r[0] for r in self.db.execute(
+                "SELECT id FROM contributions WHERE author_id = ? ORDER BY rowid", [participant_id]).fetchall()]
+
+    def _contributions(self, where: str, args: list, limit: int | None = None) -> list[dict]:
         sql = (
             "SELECT c.*, (SELECT count(*) FROM votes v WHERE v.contribution_id = c.id) AS votes "
             f"FROM contributions c WHERE {where} ORDER BY c.rowid"  # arrival order, even within one millisecond
+            + (f" LIMIT {int(limit)}" if limit is not None else "")
         )
         with self.lock:
             return [dict(r) for r in self.db.query(sql, args)]

@@ -14,7 +14,9 @@ export function connectLive({ day, role, render, onConnect, onStatus }) {
     status: "connecting", // connecting | connected | reconnecting | offline | refused
     statusMessage: "",
   };
-  const socket = io({ auth: { day, role } });
+  // On every (re)connect the auth says which seq this screen holds: the server then sends only
+  // what changed since (a `changes` event) rather than the whole day, when it can.
+  const socket = io({ auth: (cb) => cb(state.snap ? { day, role, seq: state.seq } : { day, role }) });
   let renderQueued = false;
 
   function draw(reason) {
@@ -37,13 +39,33 @@ export function connectLive({ day, role, render, onConnect, onStatus }) {
     draw("snapshot");
   }
 
+  // Catch up from what changed since the seq held; anything the server cannot say that way
+  // comes as a whole snapshot instead.
+  function takeChanges(msg) {
+    if (!state.snap || typeof msg.seq !== "number") return;
+    if (msg.since > state.seq) { resync(true); return; } // a gap it does not cover
+    if (msg.seq <= state.seq) return; // nothing newer than what is held
+    const s = state.snap;
+    for (const c of msg.contributions) upsert(s.contributions, c);
+    s.clock = msg.clock;
+    s.queue = msg.queue;
+    if (msg.me) s.me = msg.me;
+    if (msg.participants) s.participants = msg.participants;
+    s.seq = state.seq = msg.seq;
+    s.server_now = msg.server_now;
+    if (!state.offsetMeasured) state.offset = msg.server_now - Date.now();
+    draw("snapshot");
+  }
+
   let resyncing = false;
-  async function resync() {
+  async function resync(whole = false) {
     if (resyncing) return;
     resyncing = true;
     try {
-      const ack = await socket.timeout(5000).emitWithAck("snapshot");
-      if (ack && ack.ok) takeSnapshot(ack.snapshot);
+      const since = !whole && state.snap ? { seq: state.seq } : {};
+      const ack = await socket.timeout(5000).emitWithAck("snapshot", since);
+      if (ack && ack.ok && ack.changes) takeChanges(ack.changes);
+      else if (ack && ack.ok && ack.snapshot) takeSnapshot(ack.snapshot);
     } catch (e) {
       // timed out: the next reconnect brings a snapshot anyway
     } finally {
@@ -104,6 +126,7 @@ export function connectLive({ day, role, render, onConnect, onStatus }) {
   window.addEventListener("online", () => { if (!state.connected) setStatus("reconnecting"); });
 
   socket.on("snapshot", takeSnapshot);
+  socket.on("changes", takeChanges);
   socket.on("clock", (msg) => follow(msg, (s) => { s.clock = msg.clock; s.queue = msg.queue; }));
   socket.on("contribution", (msg) => follow(msg, (s) => {
     upsert(s.contributions, msg.contribution);
