@@ -258,6 +258,9 @@ def test_an_offline_phone_sends_once_when_back(live_server, browser, errors):
     expect(added).to_have_count(1)
     expect(console.locator("#feed li.feed-item", has_text="car park")).to_have_count(1)
     shot(projector, "projector-offline-arrived")
+    # a reconnection attempt the socket began before the page heard it was offline fails, rightly,
+    # and the browser logs it: under load the WebSocket can close before the "offline" event runs
+    errors[:] = [e for e in errors if "ERR_INTERNET_DISCONNECTED" not in e]
 
 
 def test_screens_with_wrong_clocks_still_show_the_same_countdown(live_server, browser, errors):

@@ -119,7 +119,7 @@ def test_a_send_never_answered_is_tried_a_few_times_then_waits_for_the_person(li
     shot(phone, "phone-not-sent")
     # the server answers again: the person's Try again sends it, stored once however many tries arrived
     wire.lose_acks = False
-    stuck.get_by_role("button", name="Try sending this again").click()
+    stuck.get_by_role("button", name="Try again to send this").click()
     expect(phone.locator("#send-status")).to_have_text(re.compile(r"Sent"))
     expect(phone.locator("#mine")).not_to_contain_text("not sent")
     assert stored(live_server) == ["How do families hear about the changes?"]

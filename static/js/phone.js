@@ -276,7 +276,7 @@ function drawMine(snap) {
   const ids = new Set([...snap.me.mine, ...acked]);
   const rows = [];
   for (const item of outbox.all()) {
-    rows.push({ id: item.id, kind: item.kind, category: item.category, text: item.text, waiting: true,
+    rows.push({ id: item.id, kind: item.kind, category: item.category, text: item.text,
       stuck: Boolean(item.stuck), status: item.stuck ? "not sent" : "waiting to send", cls: "waiting" });
   }
   for (const id of ids) {
@@ -325,7 +325,7 @@ function mineItem(snap, r) {
   if (r.stuck) {
     return el("li", { class: r.cls }, head, el("p", { class: "mine-text", text: r.text }),
       el("button", { type: "button", class: "button", text: "Try again",
-        "aria-label": "Try sending this again", onclick: () => tryAgain(r.id) }));
+        "aria-label": "Try again to send this", onclick: () => tryAgain(r.id) }));
   }
   const canEdit = r.mine && visible(r);
   return el("li", { class: r.cls }, head, el("p", { class: "mine-text", text: r.text }),
