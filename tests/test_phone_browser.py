@@ -173,6 +173,7 @@ def test_phones_announce_step_changes_pauses_and_time_up(room, browser, errors):
     day, facilitator = room
     phone = join_phone(browser, day, "Tom", "Eastbridge", errors, device=SMALL_PHONE)
     phone.evaluate("() => { const now = Date.now; window.ahead = 0; Date.now = () => now() + window.ahead; }")
+    expect(phone.locator("#step-title")).to_have_text("Arrival and welcome")  # the first snapshot is drawn
     announcer = phone.locator("#announcer")
     expect(announcer).to_have_attribute("aria-live", "polite")
     facilitator.timer("start")

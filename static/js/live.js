@@ -1,6 +1,7 @@
 // The live connection shared by the console, the projector and the phones:
 // connect, hold the snapshot, follow seq, apply events, measure the server clock offset.
-import { io } from "/vendor/socket.io.esm.min.js";
+// relative, so a module loaded from a versioned address imports the same version
+import { io } from "../../vendor/socket.io.esm.min.js";
 
 const TIME_SAMPLES = 5;
 
@@ -14,7 +15,9 @@ export function connectLive({ day, role, render, onConnect, onStatus }) {
     status: "connecting", // connecting | connected | reconnecting | offline | refused
     statusMessage: "",
   };
-  const socket = io({ auth: { day, role } });
+  // WebSocket first: one round trip to open where long-polling needs several (a slow venue link
+  // feels each); polling stays as the fallback for networks that block WebSockets.
+  const socket = io({ auth: { day, role }, transports: ["websocket", "polling"], tryAllTransports: true });
   let renderQueued = false;
 
   function draw(reason) {
