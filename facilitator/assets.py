@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 PREFIX = "/v"
 COMPRESSIBLE = {".js", ".mjs", ".css", ".svg", ".json", ".html", ".txt", ".map"}
 FOREVER = "public, max-age=31536000, immutable"
+FILE_ENDPOINTS = {"asset", "static", "views.vendor"}
 REVALIDATE = "no-cache"  # the unversioned addresses: kept, but checked with the server each time
 _IMPORT = re.compile(r"""(?:^|[;\s])import\s*(?:[^'";]*?\sfrom\s*)?["']([^"']+)["']""", re.MULTILINE)
 mimetypes.add_type("text/javascript", ".js")
@@ -133,7 +134,22 @@ def init_app(app: Flask, vendor: dict[str, Path]) -> Assets:
         return Markup("\n".join(f'<link rel="modulepreload" href="{escape(assets.url(n))}">' for n in names))
 
     app.jinja_env.globals.update(url_for=url_for_versioned, module_preloads=module_preloads)
+    _keep_cookies_off_files(app)
     return assets
+
+
+def _keep_cookies_off_files(app: Flask) -> None:
+    """A file response neither refreshes the session cookie nor varies with it: a cookie refreshed
+    on every response would change before the next request and spoil every cached copy."""
+    base = type(app.session_interface)
+
+    class FilesCarryNoSession(base):
+        def save_session(self, app, session, response):
+            if request.endpoint in FILE_ENDPOINTS:
+                return None
+            return super().save_session(app, session, response)
+
+    app.session_interface = FilesCarryNoSession()
 
 
 def vendor_response(name: str) -> Response:

@@ -188,3 +188,26 @@ def test_phones_announce_step_changes_pauses_and_time_up(room, browser, errors):
     phone.evaluate("window.ahead = 16 * 60 * 1000")  # a quarter of an hour later, on the phone's clock
     expect(announcer).to_have_text("Time is up for Presentation.")
     expect(phone.locator("#countdown")).to_have_text(re.compile(r"^\+"))
+
+
+def test_static_files_come_compressed_versioned_and_are_kept(room, browser, errors):
+    day, facilitator = room
+    phone = join_phone(browser, day, "Tom", "Eastbridge", errors, device=SMALL_PHONE)
+    expect(phone.locator("#step-title")).to_have_text("Arrival and welcome")
+    files = """() => performance.getEntriesByType('resource').filter(e => !e.name.includes('/socket.io/'))
+        .map(e => ({url: new URL(e.name).pathname, sent: e.transferSize, packed: e.encodedBodySize, size: e.decodedBodySize}))"""
+    loaded = phone.evaluate(files)
+    paths = [f["url"] for f in loaded]
+    for name in ("static/css/app.css", "static/js/phone.js", "static/js/live.js", "vendor/socket.io.esm.min.js"):
+        assert any(re.fullmatch(rf"/v/[0-9a-f]{{12}}/{name}", p) for p in paths), (name, paths)
+    assert all(p.startswith("/v/") for p in paths), paths
+    vendor = next(f for f in loaded if f["url"].endswith("socket.io.esm.min.js"))
+    assert vendor["packed"] < vendor["size"] / 2, vendor  # gzipped on the wire
+    # back on the page, in this tab and in a new one: nothing is fetched again, not even a 304
+    phone.reload()
+    expect(phone.locator("#conn")).to_have_class("conn ok")
+    assert [f for f in phone.evaluate(files) if f["sent"] != 0] == []
+    again = phone.context.new_page()
+    again.goto(phone.url)
+    expect(again.locator("#conn")).to_have_class("conn ok")
+    assert [f for f in again.evaluate(files) if f["sent"] != 0] == []
