@@ -211,3 +211,25 @@ def test_static_files_come_compressed_versioned_and_are_kept(room, browser, erro
     again.goto(phone.url)
     expect(again.locator("#conn")).to_have_class("conn ok")
     assert [f for f in again.evaluate(files) if f["sent"] != 0] == []
+
+
+def test_phones_have_no_axe_findings_at_any_step(room, browser, errors):
+    """The presenter's phone and a visitor's, at every item of the day, with a question on the wall."""
+    day, facilitator = room
+    presenter = join_phone(browser, day, "Priya", "Northshire", errors, device=SMALL_PHONE)
+    visitor = join_phone(browser, day, "Tom", "Eastbridge", errors, device=SMALL_PHONE)
+    facilitator.timer("start")
+    session = ["Presentation", "Open questions", "Strengths", "Balcony", "Reflection"]
+    day_items = ["Arrival and welcome", *session, "Break", *session, "Lunch", *session, "Learning points"]
+    for index, title in enumerate(day_items):
+        if index:
+            facilitator.timer("next")
+        for phone in (presenter, visitor):
+            expect(phone.locator("#step-title")).to_have_text(title)
+        if index == 2:  # the first open questions: a question on the wall, and a vote for it
+            facilitator.question_from("Westvale", "How do you know your early help reaches families?")
+            expect(visitor.locator("#wall li .vote")).to_have_count(1)
+            visitor.locator("#wall li .vote").click()
+            expect(visitor.locator("#wall li .vote")).to_have_attribute("aria-pressed", "true")
+        for who, phone in (("presenter", presenter), ("visitor", visitor)):
+            assert_accessible(phone, f"phone {who}: {index} {title}", rules=VOTE_NAME_RULE)
