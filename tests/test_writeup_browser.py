@@ -62,6 +62,16 @@ def host_page(browser, facilitator, authority="Northshire"):
     return host
 
 
+def contrast(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two CSS rgb() colours."""
+    def luminance(rgb: str) -> float:
+        channels = [int(x) / 255 for x in re.findall(r"\d+", rgb)[:3]]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
 def fetch(page, url: str) -> str:
     """A download as the signed-in browser gets it (the same cookies)."""
     return page.request.get(url).text()
@@ -115,6 +125,10 @@ def test_the_summary_editor_guards_unsaved_edits_and_announces_only_its_state(pa
     editor = facilitator.locator("#session-1 textarea[name=markdown]")
     status = facilitator.locator("#session-1 .unsaved")
     expect(status).to_have_attribute("role", "status")
+    # form fields stand out from the page at 3:1 at least (WCAG 1.4.11)
+    colours = facilitator.evaluate("""() => [...document.querySelectorAll('textarea, input:not([type=hidden])')].map(e =>
+        [getComputedStyle(e).borderTopColor, getComputedStyle(document.documentElement).backgroundColor])""")
+    assert colours and all(contrast(border, page) >= 3 for border, page in colours), colours
     # the preview is drawn silently; only the state is said
     assert facilitator.locator("[aria-live] .preview, .preview[aria-live]").count() == 0
     editor.click()
