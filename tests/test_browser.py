@@ -7,29 +7,14 @@ import re
 import pytest
 
 pytest.importorskip("playwright")
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
-from .browser_helpers import (assert_accessible, join_phone, launch, open_console, open_projector, send,  # noqa: E402
+from .browser_helpers import (assert_accessible, join_phone, open_console, open_projector, send,  # noqa: E402
                               shot)
 from .conftest import LiveServer  # noqa: E402
 
 STEPS_AFTER_SESSION_1 = ["Break"] + ["Presentation", "Open questions", "Strengths", "Balcony", "Reflection"] + [
     "Lunch"] + ["Presentation", "Open questions", "Strengths", "Balcony", "Reflection"] + ["Learning points"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def errors():
-    found: list[str] = []
-    yield found
-    assert not found, "errors in the pages:\n" + "\n".join(found)
 
 
 def seconds(text: str) -> int:

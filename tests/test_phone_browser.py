@@ -12,28 +12,13 @@ import pytest
 
 pytest.importorskip("playwright")
 import socketio  # noqa: E402
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 from facilitator.contributions import CLOSED_QUESTION, looks_closed  # noqa: E402
 
-from .browser_helpers import SMALL_PHONE, assert_accessible, join_phone, launch, send, shot  # noqa: E402
+from .browser_helpers import SMALL_PHONE, assert_accessible, join_phone, send, shot  # noqa: E402
 
 VOTE_NAME_RULE = ("label-content-name-mismatch",)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def errors():
-    found: list[str] = []
-    yield found
-    assert not found, "errors in the pages:\n" + "\n".join(found)
 
 
 class Facilitator:
@@ -179,7 +164,7 @@ def test_phones_announce_step_changes_pauses_and_time_up(room, browser, errors):
     facilitator.timer("start")
     expect(announcer).to_have_text("Arrival and welcome started.")
     facilitator.timer("next")
-    expect(announcer).to_have_text("Now: Presentation.")
+    expect(announcer).to_have_text("Moved to Presentation.")
     facilitator.timer("pause")
     expect(announcer).to_have_text("Presentation paused.")
     facilitator.timer("resume")

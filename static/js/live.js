@@ -201,6 +201,24 @@ export function crossingWatcher({ onMinute, onZero }) {
   };
 }
 
+// What changed on the clock since the last snapshot, in words for a screen reader ("" when nothing).
+export function clockNews() {
+  let prev = null;
+  return function news(snap) {
+    const c = snap.clock;
+    const now = { index: c.index, status: c.status, deadline: c.deadline_ms, remaining: c.remaining_ms };
+    const p = prev;
+    prev = now;
+    if (!p) return "";
+    const title = snap.agenda[c.index].title;
+    if (p.index !== c.index) return `Moved to ${title}${c.status === "paused" ? ", paused" : ""}.`;
+    if (p.status !== c.status) {
+      return { running: p.status === "ready" ? `${title} started.` : `${title} resumed.`, paused: `${title} paused.`, ready: "" }[c.status];
+    }
+    return p.deadline !== now.deadline || p.remaining !== now.remaining ? "Time added." : "";
+  };
+}
+
 export function clockTime(ms) {
   if (ms === null || ms === undefined) return "";
   const d = new Date(ms);

@@ -1,6 +1,6 @@
 // The phone: the step, who speaks, the countdown, a form for what this step collects,
 // an outbox that survives being offline, the participant's own contributions and the wall.
-import { connectLive, runCountdown, crossingWatcher, currentItem, stepContext, whoSpeaks, partOf, kindLabel,
+import { connectLive, runCountdown, crossingWatcher, clockNews as makeClockNews, currentItem, stepContext, whoSpeaks, partOf, kindLabel,
   isCategorised, questionsInOrder, visible } from "./live.js";
 import { el, $, setText, replaceIfChanged, option, showStatus, announce } from "./dom.js";
 import { newId, storedList } from "./ids.js";
@@ -15,7 +15,7 @@ let editing = null;        // id of the contribution being edited
 let lastNudge = null;      // {id, text}
 let chosenKind = null;
 let formStep = null;       // the agenda index the form was drawn for
-let prevClock = null;      // what the clock was at the last draw, to announce what changed
+const clockNews = makeClockNews();  // what changed on the clock since the last draw, in words
 
 const live = connectLive({
   day: dayId,
@@ -234,17 +234,7 @@ $("#text").addEventListener("input", drawLiveNudge);
 
 // Say what a glance at the bar would tell: a new step, a pause, a restart, more time.
 function announceClock(snap) {
-  const c = snap.clock;
-  const now = { index: c.index, status: c.status, deadline: c.deadline_ms, remaining: c.remaining_ms };
-  const p = prevClock;
-  prevClock = now;
-  if (!p) return;
-  const title = snap.agenda[c.index].title;
-  const say = (text) => announce($("#announcer"), text);
-  if (p.index !== c.index) say(`Now: ${title}${c.status === "paused" ? ", paused" : ""}.`);
-  else if (p.status !== c.status) {
-    say({ running: p.status === "ready" ? `${title} started.` : `${title} resumed.`, paused: `${title} paused.`, ready: "" }[c.status]);
-  } else if (p.deadline !== now.deadline || p.remaining !== now.remaining) say("Time added.");
+  announce($("#announcer"), clockNews(snap));
 }
 
 function drawNudge() {
