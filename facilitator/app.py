@@ -60,9 +60,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     reports_store.migrate(engine.store.db)
     app.extensions["facilitator_reports"] = reports_store.Reports(engine.store)
 
-    from . import reports, sockets, views
+    from . import assets, reports, sockets, views
 
     app.register_blueprint(views.bp)
+    assets.init_app(app, views.VENDOR)  # static files compressed, versioned, cached for good
     app.register_blueprint(reports.bp)
     sockets.init_app(app)
     if app.config["ALLOWED_HOSTS"]:

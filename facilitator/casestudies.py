@@ -6,18 +6,19 @@ is published unless the host so chooses).
 
 from __future__ import annotations
 
+import re
+
 from .scripts import Script
 from .summary import owned_by_presenter, shown
 
 # The kinds the sector writes up as case studies; a script without them uses its other
 # uncategorised, unqueued kinds of a session.
 AGREED = ("agreed", "edited")
-TITLE_WORDS = 8
 FIELD_LABELS = {
     "title": "Title",
     "authority": "Authority",
     "theme": "Theme",
-    "summary": "Summary (about 100 words)",
+    "summary": "Summary",  # the form counts its words against the 100 a summit summary suits
     "context": "Context or challenge",
     "actions": "What they did",
     "impact": "Impact and evidence",
@@ -33,8 +34,9 @@ def eligible_kinds(script: Script) -> list[str]:
 
 
 def title_from(text: str) -> str:
-    words = " ".join(text.split()).split(" ")
-    return " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
+    """A draft's title: the first sentence, whole, for a title is never printed cut short."""
+    first = re.split(r"(?<=[.!?])\s", " ".join(text.split()), maxsplit=1)[0]
+    return first.rstrip(".")
 
 
 def drafts(script: Script, rows: list[dict]) -> list[dict]:

@@ -12,11 +12,16 @@ from .scripts import Item, Script
 MAX_TEXT = 1000
 OBSERVER = "observer"
 FACILITATOR = "facilitator"
+# The closed-question rule as data: the server checks a question with it after it is sent, and
+# the snapshot carries it to the phone, which runs the same rule while the question is typed.
+CLOSED_QUESTION = {
+    "openers": ["is", "are", "was", "were", "do", "does", "did", "have", "has", "had", "can", "could", "will",
+                "would", "should", "shall", "may", "might", "must", "am", "isn't", "aren't", "don't", "doesn't",
+                "didn't", "haven't", "hasn't", "won't", "wouldn't"],
+    "advice": "It reads as a closed question: could it open with What, How or Tell us about...?",
+}
 CLOSED_OPENERS = re.compile(
-    r"^(is|are|was|were|do|does|did|have|has|had|can|could|will|would|should|shall|"
-    r"may|might|must|am|isn't|aren't|don't|doesn't|didn't|haven't|hasn't|won't|wouldn't)\b",
-    re.IGNORECASE,
-)
+    r"^(" + "|".join(re.escape(w) for w in CLOSED_QUESTION["openers"]) + r")\b", re.IGNORECASE)
 
 
 def role(authority: str | None, item: Item) -> str:
@@ -134,8 +139,7 @@ def looks_closed(question: str) -> bool:
 def nudge(script: Script, row: dict) -> str | None:
     """A gentle word when what should be an open question reads as a closed one."""
     if script.kinds[row["kind"]].open_question_nudge and looks_closed(row["text"]):
-        return ("Sent. It reads as a closed question: could it open with What, How or Tell us about...? "
-                "You can edit it.")
+        return f"Sent. {CLOSED_QUESTION['advice']} You can edit it."
     return None
 
 

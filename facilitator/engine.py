@@ -364,6 +364,7 @@ def _script_view(script: Script) -> dict:
         "kinds": {k: {"label": v.label, "who": v.who, "hint": v.hint, "categorised": v.categorised,
                       "anytime": v.anytime, "queue": v.queue, "open_question_nudge": v.open_question_nudge}
                   for k, v in script.kinds.items()},
+        "closed_question": contrib.CLOSED_QUESTION,  # the nudge's rule, run by the phone as it is typed
     }
 
 

@@ -22,6 +22,7 @@ from .casestudies import FIELD_LABELS
 from .scripts import Script
 
 FORMATS = ("md", "html", "json", "csv")
+SUMMARY_FIELDS = ("part", "title", "edited", "updated_ms", "markdown")
 MIMETYPES = {"md": "text/markdown", "html": "text/html", "json": "application/json", "csv": "text/csv"}
 SCHEMA = "https://facilitator.example/export-schema.json"
 INTERNAL_NOTICE = "INTERNAL COPY: this copy names participants. Do not circulate it."
@@ -62,7 +63,8 @@ def build(script: Script, day: dict, rows: list[dict], saved: dict, case_rows: l
                    "kinds": {k: {"label": v.label, "categorised": v.categorised,
                                  "needs_agreement": summary.owned_by_presenter(script, k), "summit": v.summit}
                              for k, v in script.kinds.items()}},
-        "summary": summary.current(script, day, casestudies.as_agreed(script, rows, agreements), saved),
+        "summary": [{k: p[k] for k in SUMMARY_FIELDS}
+                    for p in summary.current(script, day, casestudies.as_agreed(script, rows, agreements), saved)],
         "contributions": [_contribution(script, r, agreements) for r in rows],
         "case_studies": [_case_study(c, agreements) for c in case_rows],
     }
@@ -83,7 +85,9 @@ def _contribution(script: Script, r: dict, agreements: dict) -> dict:
     kind = script.kinds.get(r["kind"])
     return {
         "id": r["id"], "kind": r["kind"], "kind_label": kind.label if kind else r["kind"], "category": r["category"],
-        "text": r["text"], "session": r["session"], "presenter": r["presenter"], "step": r["step"],
+        # an offer or ask reads as its host agreed it, in every format
+        "text": casestudies.agreed_text(r, agreements) if casestudies.is_agreed(agreements, r["id"]) else r["text"],
+        "session": r["session"], "presenter": r["presenter"], "step": r["step"],
         "origin": r["origin"],
         "authority": r["author_authority"] if summary.attributed(script, r["kind"]) else None,
         "named_by_presenter": summary.named_by_presenter(r) if kind and kind.categorised else None,
@@ -100,6 +104,21 @@ def _case_study(c: dict, agreements: dict) -> dict:
 
 
 # -- what each format shows
+
+CUT_SHORT = ("…", "...")
+
+
+def placeholders(doc: dict) -> list[str]:
+    """Drafting scaffolding still in a day's write-up, to be put right before it is printed."""
+    found = [f"{p['title']}: “{summary.PLACEHOLDER}” is still in the text."
+             for p in doc["summary"] if summary.PLACEHOLDER in p["markdown"]]
+    for c in doc["case_studies"]:
+        if c["title"].rstrip().endswith(CUT_SHORT):
+            found.append(f"Case study “{c['title']}”: the title is cut short.")
+        if not c["summary"].strip():
+            found.append(f"Case study “{c['title']}”: the summary is empty.")
+    return found
+
 
 def awaiting(doc: dict) -> list[dict]:
     """Offers and asks as their hosts left them: declined ones are not shown."""
@@ -203,13 +222,14 @@ def render_page(template: str, **context) -> str:
     return _templates.get_template(template).render(css=Markup(print_css()), **context)
 
 
-def to_html(doc: dict) -> str:
+def to_html(doc: dict, left_in: list[str] | None = None) -> str:
+    """The printable page; `left_in` lists drafting scaffolding to warn about on screen, never in print."""
     parts = [{**p, "html": Markup(summary.render(p["markdown"]))} for p in doc["summary"]]
     cases = [{**c, "fields": [(label, Markup(summary.render(md_block(c[f]))))
                               for f, label in FIELD_LABELS.items()
                               if f not in ("title", "authority", "theme") and c[f]],
               "approval_text": approval_line(c["approval"])} for c in doc["case_studies"]]
-    return render_page("export.html", doc=doc, parts=parts, cases=cases, offers=awaiting(doc))
+    return render_page("export.html", doc=doc, parts=parts, cases=cases, offers=awaiting(doc), left_in=left_in or [])
 
 
 def write(doc: dict, fmt: str) -> str:

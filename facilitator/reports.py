@@ -44,11 +44,14 @@ def _plural(label: str) -> str:
 def summary_page(day_id):
     day = _facilitated(day_id)
     doc = export.gather(_engine(), _reports(), day, _now())
-    parts = [{**p, "html": summary.render(p["markdown"])} for p in doc["summary"]]
+    script, rows = _script(day), _engine().store.contributions(day_id)
+    agreed = casestudies.as_agreed(script, rows, _reports().agreements(day_id))
+    parts = [{**p, "html": summary.render(p["prose"]), "tables_html": summary.render(p["tables"])}
+             for p in summary.current(script, day, agreed, _reports().summaries(day_id))]
     links = [(a, public_url() + url_for("reports.review", key=_reports().review_key(day_id, a, _now())))
              for a in day["authorities"]]
     return render_template("summary.html", day=day, parts=parts, cases=doc["case_studies"], links=links,
-                           formats=export.FORMATS)
+                           formats=export.FORMATS, left_in=export.placeholders(doc))
 
 
 @bp.post("/console/<day_id>/summary/preview")
@@ -120,6 +123,8 @@ def download(day_id, fmt):
     internal = request.args.get("internal") == "1"
     doc = export.gather(_engine(), _reports(), day, _now(), internal=internal)
     name = f"{day['date']}-{day['id']}" + ("-INTERNAL" if internal else "")
+    if fmt == "html" and not request.args.get("download"):  # opened to print: say what is left to write
+        return _document(export.to_html(doc, export.placeholders(doc)), fmt, name)
     return _document(export.write(doc, fmt), fmt, name)
 
 
@@ -161,13 +166,26 @@ def decide(key):
     owned = {r["id"]: r for r in casestudies.decisions(script, day, rows, entry["authority"])}
     case = _reports().case_study(subject_id)
     if subject_id in owned:
-        text = _bounded("text", 1000).strip() if status == "edited" else owned[subject_id]["text"]
-        _reports().decide(day["id"], subject_id, "contribution", entry["authority"], status, text or None, "host", _now())
+        status, text = _wording(owned[subject_id], _reports().agreements(day["id"]).get(subject_id), status)
+        _reports().decide(day["id"], subject_id, "contribution", entry["authority"], status, text, "host", _now())
     elif case and case["day_id"] == day["id"] and case["authority"] == entry["authority"]:
         _reports().decide(day["id"], subject_id, "case_study", entry["authority"], status, None, "host", _now())
     else:
         abort(404, "That is not this authority's to decide.")
     return redirect(url_for("reports.review", key=key, _anchor=f"s-{subject_id}"))
+
+
+def _wording(row: dict, decided: dict | None, status: str) -> tuple[str, str | None]:
+    """Agree takes the words in the box: the host's own words are agreed as 'edited'.
+
+    A form without a box (an older page, a script) agrees the wording as it stands."""
+    if status == "declined":
+        return status, None
+    standing = decided["text"] if decided and decided.get("text") else row["text"]
+    text = _bounded("text", 1000).strip() if "text" in request.form else standing
+    if not text:
+        abort(400, "The wording is empty: write what you agree, or decline.")
+    return ("agreed", None) if text == row["text"] else ("edited", text)
 
 
 @bp.route("/review/<key>/case-studies/<case_id>", methods=["GET", "POST"])

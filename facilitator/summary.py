@@ -123,24 +123,56 @@ def _reflection_steps(script: Script) -> list[str]:
             and not any(script.kinds[c].categorised for c in script.steps[k].collects)]
 
 
-def draft_session(script: Script, day: dict, session: int, rows: list[dict]) -> str:
+PLACEHOLDER = "to be written up"
+
+
+def session_tables(script: Script, day: dict, session: int, rows: list[dict]) -> str:
+    """The grids of categorised contributions: drawn from what was captured, never typed over."""
+    presenter = day["authorities"][session]
+    rows = [r for r in shown(rows) if r["session"] == session]
+    out = []
+    for k in session_kinds(script):
+        if script.kinds[k].categorised:
+            out += _categorised_table(script, k, presenter, rows)
+    return "\n".join(out).rstrip() + "\n" if out else ""
+
+
+def tables(script: Script, day: dict, rows: list[dict], part: str) -> str:
+    return "" if part == DAY_PART else session_tables(script, day, int(part.removeprefix("session-")), rows)
+
+
+def compose(prose: str, grids: str) -> str:
+    """A part in full: the facilitator's text with the grids under its opening heading.
+
+    A text saved before the grids were kept apart already holds them, and keeps its own."""
+    if not grids or grids.splitlines()[0] in prose.splitlines():
+        return prose
+    head, sep, rest = prose.partition("\n")
+    if head.startswith("## "):
+        return f"{head}\n\n{grids}\n{rest.lstrip(chr(10))}"
+    return f"{grids}\n{prose}"
+
+
+def session_prose(script: Script, day: dict, session: int, rows: list[dict]) -> str:
+    """The part of a session's summary the facilitator writes up: all but the grids."""
     presenter = day["authorities"][session]
     rows = [r for r in shown(rows) if r["session"] == session]
     kinds = session_kinds(script)
     out = [f"## Session {session + 1}: {md_text(presenter)}", ""]
     for k in kinds:
-        if script.kinds[k].categorised:
-            out += _categorised_table(script, k, presenter, rows)
-    for k in kinds:
         if not script.kinds[k].categorised and not owned_by_presenter(script, k):
             out += _questions(script, k, rows) if script.kinds[k].queue else _listed(script, k, rows)
     for title in _reflection_steps(script):
         out += [f"### {md_text(title)}", "",
-                f"_What {md_text(presenter)} heard, and what they will do: to be written up._", ""]
+                f"_What {md_text(presenter)} heard, and what they will do: {PLACEHOLDER}._", ""]
     for k in kinds:
         if not script.kinds[k].categorised and owned_by_presenter(script, k):
             out += _listed(script, k, rows)
     return "\n".join(out).rstrip() + "\n"
+
+
+def draft_session(script: Script, day: dict, session: int, rows: list[dict]) -> str:
+    return compose(session_prose(script, day, session, rows), session_tables(script, day, session, rows))
 
 
 def shared_themes(script: Script, day: dict, rows: list[dict]) -> dict[str, list[str]]:
@@ -183,14 +215,25 @@ def draft(script: Script, day: dict, rows: list[dict], part: str) -> str:
     return draft_session(script, day, int(part.removeprefix("session-")), rows)
 
 
+def draft_prose(script: Script, day: dict, rows: list[dict], part: str) -> str:
+    if part == DAY_PART:
+        return draft_day(script, day, rows)
+    return session_prose(script, day, int(part.removeprefix("session-")), rows)
+
+
 def current(script: Script, day: dict, rows: list[dict], saved: dict[str, dict]) -> list[dict]:
-    """Each part as the facilitator last saved it, or as drafted afresh when never edited."""
+    """Each part as the facilitator last saved it, or as drafted afresh when never edited.
+
+    `prose` is what the facilitator edits; `tables` the grids drawn from what was captured;
+    `markdown` the two together, as every export prints them."""
     out = []
     for key, title in parts(day):
         row = saved.get(key)
+        prose = row["markdown"] if row else draft_prose(script, day, rows, key)
+        grids = tables(script, day, rows, key)
         out.append({"part": key, "title": title, "edited": row is not None,
                     "updated_ms": row["updated_ms"] if row else None,
-                    "markdown": row["markdown"] if row else draft(script, day, rows, key)})
+                    "markdown": compose(prose, grids), "prose": prose, "tables": grids})
     return out
 
 

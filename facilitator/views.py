@@ -7,10 +7,10 @@ import math
 from datetime import date as Date
 
 import segno
-from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request,
-                   send_from_directory, session, url_for)
+from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, session,
+                   url_for)
 
-from . import ROOT, auth, doors, protocol, sockets
+from . import ROOT, assets, auth, doors, protocol, sockets
 from .errors import Refused
 from .ratelimit import Buckets
 
@@ -49,7 +49,7 @@ def healthz():
 def vendor(name):
     if name not in VENDOR:
         abort(404)
-    return send_from_directory(VENDOR[name], name, mimetype="text/javascript")
+    return assets.vendor_response(name)
 
 
 @bp.get("/")

@@ -11,6 +11,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 LAPTOP = {"viewport": {"width": 1440, "height": 900}}
 PROJECTOR = {"viewport": {"width": 1920, "height": 1080}}
+SMALL_PHONE = {"viewport": {"width": 360, "height": 640}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
 
@@ -21,8 +22,10 @@ def launch(playwright):
 def watch_errors(page, errors: list) -> None:
     """Collect script errors and CSP violations: a page with either is broken."""
     page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
+    # A phone taken offline on purpose logs its failed reconnection attempts: the network, not the page.
     page.on("console", lambda m: errors.append(f"{page.url}: {m.text}")
-            if m.type == "error" and "favicon" not in m.text and "404" not in m.text else None)
+            if m.type == "error" and "favicon" not in m.text and "404" not in m.text
+            and "ERR_INTERNET_DISCONNECTED" not in m.text else None)
 
 
 def open_console(browser, day: dict, errors: list):
@@ -43,9 +46,9 @@ def open_projector(browser, day: dict, day_id: str, errors: list, query: str = "
     return page
 
 
-def join_phone(browser, day: dict, name: str, authority: str, errors: list, clock_skew_ms: int = 0):
+def join_phone(browser, day: dict, name: str, authority: str, errors: list, clock_skew_ms: int = 0, device=None):
     """A phone that joins the day; `clock_skew_ms` sets its clock that far from the true time."""
-    ctx = browser.new_context(**PHONE)
+    ctx = browser.new_context(**(device or PHONE))
     if clock_skew_ms:
         ctx.add_init_script(f"{{ const now = Date.now; Date.now = () => now() + {int(clock_skew_ms)}; }}")
     page = ctx.new_page()
@@ -78,28 +81,30 @@ AXE = Path(__file__).parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_IMPACTS = ("critical", "serious", "moderate")
 AXE_LOG = ARTIFACTS / "axe.tsv"
 
-_AXE_RUN = """async () => {
-  const result = await axe.run(document, {resultTypes: ["violations"]});
+_AXE_RUN = """async (rules) => {
+  const enable = Object.fromEntries(rules.map(r => [r, {enabled: true}]));
+  const result = await axe.run(document, {resultTypes: ["violations"], rules: enable});
   return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                                        nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))}));
 }"""
 
 
-def axe_findings(page, impacts=AXE_IMPACTS) -> list[dict]:
+def axe_findings(page, impacts=AXE_IMPACTS, rules=()) -> list[dict]:
     """Run axe-core (pinned from npm) in the page as it is now; its findings of these impacts.
 
     The script is evaluated through the browser's debugging protocol, which the page's
-    Content-Security-Policy does not govern, so the page under test stays as served."""
+    Content-Security-Policy does not govern, so the page under test stays as served. `rules`
+    switches on checks axe leaves off by default (e.g. label-content-name-mismatch)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))
-    return [v for v in page.evaluate(_AXE_RUN) if v["impact"] in impacts]
+    return [v for v in page.evaluate(_AXE_RUN, list(rules)) if v["impact"] in impacts]
 
 
-def assert_accessible(page, label: str) -> None:
+def assert_accessible(page, label: str, rules=()) -> None:
     """No critical, serious or moderate axe finding on the page in its current state.
 
     Each check is logged to artifacts/axe.tsv (page, findings) for the table in the notes."""
-    findings = axe_findings(page)
+    findings = axe_findings(page, rules=rules)
     ARTIFACTS.mkdir(exist_ok=True)
     with AXE_LOG.open("a", encoding="utf-8") as log:
         log.write(f"{label}\t{len(findings)}\t{' '.join(sorted(f['id'] for f in findings))}\n")

@@ -145,3 +145,24 @@ def live_server(tmp_path):
     server = LiveServer(tmp_path).start()
     yield server
     server.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, driven by Playwright, shared by a module's browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_helpers import launch
+
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def errors():
+    """Script errors and blocked resources the pages reported: a test fails on any."""
+    found: list[str] = []
+    yield found
+    assert not found, "errors in the pages:\n" + "\n".join(found)

@@ -8,28 +8,14 @@ import time
 import pytest
 
 pytest.importorskip("playwright")
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
-from .browser_helpers import join_phone, launch, open_console, open_projector, send, shot  # noqa: E402
+from .browser_helpers import (assert_accessible, join_phone, open_console, open_projector, send,  # noqa: E402
+                              shot)
 from .conftest import LiveServer  # noqa: E402
 
 STEPS_AFTER_SESSION_1 = ["Break"] + ["Presentation", "Open questions", "Strengths", "Balcony", "Reflection"] + [
     "Lunch"] + ["Presentation", "Open questions", "Strengths", "Balcony", "Reflection"] + ["Learning points"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def errors():
-    found: list[str] = []
-    yield found
-    assert not found, "errors in the pages:\n" + "\n".join(found)
 
 
 def seconds(text: str) -> int:
@@ -98,6 +84,7 @@ def test_a_whole_session_live(live_server, browser, errors):
     expect(projector.locator(".welcome-code")).to_have_text(day["code"])
     shot(projector, "projector-0-arrival")
     shot(pres, "phone-0-arrival", full_page=True)
+    assert_accessible(pres, "phone-0-arrival", rules=("label-content-name-mismatch",))
 
     # start, then on to the first presentation
     console.keyboard.press("Space")
@@ -113,6 +100,7 @@ def test_a_whole_session_live(live_server, browser, errors):
     expect(pres.locator("#mine")).to_contain_text("on the wall")
     expect(projector.locator(".risk-col", has_text="Named by Northshire")).to_contain_text("home-to-school transport")
     shot(pres, "phone-1-presentation-presenter", full_page=True)
+    assert_accessible(pres, "phone-1-presentation-presenter", rules=("label-content-name-mismatch",))
 
     # open questions: the visitors take turns
     next_step(console, "Open questions")
@@ -141,6 +129,7 @@ def test_a_whole_session_live(live_server, browser, errors):
     expect(console.locator("#queue")).to_contain_text("Eastbridge's turn")
     shot(projector, "projector-2-open-questions")
     shot(vis, "phone-2-open-questions-visitor", full_page=True)
+    assert_accessible(vis, "phone-2-open-questions-visitor", rules=("label-content-name-mismatch",))
 
     # the presenter votes on a question; the facilitator marks the first one asked
     pres.locator("#wall li", has_text="How was the budget agreed").get_by_role("button").click()
@@ -173,7 +162,9 @@ def test_a_whole_session_live(live_server, browser, errors):
     expect(projector.locator("#prompts")).to_contain_text("Questions to ask from the balcony")
     expect(projector.locator("#who")).to_contain_text("Northshire listens")
     shot(pres, "phone-4-balcony-presenter", full_page=True)
+    assert_accessible(pres, "phone-4-balcony-presenter", rules=("label-content-name-mismatch",))
     shot(vis, "phone-4-balcony-visitor", full_page=True)
+    assert_accessible(vis, "phone-4-balcony-visitor", rules=("label-content-name-mismatch",))
     shot(projector, "projector-4-balcony")
 
     # reflection: offers and asks; the facilitator stars the offer
@@ -215,6 +206,7 @@ def test_a_whole_session_live(live_server, browser, errors):
     shot(console, "console-5-reflection")
     shot(projector, "projector-5-reflection")
     shot(pres, "phone-5-reflection-presenter", full_page=True)
+    assert_accessible(pres, "phone-5-reflection-presenter", rules=("label-content-name-mismatch",))
 
     # the rest of the day, on to the closing learning points
     for title in STEPS_AFTER_SESSION_1:
@@ -227,6 +219,7 @@ def test_a_whole_session_live(live_server, browser, errors):
     shot(projector, "projector-6-learning-points")
     shot(console, "console-6-learning-points")
     shot(vis, "phone-6-learning-points", full_page=True)
+    assert_accessible(vis, "phone-6-learning-points", rules=("label-content-name-mismatch",))
     # the phones stayed within their width
     for phone in (pres, vis):
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
@@ -248,6 +241,7 @@ def test_an_offline_phone_sends_once_when_back(live_server, browser, errors):
     expect(phone.locator("#conn")).to_contain_text("1 waiting to send")
     expect(phone.locator("#mine li.waiting")).to_contain_text("car park")
     shot(phone, "phone-offline-waiting", full_page=True)
+    assert_accessible(phone, "phone-offline-waiting", rules=("label-content-name-mismatch",))
     # the outbox survives a reload while offline? It is in localStorage; go back online now.
     phone.context.set_offline(False)
     expect(phone.locator("#conn")).to_have_text("Connected", timeout=15000)

@@ -76,7 +76,7 @@ def serve_in_process(monkeypatch, *args, env=None) -> tuple[str, object]:
     """`serve` through click with the listening and serving left out: what it prints and the app it built."""
     built = {}
     monkeypatch.setattr(cli_module, "_listen", lambda host, port: None)
-    monkeypatch.setattr(cli_module, "_run_eventlet", lambda app, listener: built.setdefault("app", app))
+    monkeypatch.setattr(cli_module, "_run_eventlet", lambda app, listener, *rest: built.setdefault("app", app))
     monkeypatch.delenv(GROUP_ENV, raising=False)
     with warnings.catch_warnings():  # eventlet, imported for the eventlet mode, warns of its own retirement
         warnings.simplefilter("ignore")

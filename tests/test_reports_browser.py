@@ -12,7 +12,9 @@ import pytest
 import socketio
 from playwright.sync_api import sync_playwright
 
-from tests.browser_helpers import ARTIFACTS, LAPTOP, launch, watch_errors
+from playwright.sync_api import expect
+
+from tests.browser_helpers import ARTIFACTS, LAPTOP, assert_accessible, launch, watch_errors
 from tests.daybuilder import NAMES, play
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs pdftoppm (poppler-utils)")
@@ -91,7 +93,11 @@ def test_summary_agreement_and_printed_exports(live_server):
 
         # The facilitator edits session 1's summary and sees the preview follow, hostile markup inert.
         editor = facilitator.locator("#session-0 textarea[name=markdown]")
-        assert "Northshire worries about recruiting social workers" in editor.input_value()
+        # the grid of signatures of risk is shown from what was captured, not typed over in the text
+        expect(facilitator.locator("#session-0 .captured-grid td", has_text="Northshire worries about recruiting")).to_be_visible()
+        assert "Northshire worries about recruiting social workers" not in editor.input_value()
+        assert "How do you know your early help offer" in editor.input_value()
+        assert_accessible(facilitator, "summary editor")
         editor.fill("## Session 1: Northshire\n\nA confident, open session: **the workforce academy** stood out."
                     "\n\n<img src=x onerror=\"document.title='owned'\">\n")
         preview = facilitator.locator("#session-0 .preview")
@@ -104,6 +110,10 @@ def test_summary_agreement_and_printed_exports(live_server):
         facilitator.locator("#session-0 .state", has_text="Edited by you").wait_for()
         assert facilitator.title() != "owned"
         facilitator.screenshot(path=str(ARTIFACTS / "summary-editor.png"))
+        facilitator.locator("#case-studies a", has_text="Edit").first.click()
+        facilitator.locator("form.case-form").wait_for()
+        assert_accessible(facilitator, "case study (facilitator)")
+        facilitator.go_back()
         link = facilitator.locator("#hosts li", has_text="Northshire").locator("a").get_attribute("href")
 
         # The host agrees one of its case studies from its own link, in its own browser.
@@ -119,6 +129,10 @@ def test_summary_agreement_and_printed_exports(live_server):
         host.locator("article.decision:not(.case-study)", has_text="recruitment and retention academy").locator(
             ".state", has_text="Agreed on").wait_for()
         host.screenshot(path=str(ARTIFACTS / "host-review.png"), full_page=True)
+        assert_accessible(host, "host review")
+        host.locator("article.case-study a", has_text="Edit, then agree").first.click()
+        host.locator("form.case-form").wait_for()
+        assert_accessible(host, "case study (host)")
 
         # The HTML export prints to A4 pages.
         facilitator.goto(f"{live_server.url}/console/{day_id}/export.html")
@@ -126,16 +140,19 @@ def test_summary_agreement_and_printed_exports(live_server):
         assert "A confident, open session" in html and title in html
         assert not any(name in html for name in NAMES.values())
         assert facilitator.locator("img, script").count() == 0
+        assert_accessible(facilitator, "day export (HTML)")
         pages = pdf_pages(facilitator, "day-export")
         assert len(pages) >= 3
 
         # The summit pack from its picker page, with the agreed case study and the grid.
         facilitator.emulate_media(media="screen")
         facilitator.goto(f"{live_server.url}/summit")
+        assert_accessible(facilitator, "summit picker")
         facilitator.locator("button.primary").click()
         facilitator.locator("svg.grid").wait_for()
         assert title in facilitator.content()
         assert facilitator.locator("article.case").count() == 1
+        assert_accessible(facilitator, "summit pack (HTML)")
         summit_pages = pdf_pages(facilitator, "summit-pack")
         assert summit_pages
         browser.close()

@@ -1,6 +1,6 @@
 // The facilitator's console: agenda, timer and its keys, the live feed with moderation,
 // the question queue, joining details, a note form, the chime and a screen-reader announcer.
-import { connectLive, runCountdown, crossingWatcher, currentItem, stepContext, whoSpeaks, clockTime,
+import { connectLive, runCountdown, crossingWatcher, clockNews as makeClockNews, currentItem, stepContext, whoSpeaks, clockTime,
   minutesText, lateText, liveSchedule, kindLabel, isQueueKind, isCategorised, questionsInOrder, visible,
   byId } from "./live.js";
 import { el, $, setText, replaceIfChanged, option, showStatus } from "./dom.js";
@@ -13,7 +13,7 @@ let scope = "now";          // the feed: this session or the whole day
 let editing = null;         // id being edited
 let merging = null;         // id being merged
 const drafts = {};          // unsaved edits, kept across redraws
-let prevClock = null;
+const clockNews = makeClockNews();
 
 const live = connectLive({ day: dayId, role: "facilitator", render, onStatus: (s) => showStatus($("#conn"), s) });
 unlockAudioOnGesture();
@@ -100,16 +100,8 @@ function render(state, reason) {
 }
 
 function announceClock(snap) {
-  const c = snap.clock;
-  const now = { index: c.index, status: c.status, deadline: c.deadline_ms, remaining: c.remaining_ms };
-  const p = prevClock;
-  prevClock = now;
-  if (!p) return;
-  const title = snap.agenda[c.index].title;
-  if (p.index !== c.index) announce(`Moved to ${title}${c.status === "paused" ? ", paused" : ""}.`);
-  else if (p.status !== c.status) {
-    announce({ running: p.status === "ready" ? `${title} started.` : `${title} resumed.`, paused: `${title} paused.`, ready: "" }[c.status]);
-  } else if (p.deadline !== now.deadline || p.remaining !== now.remaining) announce("Time added.");
+  const text = clockNews(snap);
+  if (text) announce(text);
 }
 
 function drawSchedule() {

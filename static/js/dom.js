@@ -79,3 +79,10 @@ export function plural(label) {
   if (m) return `${m[1]}s${m[2]}`;
   return /s$/.test(label) ? label : `${label}s`;
 }
+
+// Say something to screen readers through a polite live region: emptied first, so a repeat is heard.
+export function announce(node, text) {
+  if (!node || !text) return;
+  node.textContent = "";
+  setTimeout(() => { node.textContent = text; }, 50);
+}

@@ -1,6 +1,7 @@
 // The live connection shared by the console, the projector and the phones:
 // connect, hold the snapshot, follow seq, apply events, measure the server clock offset.
-import { io } from "/vendor/socket.io.esm.min.js";
+// relative, so a module loaded from a versioned address imports the same version
+import { io } from "../../vendor/socket.io.esm.min.js";
 
 const TIME_SAMPLES = 5;
 
@@ -16,7 +17,13 @@ export function connectLive({ day, role, render, onConnect, onStatus }) {
   };
   // On every (re)connect the auth says which seq this screen holds: the server then sends only
   // what changed since (a `changes` event) rather than the whole day, when it can.
-  const socket = io({ auth: (cb) => cb(state.snap ? { day, role, seq: state.seq } : { day, role }) });
+  // WebSocket first: one round trip to open where long-polling needs several (a slow venue link
+  // feels each); polling stays as the fallback for networks that block WebSockets.
+  const socket = io({
+    auth: (cb) => cb(state.snap ? { day, role, seq: state.seq } : { day, role }),
+    transports: ["websocket", "polling"],
+    tryAllTransports: true,
+  });
   let renderQueued = false;
 
   function draw(reason) {
@@ -218,6 +225,24 @@ export function crossingWatcher({ onMinute, onZero }) {
       if (onZero && prev > 0 && ms <= 0) onZero(snap);
     }
     prev = ms;
+  };
+}
+
+// What changed on the clock since the last snapshot, in words for a screen reader ("" when nothing).
+export function clockNews() {
+  let prev = null;
+  return function news(snap) {
+    const c = snap.clock;
+    const now = { index: c.index, status: c.status, deadline: c.deadline_ms, remaining: c.remaining_ms };
+    const p = prev;
+    prev = now;
+    if (!p) return "";
+    const title = snap.agenda[c.index].title;
+    if (p.index !== c.index) return `Moved to ${title}${c.status === "paused" ? ", paused" : ""}.`;
+    if (p.status !== c.status) {
+      return { running: p.status === "ready" ? `${title} started.` : `${title} resumed.`, paused: `${title} paused.`, ready: "" }[c.status];
+    }
+    return p.deadline !== now.deadline || p.remaining !== now.remaining ? "Time added." : "";
   };
 }
 

@@ -1,8 +1,8 @@
 // The phone: the step, who speaks, the countdown, a form for what this step collects,
 // an outbox that survives being offline, the participant's own contributions and the wall.
-import { connectLive, runCountdown, currentItem, stepContext, whoSpeaks, partOf, kindLabel,
+import { connectLive, runCountdown, crossingWatcher, clockNews as makeClockNews, currentItem, stepContext, whoSpeaks, partOf, kindLabel,
   isCategorised, questionsInOrder, visible } from "./live.js";
-import { el, $, setText, replaceIfChanged, option, showStatus } from "./dom.js";
+import { el, $, setText, replaceIfChanged, option, showStatus, announce } from "./dom.js";
 import { newId, storedList } from "./ids.js";
 
 const body = document.body;
@@ -15,6 +15,7 @@ let editing = null;        // id of the contribution being edited
 let lastNudge = null;      // {id, text}
 let chosenKind = null;
 let formStep = null;       // the agenda index the form was drawn for
+const clockNews = makeClockNews();  // what changed on the clock since the last draw, in words
 
 const live = connectLive({
   day: dayId,
@@ -28,7 +29,12 @@ const live = connectLive({
 window.addEventListener("offline", () => { if (live.socket.connected) live.socket.disconnect(); drawStatus(); });
 window.addEventListener("online", () => { if (!live.socket.connected) live.socket.connect(); });
 
-runCountdown(live, $("#countdown"));
+// Time up is said aloud too: someone who cannot see the countdown hears it.
+const watch = crossingWatcher({
+  onMinute: () => announce($("#announcer"), "1 minute left."),
+  onZero: (snap) => announce($("#announcer"), `Time is up for ${currentItem(snap).title}.`),
+});
+runCountdown(live, $("#countdown"), watch);
 
 function drawStatus() {
   showStatus($("#conn"), live.state, outbox.all().length);
@@ -142,6 +148,8 @@ $("#add-form").addEventListener("submit", (event) => {
   }
   outbox.add(item);          // first on the phone, then to the server
   $("#text").value = "";
+  $("#category").value = "";  // the next one is filed only where its writer puts it
+  drawLiveNudge();
   lastNudge = null;
   setSendStatus("Sending…");
   drawStatus();
@@ -171,6 +179,8 @@ function render(state, reason) {
   const me = snap.me;
   const item = currentItem(snap);
   const part = partOf(me, item);
+  announceClock(snap);
+  document.getElementById("phone-bar").classList.toggle("paused", snap.clock.status === "paused");
   setText($("#step-context"), stepContext(item) || snap.day.title);
   setText($("#step-title"), item.title);
   setText($("#who"), whoSpeaks(item, me));
@@ -197,7 +207,11 @@ function drawForm(snap, kinds, item) {
       : "Nothing to add in this step: listen and join in the conversation.");
     return;
   }
-  // a new step starts on what the step collects (its kinds come first)
+  // a new step starts on what the step collects (its kinds come first), with no word left from the last
+  if (item.index !== formStep) {
+    if (formStep !== null && !$("#send-status").classList.contains("warn")) setSendStatus("");
+    lastNudge = null;
+  }
   if (item.index !== formStep || !kinds.includes(chosenKind)) chosenKind = kinds[0];
   formStep = item.index;
   const chooser = $("#kind-choice");
@@ -232,6 +246,30 @@ function drawFormFor(kind) {
   setText($("#hint"), k.hint || "");
   setText($("#text-label"), k.categorised ? "What you see" : "In your words");
   setText($("#send"), `Send ${k.label.toLowerCase()}`);
+  drawLiveNudge();
+}
+
+// The server's closed-question rule (sent in the snapshot), run as the person types: the nudge
+// comes before the question reaches the projector. The server still checks it after sending.
+function closedQuestion(snap, kind, text) {
+  const rule = snap.script.closed_question;
+  if (!rule || !snap.script.kinds[kind] || !snap.script.kinds[kind].open_question_nudge) return false;
+  const words = rule.openers.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^(${words.join("|")})\\b`, "i").test(text.trim());
+}
+
+function drawLiveNudge() {
+  const snap = live.state.snap;
+  const node = $("#live-nudge");
+  const on = !!snap && closedQuestion(snap, selectedKind(), $("#text").value);
+  node.hidden = !on;
+  setText(node, on ? snap.script.closed_question.advice : "");
+}
+$("#text").addEventListener("input", drawLiveNudge);
+
+// Say what a glance at the bar would tell: a new step, a pause, a restart, more time.
+function announceClock(snap) {
+  announce($("#announcer"), clockNews(snap));
 }
 
 function drawNudge() {
@@ -257,11 +295,11 @@ function wallItem(c) {
     el("span", { class: "wall-text", text: c.text }),
     el("span", { class: "wall-meta" },
       c.asked_ms ? el("span", { class: "badge", text: "asked" }) : null,
+      // the name is what it shows ("3 votes"); pressed says whether one of them is yours
       el("button", {
-        type: "button", class: `vote${on ? " on" : ""}`, "aria-pressed": String(on),
-        "aria-label": `${on ? "Remove your vote" : "Vote"} (${c.votes || 0} votes)`,
+        type: "button", class: `vote${on ? " on" : ""}`, "aria-pressed": String(on), "aria-describedby": "wall-help",
         onclick: () => toggleVote(c.id, !on),
-      }, el("span", { "aria-hidden": "true", text: on ? "▲ " : "△ " }), String(c.votes || 0))));
+      }, `${c.votes || 0} vote${c.votes === 1 ? "" : "s"}`)));
 }
 
 async function toggleVote(id, on) {
