@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import ROOT, reports_store, scripts
+from . import ROOT, default_database, reports_store, scripts
 from .engine import Engine
 from .store import Store
 
@@ -21,9 +21,8 @@ def now_ms() -> int:
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: configuration, the store, the scripts, the views and the socket layer."""
     app = Flask(__name__, static_folder=str(ROOT / "static"), template_folder=str(ROOT / "templates"))
-    data_dir = Path(os.environ.get("FACILITATOR_DATA", "data"))
     app.config.from_mapping(
-        DATABASE=str(data_dir / "facilitator.db"),
+        DATABASE=str(default_database()),
         SCRIPTS_DIR=str(scripts.SCRIPTS_DIR),
         # A folder of the region's own scripts, loaded beside the shipped ones.
         EXTRA_SCRIPTS=os.environ.get("FACILITATOR_SCRIPTS"),

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from . import network, scripts
+from . import default_database, missing_assets, network, scripts
 from .errors import Refused
 
-DEFAULT_DB = "data/facilitator.db"
+DEFAULT_DB = str(default_database())  # FACILITATOR_DATA, else the user's data folder
 
 
 @click.group()
@@ -33,6 +33,8 @@ def _app(db: str, **config):
 @click.option("--public-url", default=None, help="The address phones use, if not this laptop's own.")
 def serve(host, port, db, demo, public_url):
     """Run the app (eventlet, one process) on its SQLite file."""
+    _check_assets()
+    db = str(Path(db).resolve())
     phones = public_url or network.public_url(host, port)
     app = _app(db, ASYNC_MODE="eventlet", PUBLIC_URL=phones)
     local = f"http://localhost:{port}"
@@ -46,6 +48,15 @@ def serve(host, port, db, demo, public_url):
         click.echo(f"      join code {day['join_code']}: {phones}/join/{day['join_code']}")
     sys.stdout.flush()
     _run_eventlet(app, host, port)
+
+
+def _check_assets() -> None:
+    """Refuse to start with pages that cannot work: say which file is missing and what to run."""
+    missing = missing_assets()
+    if missing:
+        fix = ("run `npm ci` in the checkout" if "node_modules" in missing[0].parts
+               else "reinstall the package, or run it from a complete checkout")
+        raise click.ClickException(f"{missing[0]} is missing, so the pages cannot work: {fix}")
 
 
 def _run_eventlet(app, host: str, port: int) -> None:

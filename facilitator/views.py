@@ -9,11 +9,11 @@ import segno
 from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request,
                    send_from_directory, session, url_for)
 
-from . import ROOT, auth, sockets
+from . import auth, sockets, vendor_files
 from .errors import Refused
 
 bp = Blueprint("views", __name__)
-VENDOR = {"socket.io.esm.min.js": ROOT / "node_modules" / "socket.io-client" / "dist"}
+VENDOR = vendor_files()  # the list is facilitator/vendor.json
 
 
 def engine():
@@ -47,7 +47,7 @@ def healthz():
 def vendor(name):
     if name not in VENDOR:
         abort(404)
-    return send_from_directory(VENDOR[name], name, mimetype="text/javascript")
+    return send_from_directory(VENDOR[name].parent, VENDOR[name].name, mimetype="text/javascript")
 
 
 @bp.get("/")
