@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         EXTRA_SCRIPTS=os.environ.get("FACILITATOR_SCRIPTS"),
         ASYNC_MODE="threading",
         PUBLIC_URL=None,  # the address phones use, when it differs from the one the page came from
+        MESSAGE_QUEUE=None,  # Redis URL joining the workers of a regional server
         NOW=now_ms,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
@@ -51,6 +52,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(views.bp)
     app.register_blueprint(reports.bp)
     sockets.init_app(app)
+    if app.config.get("MESSAGE_QUEUE"):  # a worker of the regional server: one allowance per phone across workers
+        from .workers import RedisBuckets
+
+        app.extensions["facilitator_buckets"] = RedisBuckets(app.config["MESSAGE_QUEUE"], app.config["RATE_CAPACITY"],
+                                                             app.config["RATE_PER_SECOND"])
+    if app.config.get("BEHIND_PROXY"):  # the proxy's address is not the phone's: trust its X-Forwarded-*
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     app.after_request(_security_headers)
     return app
 

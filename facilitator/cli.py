@@ -31,10 +31,16 @@ def _app(db: str, **config):
 @click.option("--db", "db", default=DEFAULT_DB, show_default=True, help="The SQLite file.")
 @click.option("--demo", is_flag=True, help="Open a ready demo day.")
 @click.option("--public-url", default=None, help="The address phones use, if not this laptop's own.")
-def serve(host, port, db, demo, public_url):
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes, on ports PORT.. PORT+N-1, behind a proxy (see deploy/); needs --redis.")
+@click.option("--redis", "redis_url", default=None, metavar="URL",
+              help="The Redis message queue that joins the workers of a regional server, e.g. redis://localhost:6379/0.")
+def serve(host, port, db, demo, public_url, workers, redis_url):
     """Run the app (eventlet, one process) on its SQLite file."""
     _check_assets()
     db = str(Path(db).resolve())
+    if workers > 1 or redis_url:
+        return _serve_region(host, port, db, demo, public_url, workers, redis_url)
     phones = public_url or network.public_url(host, port)
     app = _app(db, ASYNC_MODE="eventlet", PUBLIC_URL=phones)
     local = f"http://localhost:{port}"
@@ -46,6 +52,35 @@ def serve(host, port, db, demo, public_url):
     for day in app.extensions["facilitator"].store.days()[:5]:
         click.echo(f"  '{day['title']}' ({day['date']}): facilitator link {local}/f/{day['facilitator_key']}")
         click.echo(f"      join code {day['join_code']}: {phones}/join/{day['join_code']}")
+    sys.stdout.flush()
+    _run_eventlet(app, host, port)
+
+
+def _serve_region(host, port, db, demo, public_url, workers, redis_url) -> None:
+    """One worker of a regional server, or (with --workers) the process that runs them all."""
+    import os
+
+    from . import workers as region
+
+    if not redis_url:
+        raise click.ClickException("--workers needs --redis URL: the workers share their broadcasts through Redis")
+    problem = region.check_redis(redis_url)
+    if problem:
+        raise click.ClickException(problem)
+    index = os.environ.get(region.WORKER_ENV)
+    app = _app(db, ASYNC_MODE="eventlet", PUBLIC_URL=public_url, MESSAGE_QUEUE=redis_url, BEHIND_PROXY=True)
+    if index is None:
+        # the first process prepares the database (migrations, the signing key) before any worker opens it
+        click.echo(f"The facilitator's regional server is running on {db}, with Redis at {redis_url}.")
+        if demo:
+            day = _create_demo(app)
+            click.echo(f"  Demo day: facilitator link /f/{day['facilitator_key']}, join code {day['join_code']}")
+        if workers == 1:
+            sys.stdout.flush()
+            return _run_eventlet(app, host, port)
+        click.echo(f"  {workers} workers; serve them through the proxy (deploy/nginx.conf):")
+        sys.stdout.flush()
+        return region.supervise(workers, host, port, db, redis_url, public_url, click.echo)
     sys.stdout.flush()
     _run_eventlet(app, host, port)
 

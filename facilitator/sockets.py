@@ -27,6 +27,7 @@ def init_app(app) -> None:
         async_mode=app.config["ASYNC_MODE"],
         max_http_buffer_size=32 * 1024,  # the longest contribution is 1000 characters
         manage_session=True,
+        message_queue=app.config.get("MESSAGE_QUEUE"),  # the regional server's workers share broadcasts
     )
     app.extensions["facilitator_buckets"] = Buckets(app.config["RATE_CAPACITY"], app.config["RATE_PER_SECOND"])
 

@@ -49,11 +49,20 @@ def m001_initial(db):
     )
 
 
+class _WritesFirst(sqlite3.Connection):
+    """Every transaction takes the write lock when it begins. The workers of a regional server share
+    the file: a transaction that read first and then writes after another process's commit fails at
+    once (SQLITE_BUSY_SNAPSHOT), where one that begins IMMEDIATE waits its turn (busy_timeout)."""
+
+    def execute(self, sql, *args):
+        return super().execute("BEGIN IMMEDIATE" if sql == "BEGIN" else sql, *args)
+
+
 class Store:
     def __init__(self, path: str | Path = ":memory:"):
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, factory=_WritesFirst)
         conn.execute("PRAGMA busy_timeout = 2000")
         self.db = sqlite_utils.Database(conn)
         if str(path) != ":memory:":
