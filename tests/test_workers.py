@@ -111,3 +111,44 @@ def test_workers_need_a_message_queue_and_say_so(tmp_path):
     unreachable = subprocess.run(args + ["--redis", "redis://127.0.0.1:1/0"], capture_output=True, text=True, timeout=60)
     assert unreachable.returncode != 0 and len(unreachable.stderr.strip().splitlines()) == 1
     assert "cannot reach Redis at redis://127.0.0.1:1/0" in unreachable.stderr
+
+
+def test_pages_through_nginx_phone_on_one_worker_projector_on_the_other(region):
+    pytest.importorskip("playwright")
+    from playwright.sync_api import expect, sync_playwright
+
+    from .browser_helpers import LAPTOP, PHONE, PROJECTOR, launch, send, watch_errors
+
+    day = region.new_day()
+    errors: list[str] = []
+
+    def page(browser, viewport, worker):
+        ctx = browser.new_context(**viewport)
+        ctx.add_cookies([{"name": "facilitator_route", "value": region.route_to(worker), "url": region.url}])
+        opened = ctx.new_page()
+        watch_errors(opened, errors)
+        return opened
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        console = page(browser, LAPTOP, 2)
+        console.goto(f"{region.url}/f/{day['key']}")
+        day_id = console.url.rsplit("/", 1)[1]
+        projector = page(browser, PROJECTOR, 2)
+        projector.goto(f"{region.url}/f/{day['key']}")
+        projector.goto(f"{region.url}/projector/{day_id}?mute=1")
+        phone = page(browser, PHONE, 1)
+        phone.goto(f"{region.url}/join/{day['code']}")
+        phone.fill("#name", "Priya")
+        phone.select_option("#authority", "Northshire")
+        phone.click("button[type=submit]")
+        phone.locator("#conn.ok").wait_for()
+        console.keyboard.press("Space")
+        expect(console.locator("#clock-status")).to_contain_text("Running")
+        console.keyboard.press("n")
+        expect(phone.locator("#step-title")).to_have_text("Presentation")
+        send(phone, "Budget pressure from home-to-school transport", category="Budget")
+        expect(phone.locator("#mine")).to_contain_text("on the wall")
+        expect(projector.locator("#wall")).to_contain_text("home-to-school transport")
+        browser.close()
+    assert not errors, "errors in the pages:\n" + "\n".join(errors)
