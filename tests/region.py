@@ -138,14 +138,19 @@ class Region:
         found = re.findall(r"worker (\d+) \(pid (\d+)\) on", (self.tmp / "serve.log").read_text())
         return {int(n): int(pid) for n, pid in found}
 
+    def worker_of(self, route: str) -> int | None:
+        """The worker number nginx sends a request with this route cookie to now."""
+        request = urllib.request.Request(self.url + "/healthz", headers={"Cookie": f"facilitator_route={route}"})
+        with urllib.request.urlopen(request, timeout=5) as r:
+            upstream = r.headers["X-Upstream"]
+        ports = [f"127.0.0.1:{p}" for p in self.ports]
+        return ports.index(upstream) + 1 if upstream in ports else None
+
     def route_to(self, worker: int) -> str:
         """A route cookie value that nginx sends to worker number `worker` (1-based)."""
         for k in range(200):
-            cookie = f"route-{k}"
-            request = urllib.request.Request(self.url + "/healthz", headers={"Cookie": f"facilitator_route={cookie}"})
-            with urllib.request.urlopen(request, timeout=5) as r:
-                if r.headers["X-Upstream"] == f"127.0.0.1:{self.ports[worker - 1]}":
-                    return cookie
+            if self.worker_of(f"route-{k}") == worker:
+                return f"route-{k}"
         raise AssertionError(f"no route cookie reaches worker {worker}")
 
     def new_day(self) -> dict:
@@ -179,8 +184,8 @@ class Client:
     """A python-socketio client through the proxy, pinned to a worker by its route cookie; every event
     it receives lands in `events`. It reconnects on its own, as the pages do."""
 
-    def __init__(self, url: str, route: str, auth: dict):
-        self.sio = socketio.Client(reconnection_delay=0.5, reconnection_delay_max=2)
+    def __init__(self, url: str, route: str, auth: dict, **options):
+        self.sio = socketio.Client(**{"reconnection_delay": 0.5, "reconnection_delay_max": 2, **options})
         self.events: queue.Queue = queue.Queue()
         self.sio.on("*", lambda event, data=None: self.events.put((event, data)))
         self.sio.connect(url, auth=auth, headers={"Cookie": f"facilitator_route={route}"}, wait_timeout=10)
