@@ -147,11 +147,12 @@ class Region:
         return ports.index(upstream) + 1 if upstream in ports else None
 
     def route_to(self, worker: int) -> str:
-        """A route cookie value that nginx sends to worker number `worker` (1-based)."""
-        for k in range(200):
-            if self.worker_of(f"route-{k}") == worker:
-                return f"route-{k}"
-        raise AssertionError(f"no route cookie reaches worker {worker}")
+        """A route cookie value that nginx sends to worker number `worker` (1-based), once it is up."""
+
+        def probe():
+            return next((f"route-{k}" for k in range(64) if self.worker_of(f"route-{k}") == worker), None)
+
+        return wait_until(probe, f"a route cookie that reaches worker {worker}", 60)
 
     def new_day(self) -> dict:
         out = subprocess.run([sys.executable, "-m", "facilitator", "new-day", "--title", "Regional day",

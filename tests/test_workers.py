@@ -73,6 +73,7 @@ def test_two_workers_share_the_room_and_a_killed_workers_phones_lose_nothing(reg
     assert sorted(c["id"] for c in stored) == sorted(acknowledged), "nothing acknowledged is lost or doubled"
     # the supervisor starts the killed worker again
     wait_until(lambda: region.worker_pids()[1] != pid, "the killed worker's restart", 60)
+    wait_until(lambda: region.worker_of(to_phones) == 1, "nginx to send the phones' route to it again", 60)
     for client in (console, projector, *phones):
         client.close()
 
