@@ -145,3 +145,19 @@ def test_the_installed_wheel_refuses_to_serve_without_its_browser_files(installe
     lines = refused.stderr.strip().splitlines()
     assert len(lines) == 1 and "socket.io.esm.min.js is missing" in lines[0], refused.stderr
     assert not (tmp_path / "x.db").exists(), "nothing is opened before the check"
+
+
+def test_a_checkout_without_npm_ci_refuses_to_serve_and_says_what_to_run(tmp_path):
+    import shutil
+
+    for folder in ("facilitator", "templates", "static", "session_scripts"):
+        shutil.copytree(CHECKOUT / folder, tmp_path / "checkout" / folder,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "checkout"), "FACILITATOR_DATA": str(tmp_path / "data")}
+    refused = subprocess.run([sys.executable, "-m", "facilitator", "serve", "--port", str(free_port())],
+                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert refused.returncode != 0
+    assert refused.stderr.strip().splitlines() == [
+        f"Error: {tmp_path / 'checkout' / 'node_modules' / 'socket.io-client' / 'dist' / 'socket.io.esm.min.js'} "
+        "is missing, so the pages cannot work: run `npm ci` in the checkout"]
+    assert not (tmp_path / "data").exists()
