@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import ROOT, doors, reports_store, scripts
+from . import ROOT, default_database, doors, reports_store, scripts
 from .engine import Engine
 from .store import Store, StoreError
 
@@ -21,14 +21,14 @@ def now_ms() -> int:
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: configuration, the store, the scripts, the views and the socket layer."""
     app = Flask(__name__, static_folder=str(ROOT / "static"), template_folder=str(ROOT / "templates"))
-    data_dir = Path(os.environ.get("FACILITATOR_DATA", "data"))
     app.config.from_mapping(
-        DATABASE=str(data_dir / "facilitator.db"),
+        DATABASE=str(default_database()),
         SCRIPTS_DIR=str(scripts.SCRIPTS_DIR),
         # A folder of the region's own scripts, loaded beside the shipped ones.
         EXTRA_SCRIPTS=os.environ.get("FACILITATOR_SCRIPTS"),
         ASYNC_MODE="threading",
         PUBLIC_URL=None,  # the address phones use, when it differs from the one the page came from
+        MESSAGE_QUEUE=None,  # Redis URL joining the workers of a regional server
         NOW=now_ms,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
@@ -68,6 +68,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     sockets.init_app(app)
     if app.config["ALLOWED_HOSTS"]:
         app.wsgi_app = doors.HostCheck(app.wsgi_app, app.config["ALLOWED_HOSTS"])
+    if app.config.get("MESSAGE_QUEUE"):  # a worker of the regional server: one allowance per phone across workers
+        from .workers import RedisBuckets
+
+        app.extensions["facilitator_buckets"] = RedisBuckets(app.config["MESSAGE_QUEUE"], app.config["RATE_CAPACITY"],
+                                                             app.config["RATE_PER_SECOND"])
+    if app.config.get("BEHIND_PROXY"):  # the proxy's address is not the phone's: trust its X-Forwarded-*
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     app.after_request(_security_headers)
     return app
 

@@ -56,9 +56,9 @@ class Assets:
 
     @classmethod
     def from_folders(cls, static: Path, vendor: dict[str, Path]) -> "Assets":
-        """The static folder's files, and each vendor file (name -> its folder) under vendor/."""
+        """The static folder's files, and each vendor file (name -> its path) under vendor/."""
         files = {f"static/{p.relative_to(static).as_posix()}": p for p in sorted(static.rglob("*")) if p.is_file()}
-        files |= {f"vendor/{name}": folder / name for name, folder in vendor.items() if (folder / name).is_file()}
+        files |= {f"vendor/{name}": path for name, path in vendor.items() if path.is_file()}
         return cls(files)
 
     def url(self, name: str) -> str:

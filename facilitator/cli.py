@@ -12,12 +12,12 @@ from pathlib import Path
 
 import click
 
-from . import doors, network, scripts
+from . import default_database, doors, missing_assets, network, scripts
 from .errors import Refused
 from .lock import AlreadyServing, LockError, ServerLock
 from .store import StoreError, explain
 
-DEFAULT_DB = "data/facilitator.db"
+DEFAULT_DB = str(default_database())  # FACILITATOR_DATA, else the user's data folder
 DB_META = "facilitator.db"  # the database a command works on, for its error messages
 
 
@@ -79,24 +79,32 @@ def _write(path: Path, text: str) -> None:
 @click.option("--open-setup", is_flag=True, help="Let anyone who reaches the home page set up a day.")
 @click.option("--max-connections", default=None, type=click.IntRange(min=1),
               help="Connections held at once (phones, consoles, projectors)  [default: 2500]")
-def serve(host, port, db, demo, public_url, allowed_host, organiser_key, open_setup, max_connections):
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes, on ports PORT.. PORT+N-1, behind a proxy (see deploy/); needs --redis.")
+@click.option("--redis", "redis_url", default=None, metavar="URL",
+              help="The Redis message queue that joins the workers of a regional server, e.g. redis://localhost:6379/0.")
+def serve(host, port, db, demo, public_url, allowed_host, organiser_key, open_setup, max_connections,
+          workers, redis_url):
     """Run the app (eventlet, one process) on its SQLite file."""
     if not 1 <= port <= 65535:
         raise click.ClickException(f"--port {port} is not a port number: choose one from 1 to 65535, e.g. 5000")
+    _check_assets()
+    db = str(Path(db).resolve())
+    doors_config, generated = _doors(host, public_url or network.public_url(host, port), allowed_host,
+                                     organiser_key, open_setup)
+    if workers > 1 or redis_url:
+        return _serve_region(host, port, db, demo, public_url, workers, redis_url, doors_config, generated,
+                             max_connections)
     server_lock = ServerLock(db).acquire(host, port)
     listener = _listen(host, port)
     phones = public_url or network.public_url(host, port)
-    generated = not organiser_key and not open_setup and not doors.is_loopback(host)
-    organiser_key = None if open_setup else organiser_key or (secrets.token_urlsafe(9) if generated else None)
-    app = _app(db, ASYNC_MODE="eventlet", PUBLIC_URL=phones, ORGANISER_KEY=organiser_key,
-               ALLOWED_HOSTS=doors.allowed_hosts(host, phones, allowed_host))
+    app = _app(db, ASYNC_MODE="eventlet", PUBLIC_URL=phones, **doors_config)
     app.extensions["facilitator_lock"] = server_lock  # held, by this process, until it exits
     local = f"http://localhost:{port}"
     click.echo(f"The facilitator is running on {db}.")
     click.echo(f"  On this laptop:   {local}/")
     click.echo(f"  Phones join at:   {phones}/join")
-    if generated:
-        click.echo(f"  Organiser's key:  {organiser_key}  (asked for when a day is set up from the home page)")
+    _echo_organiser_key(doors_config, generated)
     if demo:
         _create_demo(app)
     for day in app.extensions["facilitator"].store.days()[:5]:
@@ -104,6 +112,65 @@ def serve(host, port, db, demo, public_url, allowed_host, organiser_key, open_se
         click.echo(f"      join code {day['join_code']}: {phones}/join/{day['join_code']}")
     sys.stdout.flush()
     _run_eventlet(app, listener, max_connections)
+
+
+def _doors(host, phones, allowed_host, organiser_key, open_setup) -> tuple[dict, bool]:
+    """Who may reach this server and set up a day: its host names and the organiser's key, and
+    whether that key was made up here (on an address others reach, with none given)."""
+    generated = not organiser_key and not open_setup and not doors.is_loopback(host)
+    key = None if open_setup else organiser_key or (secrets.token_urlsafe(9) if generated else None)
+    return {"ORGANISER_KEY": key, "ALLOWED_HOSTS": doors.allowed_hosts(host, phones, allowed_host)}, generated
+
+
+def _echo_organiser_key(config: dict, generated: bool) -> None:
+    if generated:
+        click.echo(f"  Organiser's key:  {config['ORGANISER_KEY']}  (asked for when a day is set up from the home page)")
+
+
+def _serve_region(host, port, db, demo, public_url, workers, redis_url, doors_config, generated,
+                  max_connections) -> None:
+    """One worker of a regional server, or (with --workers) the process that runs them all."""
+    import os
+
+    from . import workers as region
+
+    if not redis_url:
+        raise click.ClickException("--workers needs --redis URL: the workers share their broadcasts through Redis")
+    problem = region.check_redis(redis_url)
+    if problem:
+        raise click.ClickException(problem)
+    index = os.environ.get(region.WORKER_ENV)
+    # The first process takes the database's lock; the workers it starts inherit its group and share it.
+    server_lock = ServerLock(db).acquire(host, port)
+    app = _app(db, ASYNC_MODE="eventlet", PUBLIC_URL=public_url, MESSAGE_QUEUE=redis_url, BEHIND_PROXY=True,
+               **doors_config)
+    app.extensions["facilitator_lock"] = server_lock
+    if index is None:
+        # the first process prepares the database (migrations, the signing key) before any worker opens it
+        click.echo(f"The facilitator's regional server is running on {db}, with Redis at {redis_url}.")
+        _echo_organiser_key(doors_config, generated)
+        if doors_config["ORGANISER_KEY"]:
+            os.environ["FACILITATOR_ORGANISER_KEY"] = doors_config["ORGANISER_KEY"]  # one key for every worker
+        if demo:
+            day = _create_demo(app)
+            click.echo(f"  Demo day: facilitator link /f/{day['facilitator_key']}, join code {day['join_code']}")
+        if workers > 1:
+            click.echo(f"  {workers} workers; serve them through the proxy (deploy/nginx.conf):")
+            sys.stdout.flush()
+            extra = [a for h in doors_config["ALLOWED_HOSTS"] or () for a in ("--allowed-host", h)]
+            extra += ["--max-connections", str(max_connections)] if max_connections else []
+            return region.supervise(workers, host, port, db, redis_url, public_url, click.echo, extra)
+    sys.stdout.flush()
+    _run_eventlet(app, _listen(host, port), max_connections)
+
+
+def _check_assets() -> None:
+    """Refuse to start with pages that cannot work: say which file is missing and what to run."""
+    missing = missing_assets()
+    if missing:
+        fix = ("run `npm ci` in the checkout" if "node_modules" in missing[0].parts
+               else "reinstall the package, or run it from a complete checkout")
+        raise click.ClickException(f"{missing[0]} is missing, so the pages cannot work: {fix}")
 
 
 def _listen(host: str, port: int):

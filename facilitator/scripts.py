@@ -6,7 +6,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-SCRIPTS_DIR = Path(__file__).resolve().parent.parent / "session_scripts"
+from . import ROOT
+
+SCRIPTS_DIR = ROOT / "session_scripts"  # in the package when installed, else the checkout's
 SPEAKERS = ("presenter", "visitors", "everyone", "facilitator", "nobody")
 WHO = ("presenter", "visitors", "anyone")
 SUMMIT_ROLES = ("", "ask", "offer")

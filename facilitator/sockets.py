@@ -33,6 +33,7 @@ def init_app(app) -> None:
         json=protocol.BoundedJSON,
         engineio_logger=protocol.QuietLogger(protocol.log),
         cors_allowed_origins=doors.origin_checker(app.config.get("ALLOWED_HOSTS")),  # DNS rebinding: not the Host
+        message_queue=app.config.get("MESSAGE_QUEUE"),  # the regional server's workers share broadcasts
     )
     protocol.guard(socketio.server)
     app.extensions["facilitator_buckets"] = Buckets(app.config["RATE_CAPACITY"], app.config["RATE_PER_SECOND"])

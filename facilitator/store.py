@@ -86,6 +86,15 @@ def m002_change_seq(db):
     db.table("votes").create_index(["participant_id"])
 
 
+class _WritesFirst(sqlite3.Connection):
+    """Every transaction takes the write lock when it begins. The workers of a regional server share
+    the file: a transaction that read first and then writes after another process's commit fails at
+    once (SQLITE_BUSY_SNAPSHOT), where one that begins IMMEDIATE waits its turn (busy_timeout)."""
+
+    def execute(self, sql, *args):
+        return super().execute("BEGIN IMMEDIATE" if sql == "BEGIN" else sql, *args)
+
+
 class Store:
     def __init__(self, path: str | Path = ":memory:"):
         self.path = str(path)
@@ -106,7 +115,7 @@ class Store:
             except OSError as exc:
                 raise StoreError(f"{path}: cannot make its folder ({exc.strerror}): give a --db in a folder "
                                  f"you can write to") from None
-        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, factory=_WritesFirst)
         conn.execute("PRAGMA busy_timeout = 2000")
         conn.execute("PRAGMA secure_delete = ON")  # what is deleted or replaced is zeroed, not left in free space
         db = sqlite_utils.Database(conn)

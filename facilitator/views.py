@@ -10,12 +10,12 @@ import segno
 from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, session,
                    url_for)
 
-from . import ROOT, assets, auth, doors, protocol, sockets
+from . import assets, auth, doors, protocol, sockets, vendor_files
 from .errors import Refused
 from .ratelimit import Buckets
 
 bp = Blueprint("views", __name__)
-VENDOR = {"socket.io.esm.min.js": ROOT / "node_modules" / "socket.io-client" / "dist"}
+VENDOR = vendor_files()  # the list is facilitator/vendor.json
 
 
 def engine():
