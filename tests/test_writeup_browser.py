@@ -167,7 +167,7 @@ def test_export_warns_about_drafting_left_in_and_print_keeps_it_out(pages):
     warning = facilitator.locator("#exports .left-in")
     expect(warning).to_contain_text("Drafting is left in")
     expect(warning).to_contain_text("Session 1: Northshire: “to be written up” is still in the text.")
-    facilitator.screenshot(path="tests/artifacts/summary-exports-warning.png", full_page=False)
+    warning.screenshot(path="tests/artifacts/summary-exports-warning.png")
 
     # the page opened to print shows the same list on screen, and nothing of it in print
     facilitator.goto(f"{server.url}/console/{day_id}/export.html")
