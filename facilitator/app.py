@@ -51,9 +51,21 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.register_blueprint(views.bp)
     app.register_blueprint(reports.bp)
+    _init_reviews(app, folders)
     sockets.init_app(app)
     app.after_request(_security_headers)
     return app
+
+
+def _init_reviews(app, folders) -> None:
+    """Hypothesis- and theme-led peer reviews: their tables, scripts, pages and socket events."""
+    from .review import events, views  # noqa: F401  events registers its socket handlers
+    from .review.script import available
+    from .review.store import ReviewStore
+
+    app.extensions["facilitator_review"] = ReviewStore(app.extensions["facilitator"].store)
+    app.extensions["facilitator_review_scripts"] = available(*folders)
+    app.register_blueprint(views.bp)
 
 
 def _security_headers(response):

@@ -1,0 +1,115 @@
+"""The review's real-time events, on the Socket.IO namespace /review.
+
+Connections authenticate from the page's signed cookie: the lead, a team member, or the host.
+Notes and critical incidents come in here with their device-made ids and are acknowledged once
+stored; the lead's room hears every note and incident at once.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from flask import current_app, request, session
+from flask_socketio import join_room
+
+from ..errors import Refused
+from ..sockets import socketio
+from . import incidents, notebook, visit
+from .views import is_host, is_lead, member, rs, scripts
+
+NS = "/review"
+LEAD, MEMBER, HOST = "lead", "member", "host"
+WHO = "review_who"
+
+
+def _now() -> int:
+    return current_app.config["NOW"]()
+
+
+def rooms(review_id: str) -> dict[str, str]:
+    return {LEAD: f"review:{review_id}:lead", MEMBER: f"review:{review_id}:team", HOST: f"review:{review_id}:host"}
+
+
+@socketio.on("connect", namespace=NS)
+def connect(auth_data=None):
+    review = rs().review(str((auth_data or {}).get("review", ""))) if isinstance(auth_data, dict) else None
+    if review is None:
+        raise ConnectionRefusedError("no such review")
+    wanted = auth_data.get("role")
+    if wanted == LEAD and is_lead(review):
+        who = {"review": review["id"], "role": LEAD, "tag": scripts()[review["script"]].lead_role.tag}
+    elif wanted == MEMBER and member(review):
+        who = {"review": review["id"], "role": MEMBER, "tag": member(review)["role"]}
+    elif wanted == HOST and is_host(review):
+        who = {"review": review["id"], "role": HOST, "tag": None}
+    else:
+        raise ConnectionRefusedError("open your own link for this review first")
+    session[WHO] = who
+    join_room(rooms(review["id"])[who["role"]], namespace=NS)
+    socketio.emit("clock", _clock(review), to=request.sid, namespace=NS)
+
+
+def _clock(review: dict) -> dict:
+    return {"seq": review["seq"], "clock": visit.clock_view(review, scripts()[review["script"]], _now())}
+
+
+def event(name: str, roles: tuple[str, ...]):
+    """A handler that always acks: {ok: true, ...} or {ok: false, error}."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def handler(payload=None):
+            who = session.get(WHO)
+            if who is None:
+                return _error(Refused("unauthorised", "connect to a review first"))
+            if who["role"] not in roles:
+                return _error(Refused("forbidden", f"only the {' or '.join(roles)} may send '{name}'"))
+            review = rs().review(who["review"])
+            try:
+                return {"ok": True, **(fn(who, review, scripts()[review["script"]], payload) or {})}
+            except Refused as refused:
+                return _error(refused)
+
+        socketio.on_event(name, handler, namespace=NS)
+        return handler
+
+    return wrap
+
+
+def _error(refused: Refused) -> dict:
+    return {"ok": False, "error": refused.to_dict()}
+
+
+@event("time", (LEAD, MEMBER, HOST))
+def server_time(who, review, script, payload):
+    return {"now": _now()}
+
+
+@event("note", (LEAD, MEMBER))
+def note(who, review, script, payload):
+    stored, seq = notebook.add_note(rs(), review, script, who["tag"], payload, _now())
+    if seq is not None:
+        socketio.emit("note", {"seq": seq, "note": stored}, to=rooms(review["id"])[LEAD], namespace=NS)
+    return {"id": stored["id"], "duplicate": seq is None}
+
+
+@event("incident", (LEAD, MEMBER))
+def incident(who, review, script, payload):
+    stored, seq = incidents.raise_incident(rs(), review, who["tag"], payload, _now())
+    if seq is not None:
+        incident_changed(review["id"], stored)
+    return {"id": stored["id"], "duplicate": seq is None}
+
+
+def incident_changed(review_id: str, stored: dict) -> None:
+    """The lead's screen shows a new or signed incident at once, wherever the lead is in the app."""
+    socketio.emit("incident", {"incident": stored}, to=rooms(review_id)[LEAD], namespace=NS)
+
+
+@event("timer", (LEAD,))
+def timer(who, review, script, payload):
+    visit.timer(rs(), review, script, payload, _now())
+    fresh = _clock(rs().review(review["id"]))
+    for room in rooms(review["id"]).values():
+        socketio.emit("clock", fresh, to=room, namespace=NS)
+    return {"clock": fresh["clock"]}

@@ -1,0 +1,41 @@
+// On every lead page: critical incidents appear the moment they are raised; notes arrive live on
+// the console; the schedule's controls move the clock.
+import { connectReview } from "./live.js";
+import { el, $, setText } from "../dom.js";
+
+const alerts = $("#incident-alerts");
+const reviewId = alerts.dataset.review;
+const base = alerts.dataset.incidentBase;
+const live = connectReview({ review: reviewId, role: "lead" });
+
+live.socket.on("incident", ({ incident }) => {
+  if (!incident.lead_signed_ms && !incident.host_signed_ms && !alerts.querySelector(`[data-id="${CSS.escape(incident.id)}"]`)) {
+    alerts.append(el("p", { class: "incident-alert", dataset: { id: incident.id } },
+      el("strong", {}, `Critical incident raised by ${incident.role}: `), incident.nature, " ",
+      el("a", { href: base + incident.id }, "Open the record")));
+  }
+  const list = $("#incident-list");
+  if (!list) return;
+  const empty = list.querySelector(".empty");
+  if (empty) empty.remove();
+  const signed = incident.lead_signed_ms && incident.host_signed_ms ? "signed by both" : "to be signed";
+  const item = el("li", { dataset: { id: incident.id } }, el("a", { href: base + incident.id }, incident.nature), " ",
+    el("span", { class: "badge" }, incident.role), " ", el("span", { class: "badge" }, signed));
+  const old = list.querySelector(`[data-id="${CSS.escape(incident.id)}"]`);
+  if (old) old.replaceWith(item); else list.prepend(item);
+});
+
+live.socket.on("note", ({ note }) => {
+  const feed = $("#feed");
+  if (feed) feed.prepend(el("li", {}, el("span", { class: "badge" }, note.role), el("span", { class: "badge kind" }, note.source), " ", note.text));
+  const count = document.querySelector(`.note-count[data-line="${CSS.escape(note.line_id)}"]`);
+  if (count) setText(count, String(Number(count.textContent) + 1));
+});
+
+for (const button of document.querySelectorAll("[data-timer]")) {
+  button.addEventListener("click", async () => {
+    const ack = await live.send("timer", { action: button.dataset.timer, minutes: Number(button.dataset.minutes || 0) });
+    const node = $("#timer-status");
+    if (node) { setText(node, ack.ok ? "" : ack.error.message); node.className = `send-status ${ack.ok ? "ok" : "error"}`; }
+  });
+}
