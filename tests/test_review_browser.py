@@ -1,0 +1,310 @@
+"""Peer reviews in a browser, through the pages only: a compressed Peer Challenge Team Review,
+an LGA review with optional themes, and the reflection survey."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytest.importorskip("playwright")
+from docx import Document  # noqa: E402
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+from .browser_helpers import LAPTOP, PHONE, PROJECTOR, launch, shot, watch_errors  # noqa: E402
+
+PHONE_360 = {**PHONE, "viewport": {"width": 360, "height": 780}}
+HYPOTHESES = [
+    "Early help thresholds are applied inconsistently across localities",
+    "Managers' oversight of case work is not yet routine",
+    "The voice of the child shapes plans for children in care",
+    "Workforce turnover is slowing the pace of improvement",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def errors():
+    found: list[str] = []
+    yield found
+    assert not found, "errors in the pages:\n" + "\n".join(found)
+
+
+def new_page(browser, errors, options=LAPTOP):
+    page = browser.new_context(**options).new_page()
+    watch_errors(page, errors)
+    return page
+
+
+def set_up(browser, errors, url: str, script_label: str, host: str, themes=()):
+    lead = new_page(browser, errors)
+    lead.goto(url + "/reviews/new")
+    lead.select_option("#script", label=script_label)
+    lead.fill("#host", host)
+    lead.fill("#start_date", "2026-12-21")
+    for theme in themes:
+        lead.get_by_label(theme).check()
+    lead.click("text=Set up the review")
+    lead.wait_for_url(re.compile(r"/reviews/\w+/console"))
+    return lead
+
+
+def join(browser, errors, join_url: str, role: str, options=PHONE_360):
+    phone = new_page(browser, errors, options)
+    phone.goto(join_url)
+    phone.select_option("#role", role)
+    phone.click("text=Open my notebook")
+    phone.wait_for_url(re.compile(r"/notebook"))
+    expect(phone.locator("#conn")).to_have_class(re.compile(r"\bok\b"))
+    return phone
+
+
+def add_note(phone, line_label: str, source: str, text: str) -> None:
+    phone.select_option("#line", label=line_label)
+    phone.select_option("#source", source)
+    phone.fill("#note-text", text)
+    phone.click("#send-note")
+
+
+def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, tmp_path):
+    url = live_server.url
+    lead = set_up(browser, errors, url, "Peer Challenge Team Review (East Midlands)", "Northshire")
+    expect(lead.locator("#due")).to_contain_text("Monday 11 January 2027")  # 10 working days over Christmas
+
+    # The lead proposes four hypotheses.
+    for n, text in enumerate(HYPOTHESES, start=1):
+        lead.fill("#h-title", text)
+        lead.fill("#h-methods", "Interviews with managers\nCase file audit")
+        lead.click("text=Add the hypothesis")
+        expect(lead.locator(".line-item")).to_have_count(n)
+    host_url = lead.locator("#host-link").get_attribute("href")
+    join_url = lead.locator("#join-link").get_attribute("href")
+
+    # The host agrees three and parks one, disagreeing with the lead.
+    host = new_page(browser, errors)
+    host.goto(host_url)
+    decisions = host.locator("fieldset.decision")
+    expect(decisions).to_have_count(4)
+    decisions.nth(3).get_by_label("Park").check()
+    decisions.nth(3).get_by_label(re.compile("Your note")).fill("Turnover is already in our workforce plan.")
+    host.click("text=Record our decision")
+    expect(decisions.nth(3)).to_contain_text("Decided: park")
+    expect(decisions.nth(3)).to_contain_text("differs from the lead reviewer")
+    lead.reload()
+    expect(lead.locator(".line-item.status-park")).to_contain_text("the host differed from the lead")
+    expect(lead.locator(".line-item.status-park")).to_contain_text("Turnover is already in our workforce plan.")
+    expect(lead.locator(".line-item.status-investigate")).to_have_count(3)
+
+    # Four phones and a laptop join the team under their roles.
+    tm1, tm2, tm3, qa = (join(browser, errors, join_url, r) for r in ("TM1", "TM2", "TM3", "QA"))
+    laptop = join(browser, errors, join_url, "Data", LAPTOP)
+    expect(tm1.locator("#line option")).to_have_count(3)  # the parked one takes no notes
+
+    h1 = f"1. {HYPOTHESES[0]}"
+    add_note(tm1, h1, "Interview", "Locality managers describe different thresholds for early help")
+    expect(tm1.locator("#mine li").first).to_contain_text("saved")
+    expect(lead.locator("#feed")).to_contain_text("Locality managers describe different thresholds")
+
+    tm2.context.set_offline(True)
+    expect(tm2.locator("#conn")).not_to_have_class(re.compile(r"\bok\b"))
+    add_note(tm2, h1, "Case file", "Three of five early help files had no threshold decision recorded")
+    expect(tm2.locator("#mine li").first).to_contain_text("waiting to send")
+    shot(tm2, "review-phone-360-offline", full_page=True)
+    tm2.context.set_offline(False)
+    expect(tm2.locator("#mine li").first).to_contain_text("saved")
+    expect(tm2.locator("#conn")).to_have_class(re.compile(r"\bok\b"))
+    add_note(tm3, f"2. {HYPOTHESES[1]}", "Focus group", "Social workers value weekly supervision")
+    add_note(laptop, h1, "Data", "Re-referrals to early help at 24% against 15% regionally")
+    expect(laptop.locator("#mine li").first).to_contain_text("saved")
+    expect(lead.locator("#feed")).to_contain_text("Re-referrals to early help")
+    shot(tm1, "review-phone-360-notebook", full_page=True)
+
+    # A critical incident, raised from a phone, reaches the lead's console at once.
+    tm3.fill("#inc-nature", "A child left at home alone was not visited within the day")
+    tm3.fill("#inc-evidence", "Case file audit, referral of Monday")
+    tm3.fill("#inc-when", "2026-12-21T11:40")
+    tm3.fill("#inc-action", "Raised with the duty manager")
+    tm3.click("#raise-incident")
+    expect(tm3.locator("#incident-status")).to_contain_text("Raised")
+    alert = lead.locator("#incident-alerts")
+    expect(alert).to_contain_text("A child left at home alone")
+    expect(alert).to_contain_text("TM3")
+    shot(lead, "review-console-incident")
+    alert.get_by_role("link", name="Open the record").click()
+    lead.fill("#raised_at", "2026-12-21T12:05")
+    lead.fill("#host_action", "Visit today; review the duty rota")
+    lead.click("text=Save the record")
+    lead.click("#lead-sign")
+    expect(lead.locator("#lead-signed")).not_to_have_text("not yet")
+    host.reload()
+    host.locator("#incidents").get_by_role("button", name="Sign this record").click()
+    expect(host.locator("#incidents")).to_contain_text("Signed by the host")
+    lead.reload()
+    expect(lead.locator("#host-signed")).not_to_have_text("not yet")
+
+    # Key findings with their evidence; one released to the host ahead of the feedback.
+    lead.goto(lead.url.split("/incidents/")[0] + "/console")
+    lead.locator(".line-item", has_text=HYPOTHESES[0]).get_by_role("link", name=re.compile("Notes, findings")).click()
+    lead.get_by_label(re.compile("Three of five early help files")).check()
+    lead.get_by_label(re.compile("Re-referrals to early help")).check()
+    lead.fill("#finding-text", "Thresholds for early help differ by locality")
+    lead.click("text=Add the key finding")
+    finding = lead.locator(".finding", has_text="Thresholds for early help differ")
+    expect(finding).to_contain_text("Case file (TM2)")
+    finding.get_by_role("button", name="Release to the host").click()
+    expect(lead.locator(".finding", has_text="Thresholds for early help differ")).to_contain_text("shown to the host")
+    lead.fill("#conclusions-text", "Early help thresholds need one shared framework.")
+    lead.click("text=Save the conclusions")
+    host.reload()
+    expect(host.locator("#emerging")).to_contain_text("Thresholds for early help differ by locality")
+    expect(host.locator("#emerging")).not_to_contain_text("Locality managers describe")  # never the raw notes
+
+    # The verbal feedback on the projector.
+    projector = new_page(browser, errors, PROJECTOR)
+    review_base = lead.url.split("/lines/")[0]
+    lead.goto(review_base + "/console")
+    projector.goto(lead.locator("#lead-link").get_attribute("href"))
+    projector.goto(review_base + "/feedback")
+    glance = projector.locator(".glance").first
+    expect(glance).to_contain_text("Thresholds for early help differ by locality")
+    expect(glance).to_contain_text("Re-referrals to early help at 24%")
+    expect(glance).to_contain_text("Early help thresholds need one shared framework.")
+    expect(projector.locator(".glance")).to_have_count(3)
+    shot(projector, "review-projected-feedback")
+
+    # The record: the host's comments, the agreed actions and the date.
+    lead.goto(review_base + "/record")
+    lead.locator("#record section", has_text=HYPOTHESES[0]).get_by_label(re.compile("Comments from the host")).fill(
+        "The host accepts the finding and will bring forward the threshold review.")
+    lead.locator("#record section", has_text=HYPOTHESES[0]).get_by_role("button", name="Save").click()
+    form = lead.locator("#action-form")
+    form.locator("#action-text").fill("Agree one early help threshold framework across localities")
+    form.locator("#action-agreed").select_option("Y")
+    form.get_by_label("Thresholds for early help differ by locality").check()
+    form.get_by_role("button", name="Add the action point").click()
+    expect(lead.locator(".actions-table tbody tr")).to_have_count(1)
+    form.locator("#action-text").fill("Publish a workforce retention plan")
+    form.locator("#action-agreed").select_option("N")
+    form.locator("#action-commentary").fill("The host prefers to fold this into its existing plan.")
+    form.get_by_role("button", name="Add the action point").click()
+    expect(lead.locator(".actions-table tbody tr")).to_have_count(2)
+    lead.fill("#feedback-date", "2026-12-23")
+    lead.click("text=Save the date")
+
+    # The letter: the unlinked action is flagged, put right, shared, proofread and signed off.
+    lead.goto(review_base + "/letter")
+    expect(lead.locator("#flags")).to_contain_text("Publish a workforce retention plan")
+    expect(lead.locator(".priorities")).to_contain_text("Agree one early help threshold framework")
+    qa.locator("#letter-link").click()
+    qa.click("#proofread")
+    expect(qa.locator("#problem")).to_contain_text("flagged")
+    lead.click("#sign")
+    expect(lead.locator("#problem")).to_contain_text("flagged")
+    lead.goto(review_base + "/record")
+    row = lead.locator(".actions-table tbody tr", has_text="Publish a workforce retention plan")
+    row.get_by_label("Thresholds for early help differ by locality").check()
+    row.get_by_role("button", name="Link findings").click()
+    lead.goto(review_base + "/letter")
+    expect(lead.locator("#no-flags")).to_be_visible()
+    lead.fill("#variations", "Team members' findings agreed on every hypothesis.")
+    lead.click("text=Save the draft")
+    lead.click("#share")
+    host.reload()
+    expect(host.locator("#letter")).to_contain_text("Agree one early help threshold framework")
+    qa.reload()
+    qa.click("#proofread")
+    expect(qa.locator("#letter-state")).to_contain_text("proofread by the QA reviewer")
+    lead.reload()
+    lead.click("#sign")
+    expect(lead.locator("#letter-state")).to_contain_text("Signed off")
+    shot(lead, "review-letter-signed", full_page=True)
+
+    # The Word copy for the host: the letter and the record, no roles, no incident.
+    with lead.expect_download() as download:
+        lead.click("#export-docx")
+    path = tmp_path / "letter.docx"
+    download.value.save_as(path)
+    word = Document(str(path))
+    text = "\n".join([p.text for p in word.paragraphs] + [c.text for t in word.tables for r in t.rows for c in r.cells])
+    assert "Peer Challenge Review: Northshire" in text
+    assert "Agree one early help threshold framework across localities" in text
+    assert "Thresholds for early help differ by locality" in text
+    assert "Three of five early help files had no threshold decision recorded" in text
+    assert "The host accepts the finding" in text
+    assert "Team members' findings agreed on every hypothesis." in text
+    assert "Date of verbal feedback: 2026-12-23" in text
+    assert "A child left at home alone" not in text
+    assert not re.search(r"\b(TM[1-4]|QA)\b", text)
+    (tmp_path.parent / "review-letter.docx").write_bytes(path.read_bytes())
+
+    with lead.expect_download() as download:
+        lead.click("#export-internal")
+    internal = tmp_path / "internal.docx"
+    download.value.save_as(internal)
+    inside = "\n".join(p.text for p in Document(str(internal)).paragraphs)
+    assert "INTERNAL COPY" in inside and "A child left at home alone" in inside
+
+
+def test_an_lga_review_with_two_optional_themes(live_server, browser, errors):
+    lead = set_up(browser, errors, live_server.url, "Safeguarding Children peer review (LGA)", "Eastbridge",
+                  themes=("Participation", "Commissioning"))
+    lines = lead.locator(".line-item")
+    expect(lines).to_have_count(7)
+    expect(lines.nth(5)).to_contain_text("Participation")
+    expect(lines.nth(6)).to_contain_text("Commissioning")
+    expect(lead.locator("#lines")).not_to_contain_text("Managing performance")
+    expect(lead.locator("#propose")).to_have_count(0)
+    expect(lead.locator("#due")).to_have_count(0)  # the script sets no due date for the letter
+    shot(lead, "review-console-lga")
+
+    officer = join(browser, errors, lead.locator("#join-link").get_attribute("href"), "Officer")
+    expect(officer.locator("#line option")).to_have_count(7)
+    expect(officer.locator("#source option", has_text="Case mapping")).to_have_count(1)
+    add_note(officer, "6. Participation", "Focus group", "Young people's council meets the lead member monthly")
+    expect(officer.locator("#mine li").first).to_contain_text("saved")
+    expect(lead.locator("#feed")).to_contain_text("Young people's council")
+
+    host = new_page(browser, errors)
+    host.goto(lead.locator("#host-link").get_attribute("href"))
+    expect(host.locator("#lines li")).to_have_count(7)
+    expect(host.locator("#lines")).to_contain_text("Commissioning")
+
+
+def test_the_reflection_survey_hides_the_composite_until_three_have_answered(live_server, browser, errors):
+    lead = set_up(browser, errors, live_server.url, "Safeguarding Assurance Visit (East Midlands)", "Westvale")
+    join_url = lead.locator("#join-link").get_attribute("href")
+    members = [join(browser, errors, join_url, role) for role in ("TM1", "TM2", "Data")]
+
+    for n, (phone, rating) in enumerate(zip(members, ("4", "5", "3")), start=1):
+        phone.locator("#survey-link").click()
+        expect(phone.locator("#survey-form")).to_be_visible()
+        expect(phone.locator("#survey-form legend", has_text="Lead")).to_have_count(1)
+        phone.fill("#self-strengths", f"Self strength {n}")
+        phone.fill("#peer-Lead-strengths", f"Clear deployment of the team {n}")
+        phone.get_by_label(rating, exact=True).check()
+        phone.fill("#c-length", f"Two days felt right {n}")
+        phone.click("#submit-survey")
+        expect(phone.locator("#thanks")).to_be_visible()
+        expect(phone.locator("#survey-form")).to_have_count(0)
+        if n < 3:
+            expect(phone.locator("#composite-waiting")).to_contain_text(f"{n} answered so far")
+            expect(phone.locator("#composite")).not_to_contain_text("Clear deployment")
+            for other in members[:n]:
+                other.reload()
+                expect(other.locator("#composite-summary")).to_have_count(0)
+
+    last = members[2]
+    expect(last.locator("#composite-summary")).to_contain_text("3 answers")
+    expect(last.locator("#composite-summary")).to_contain_text("4.0 out of 5")
+    expect(last.locator("#composite")).to_contain_text("Clear deployment of the team 1")
+    expect(last.locator("#composite")).to_contain_text("Two days felt right 3")
+    shot(last, "review-survey-composite", full_page=True)
+    members[0].reload()
+    expect(members[0].locator("#composite-summary")).to_contain_text("3 answers")
