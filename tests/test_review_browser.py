@@ -11,7 +11,7 @@ pytest.importorskip("playwright")
 from docx import Document  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-from .browser_helpers import LAPTOP, PHONE, PROJECTOR, launch, shot, watch_errors  # noqa: E402
+from .browser_helpers import ARTIFACTS, LAPTOP, PHONE, PROJECTOR, launch, shot, watch_errors  # noqa: E402
 
 PHONE_360 = {**PHONE, "viewport": {"width": 360, "height": 780}}
 HYPOTHESES = [
@@ -242,7 +242,8 @@ def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, t
     assert "Date of verbal feedback: 2026-12-23" in text
     assert "A child left at home alone" not in text
     assert not re.search(r"\b(TM[1-4]|QA)\b", text)
-    (tmp_path.parent / "review-letter.docx").write_bytes(path.read_bytes())
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "review-letter.docx").write_bytes(path.read_bytes())  # for a look at its pages
 
     with lead.expect_download() as download:
         lead.click("#export-internal")
