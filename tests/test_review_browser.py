@@ -158,11 +158,12 @@ def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, t
     lead.click("text=Add the key finding")
     finding = lead.locator(".finding", has_text="Thresholds for early help differ")
     expect(finding).to_contain_text("Case file (TM2)")
+    expect(host.locator("#conn")).to_have_class(re.compile(r"\bok\b"))
+    expect(host.locator("#emerging")).to_contain_text("Nothing shared yet")
     finding.get_by_role("button", name="Release to the host").click()
     expect(lead.locator(".finding", has_text="Thresholds for early help differ")).to_contain_text("shown to the host")
     lead.fill("#conclusions-text", "Early help thresholds need one shared framework.")
     lead.click("text=Save the conclusions")
-    host.reload()
     expect(host.locator("#emerging")).to_contain_text("Thresholds for early help differ by locality")
     expect(host.locator("#emerging")).not_to_contain_text("Locality managers describe")  # never the raw notes
 

@@ -123,6 +123,9 @@ def test_a_connection_without_its_link_is_refused(review, app):
     assert not stranger.is_connected(NS)
     posing = review.socket(review.member("TM1"), "lead")
     assert not posing.is_connected(NS)
+    for auth in (None, ["lead"], {"review": "nope", "role": "lead"}):
+        odd = socketio.test_client(app, namespace=NS, flask_test_client=review.lead, auth=auth)
+        assert not odd.is_connected(NS)
 
 
 def test_an_incident_reaches_the_lead_and_never_a_plain_export(review):

@@ -32,7 +32,9 @@ def rooms(review_id: str) -> dict[str, str]:
 
 @socketio.on("connect", namespace=NS)
 def connect(auth_data=None):
-    review = rs().review(str((auth_data or {}).get("review", ""))) if isinstance(auth_data, dict) else None
+    if not isinstance(auth_data, dict):
+        raise ConnectionRefusedError("auth must give the review and a role: lead, member or host")
+    review = rs().review(str(auth_data.get("review", "")))
     if review is None:
         raise ConnectionRefusedError("no such review")
     wanted = auth_data.get("role")
@@ -104,6 +106,12 @@ def incident(who, review, script, payload):
 def incident_changed(review_id: str, stored: dict) -> None:
     """The lead's screen shows a new or signed incident at once, wherever the lead is in the app."""
     socketio.emit("incident", {"incident": stored}, to=rooms(review_id)[LEAD], namespace=NS)
+
+
+def finding_released(review_id: str, finding: dict) -> None:
+    """No surprises: the host's page shows a key finding the moment the lead releases it."""
+    shown = {"id": finding["id"], "text": finding["text"], "released": bool(finding["released"])}
+    socketio.emit("finding", {"finding": shown}, to=rooms(review_id)[HOST], namespace=NS)
 
 
 @event("timer", (LEAD,))

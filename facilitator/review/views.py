@@ -238,6 +238,10 @@ def finding_evidence(review, script, finding_id):
 @page("lead")
 def release(review, script, finding_id):
     error = attempt(findings.release, rs(), review, finding_id, request.form.get("on") == "1")
+    if error is None:
+        from .events import finding_released
+
+        finding_released(review["id"], findings.get_finding(rs(), review, finding_id))
     return back("review.line", review, error, "#findings", line_id=request.form.get("line", ""))
 
 

@@ -62,5 +62,6 @@ export function connText(node, state, status, queued = 0) {
   const waiting = queued ? ` · ${queued} waiting to send` : "";
   if (status === "connected") { node.textContent = `Connected${waiting}`; node.className = "conn ok"; }
   else if (status === "refused") { node.textContent = "Refused: open your own link again"; node.className = "conn bad"; }
-  else { node.textContent = `Offline: notes are kept on this device${waiting}`; node.className = "conn warn"; }
+  else if (document.querySelector("#note-form, #incident-form")) { node.textContent = `Offline: notes are kept on this device${waiting}`; node.className = "conn warn"; }
+  else { node.textContent = "Reconnecting…"; node.className = "conn warn"; }
 }
