@@ -235,6 +235,7 @@ def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, t
     word = Document(str(path))
     text = "\n".join([p.text for p in word.paragraphs] + [c.text for t in word.tables for r in t.rows for c in r.cells])
     assert "Peer Challenge Review: Northshire" in text
+    assert any(p.text.endswith("undertaking this review.") for p in word.paragraphs)  # the opening keeps its paragraphs
     assert "Agree one early help threshold framework across localities" in text
     assert "Thresholds for early help differ by locality" in text
     assert "Three of five early help files had no threshold decision recorded" in text
@@ -269,6 +270,13 @@ def test_an_lga_review_with_two_optional_themes(live_server, browser, errors):
     officer = join(browser, errors, lead.locator("#join-link").get_attribute("href"), "Officer")
     expect(officer.locator("#line option")).to_have_count(7)
     expect(officer.locator("#source option", has_text="Case mapping")).to_have_count(1)
+    expect(officer.locator("#slot-title")).to_have_text("Arrival and briefing")
+    lead.get_by_role("button", name="Start").click()
+    expect(lead.locator("#clock-status")).to_have_text("Running")
+    lead.get_by_role("button", name="Next").click()
+    expect(lead.locator(".schedule-item.current")).to_contain_text("Interviews and focus groups")
+    expect(officer.locator("#slot-title")).to_have_text("Interviews and focus groups")
+    expect(officer.locator("#slot-day")).to_have_text("Day 1")
     add_note(officer, "6. Participation", "Focus group", "Young people's council meets the lead member monthly")
     expect(officer.locator("#mine li").first).to_contain_text("saved")
     expect(lead.locator("#feed")).to_contain_text("Young people's council")

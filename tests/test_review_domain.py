@@ -188,7 +188,9 @@ def test_the_letter_is_shared_proofread_then_signed_and_then_fixed(rs, scripts):
     with pytest.raises(Refused, match="proofread"):
         letter.sign(rs, review, script, 8000)
     letter.proofread(rs, review, script, 8100)
-    letter.edit(rs, review, {"variations": "None."}, 8200)  # an edit needs proofreading again
+    letter.edit(rs, review, {"summary": "First.\r\n\r\nSecond."}, 8200)  # an edit needs proofreading again
+    assert letter.current(rs, review, script)["summary"] == "First.\n\nSecond."
+    assert "21 to 23 December 2026" in letter.defaults(review, script)["summary"]
     with pytest.raises(Refused, match="proofread"):
         letter.sign(rs, review, script, 8300)
     letter.proofread(rs, review, script, 8400)

@@ -16,7 +16,7 @@ def text(payload, key: str, limit: int, label: str, required: bool = True) -> st
         value = ""
     if not isinstance(value, str):
         raise Refused("invalid", f"{label} must be text")
-    value = value.strip()
+    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()  # a browser's textarea sends CRLF
     if required and not value:
         raise Refused("invalid", f"{label} is required")
     if len(value) > limit:

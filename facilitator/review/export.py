@@ -112,6 +112,13 @@ def to_markdown(doc: dict) -> str:
     return "\n".join(out)
 
 
+def _bold(cells) -> None:
+    """A table's heading row, in bold."""
+    for cell in cells:
+        for run in (r for p in cell.paragraphs for r in p.runs):
+            run.bold = True
+
+
 def to_docx(doc: dict) -> bytes:
     from docx import Document
 
@@ -136,10 +143,12 @@ def to_docx(doc: dict) -> bytes:
         word.add_heading(f"{doc['line_label']}: {ln['title']}", level=2)
         table = word.add_table(rows=1, cols=2, style="Table Grid")
         table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Methods used", "Comments on this aspect"
+        _bold(table.rows[0].cells)
         row = table.add_row().cells
         row[0].text, row[1].text = "\n".join(ln["methods"]) or "-", ln["method_comments"] or "-"
         row = table.add_row().cells
         row[0].text, row[1].text = "Key findings", "Evidence base"
+        _bold(row)
         for f in ln["findings"]:
             row = table.add_row().cells
             row[0].text = f["text"]
@@ -152,6 +161,7 @@ def to_docx(doc: dict) -> bytes:
     table = word.add_table(rows=1, cols=3, style="Table Grid")
     for cell, text in zip(table.rows[0].cells, ("Action point", "Agreed by host (Y/N)", "Commentary")):
         cell.text = text
+    _bold(table.rows[0].cells)
     for a in doc["record"]["actions"]:
         for cell, text in zip(table.add_row().cells, (a["text"], a["agreed"] or "-", a["commentary"])):
             cell.text = text

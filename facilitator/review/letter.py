@@ -31,6 +31,8 @@ def due_date(review: dict, script: ReviewScript) -> Date | None:
 def _dates(days: list[Date]) -> str:
     if len(days) == 1:
         return f"{days[0]:%-d %B %Y}"
+    if (days[0].year, days[0].month) == (days[-1].year, days[-1].month):
+        return f"{days[0]:%-d} to {days[-1]:%-d %B %Y}"
     return f"{days[0]:%-d %B} to {days[-1]:%-d %B %Y}"
 
 

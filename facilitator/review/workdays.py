@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import date as Date
 from datetime import timedelta
 
-import holidays
-
 
 def bank_holidays(years: range) -> set[Date]:
+    import holidays  # only when a date is counted: a triad day never needs it
+
     return set(holidays.country_holidays("GB", subdiv="ENG", years=list(years)).keys())
 
 
