@@ -34,6 +34,8 @@ def browser():
 def errors():
     found: list[str] = []
     yield found
+    # A phone the test takes offline may log the one request it had under way failing: expected.
+    found = [e for e in found if "ERR_INTERNET_DISCONNECTED" not in e]
     assert not found, "errors in the pages:\n" + "\n".join(found)
 
 

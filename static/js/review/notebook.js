@@ -12,7 +12,8 @@ const inflight = new Set();
 let lastStatus = "connecting";
 
 const live = connectReview({ review: reviewId, role, onStatus: (state, status) => { lastStatus = status; drawConn(); if (status === "connected") flush(); } });
-window.addEventListener("offline", () => { if (live.socket.connected) live.socket.disconnect(); lastStatus = "disconnected"; drawConn(); });
+// Offline: stop the socket (and any reconnection under way) until the device is back online.
+window.addEventListener("offline", () => { live.socket.disconnect(); lastStatus = "disconnected"; drawConn(); });
 window.addEventListener("online", () => { if (!live.socket.connected) live.socket.connect(); });
 
 function drawConn() { connText($("#conn"), live.state, lastStatus, outbox.all().length); }
