@@ -103,10 +103,12 @@ def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, t
     expect(lead.locator(".line-item.status-park")).to_contain_text("the host differed from the lead")
     expect(lead.locator(".line-item.status-park")).to_contain_text("Turnover is already in our workforce plan.")
     expect(lead.locator(".line-item.status-investigate")).to_have_count(3)
+    expect(lead.locator("#lead-conn")).to_have_class(re.compile(r"\bok\b"))
 
     # Four phones and a laptop join the team under their roles.
     tm1, tm2, tm3, qa = (join(browser, errors, join_url, r) for r in ("TM1", "TM2", "TM3", "QA"))
     laptop = join(browser, errors, join_url, "Data", LAPTOP)
+    expect(lead.locator("#team .badge")).to_have_text(["TM1", "TM2", "TM3", "QA", "Data"])
     expect(tm1.locator("#line option")).to_have_count(3)  # the parked one takes no notes
 
     h1 = f"1. {HYPOTHESES[0]}"
@@ -262,6 +264,7 @@ def test_an_lga_review_with_two_optional_themes(live_server, browser, errors):
                   themes=("Participation", "Commissioning"))
     lines = lead.locator(".line-item")
     expect(lines).to_have_count(7)
+    expect(lead.locator("#lead-conn")).to_have_class(re.compile(r"\bok\b"))
     expect(lines.nth(5)).to_contain_text("Participation")
     expect(lines.nth(6)).to_contain_text("Commissioning")
     expect(lead.locator("#lines")).not_to_contain_text("Managing performance")

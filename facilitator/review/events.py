@@ -108,6 +108,11 @@ def incident_changed(review_id: str, stored: dict) -> None:
     socketio.emit("incident", {"incident": stored}, to=rooms(review_id)[LEAD], namespace=NS)
 
 
+def member_joined(review_id: str, role: str) -> None:
+    """The lead's console lists the team as it joins: role tags only."""
+    socketio.emit("member", {"role": role}, to=rooms(review_id)[LEAD], namespace=NS)
+
+
 def finding_released(review_id: str, finding: dict) -> None:
     """No surprises: the host's page shows a key finding the moment the lead releases it."""
     shown = {"id": finding["id"], "text": finding["text"], "released": bool(finding["released"])}

@@ -165,6 +165,9 @@ def join(code):
             joined = visit.join(rs(), review, script, request.form.get("role"), now())
             session[MEMBERS] = {**session.get(MEMBERS, {}), review["id"]: joined["token"]}
             session.permanent = True
+            from .events import member_joined
+
+            member_joined(review["id"], joined["role"])
             return redirect(url_for("review.notebook", review_id=review["id"]))
         except Refused as refused:
             error = refused.message

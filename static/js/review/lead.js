@@ -1,12 +1,13 @@
 // On every lead page: critical incidents appear the moment they are raised; notes arrive live on
 // the console; the schedule's controls move the clock.
-import { connectReview } from "./live.js";
+import { connectReview, connText } from "./live.js";
 import { el, $, setText } from "../dom.js";
 
 const alerts = $("#incident-alerts");
 const reviewId = alerts.dataset.review;
 const base = alerts.dataset.incidentBase;
-const live = connectReview({ review: reviewId, role: "lead" });
+const live = connectReview({ review: reviewId, role: "lead",
+  onStatus: (state, status) => connText($("#lead-conn"), state, status) });
 
 live.socket.on("incident", ({ incident }) => {
   if (!incident.lead_signed_ms && !incident.host_signed_ms && !alerts.querySelector(`[data-id="${CSS.escape(incident.id)}"]`)) {
@@ -30,6 +31,14 @@ live.socket.on("note", ({ note }) => {
   if (feed) feed.prepend(el("li", {}, el("span", { class: "badge" }, note.role), el("span", { class: "badge kind" }, note.source), " ", note.text));
   const count = document.querySelector(`.note-count[data-line="${CSS.escape(note.line_id)}"]`);
   if (count) setText(count, String(Number(count.textContent) + 1));
+});
+
+live.socket.on("member", ({ role }) => {
+  const team = $("#team");
+  if (!team) return;
+  const empty = team.querySelector(".empty");
+  if (empty) empty.remove();
+  team.append(el("span", { class: "badge" }, role));
 });
 
 for (const button of document.querySelectorAll("[data-timer]")) {
