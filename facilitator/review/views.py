@@ -15,7 +15,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 
 from .. import auth
 from ..errors import Refused
-from . import enquiry, feedback, findings, incidents, letter, survey, visit
+from . import enquiry, findings, incidents, letter, survey, visit
 from .notebook import by_line
 from .script import ReviewScript
 from .store import ReviewStore
@@ -192,7 +192,7 @@ def console(review, script):
         "review/console.html", review=review, script=script, lines=lines, links=links(review),
         notes=by_line(rs().notes(review["id"])), findings=rs().findings(review["id"]),
         incidents=rs().incidents(review["id"]), members=rs().members(review["id"]),
-        schedule=visit.schedule(review, script, now()), due=letter.due_date(review, script),
+        schedule=visit.schedule(review, script), due=letter.due_date(review, script),
         visit_days=letter.visit_days(review, script), decided=enquiry.decided(lines))
 
 
@@ -297,9 +297,9 @@ def _announce_incident(review: dict, incident_id: str) -> None:
 @bp.get("/<review_id>/notebook")
 @page("lead", "member")
 def notebook(review, script):
-    return render_template("review/notebook.html", review=review, script=script, role=team_role(review),
-                           lines=enquiry.investigated(rs(), review), lead=is_lead(review),
-                           qa=bool(script.role(team_role(review)) and script.role(team_role(review)).qa))
+    role = script.role(team_role(review))
+    return render_template("review/notebook.html", review=review, script=script, role=role.tag,
+                           lines=enquiry.investigated(rs(), review), lead=is_lead(review), qa=role.qa)
 
 
 def _surveyor(review: dict) -> dict:
@@ -322,12 +322,6 @@ def reflect(review, script):
     return render_template("review/survey.html", review=review, script=script, others=survey.others(rs(), review, who, script.lead_role.tag),
                            answered=rs().answered(review["id"], who["id"]), composite=survey.composite(rs(), review),
                            comments=survey.COMMENTS, error=error), 400 if error else 200
-
-
-@bp.get("/<review_id>/schedule.json")
-@page("lead", "member")
-def schedule_json(review, script):
-    return {"schedule": visit.schedule(review, script, now()), "clock": visit.clock_view(review, script, now())}
 
 
 from . import record  # noqa: E402,F401  the record's pages register on this blueprint

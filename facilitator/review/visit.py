@@ -56,7 +56,7 @@ def timer(rs: ReviewStore, review: dict, script: ReviewScript, payload, now: int
     return moved.to_dict(), seq
 
 
-def schedule(review: dict, script: ReviewScript, now: int) -> list[dict]:
+def schedule(review: dict, script: ReviewScript) -> list[dict]:
     """The days' items with their state on the clock, for the console and the notebook."""
     clock = clocks.Clock.from_dict(review["clock"])
     items = []
