@@ -11,7 +11,8 @@ pytest.importorskip("playwright")
 from docx import Document  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-from .browser_helpers import ARTIFACTS, LAPTOP, PHONE, PROJECTOR, launch, shot, watch_errors  # noqa: E402
+from .browser_helpers import (ARTIFACTS, LAPTOP, PHONE, PROJECTOR, assert_accessible, launch, shot,  # noqa: E402
+                              watch_errors)
 
 PHONE_360 = {**PHONE, "viewport": {"width": 360, "height": 780}}
 HYPOTHESES = [
@@ -48,6 +49,7 @@ def new_page(browser, errors, options=LAPTOP):
 def set_up(browser, errors, url: str, script_label: str, host: str, themes=()):
     lead = new_page(browser, errors)
     lead.goto(url + "/reviews/new")
+    assert_accessible(lead, "set-up")
     lead.select_option("#script", label=script_label)
     lead.fill("#host", host)
     lead.fill("#start_date", "2026-12-21")
@@ -61,6 +63,7 @@ def set_up(browser, errors, url: str, script_label: str, host: str, themes=()):
 def join(browser, errors, join_url: str, role: str, options=PHONE_360):
     phone = new_page(browser, errors, options)
     phone.goto(join_url)
+    assert_accessible(phone, f"join page ({role})")
     phone.select_option("#role", role)
     phone.click("text=Open my notebook")
     phone.wait_for_url(re.compile(r"/notebook"))
@@ -79,6 +82,7 @@ def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, t
     url = live_server.url
     lead = set_up(browser, errors, url, "Peer Challenge Team Review (East Midlands)", "Northshire")
     expect(lead.locator("#due")).to_contain_text("Monday 11 January 2027")  # 10 working days over Christmas
+    assert_accessible(lead, "lead console, new review")
 
     # The lead proposes four hypotheses.
     for n, text in enumerate(HYPOTHESES, start=1):
@@ -94,15 +98,18 @@ def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, t
     host.goto(host_url)
     decisions = host.locator("fieldset.decision")
     expect(decisions).to_have_count(4)
+    assert_accessible(host, "host link, hypotheses to agree")
     decisions.nth(3).get_by_label("Park").check()
     decisions.nth(3).get_by_label(re.compile("Your note")).fill("Turnover is already in our workforce plan.")
     host.click("text=Record our decision")
     expect(decisions.nth(3)).to_contain_text("Decided: park")
     expect(decisions.nth(3)).to_contain_text("differs from the lead reviewer")
+    assert_accessible(host, "host link, hypotheses agreed")
     lead.reload()
     expect(lead.locator(".line-item.status-park")).to_contain_text("the host differed from the lead")
     expect(lead.locator(".line-item.status-park")).to_contain_text("Turnover is already in our workforce plan.")
     expect(lead.locator(".line-item.status-investigate")).to_have_count(3)
+    assert_accessible(lead, "lead console, hypotheses agreed")
     expect(lead.locator("#lead-conn")).to_have_class(re.compile(r"\bok\b"))
 
     # Four phones and a laptop join the team under their roles.
@@ -121,6 +128,7 @@ def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, t
     add_note(tm2, h1, "Case file", "Three of five early help files had no threshold decision recorded")
     expect(tm2.locator("#mine li").first).to_contain_text("waiting to send")
     shot(tm2, "review-phone-360-offline", full_page=True)
+    assert_accessible(tm2, "team notebook 360px, offline")
     tm2.context.set_offline(False)
     expect(tm2.locator("#mine li").first).to_contain_text("saved")
     expect(tm2.locator("#conn")).to_have_class(re.compile(r"\bok\b"))
@@ -129,6 +137,9 @@ def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, t
     expect(laptop.locator("#mine li").first).to_contain_text("saved")
     expect(lead.locator("#feed")).to_contain_text("Re-referrals to early help")
     shot(tm1, "review-phone-360-notebook", full_page=True)
+    assert_accessible(tm1, "team notebook 360px")
+    assert_accessible(laptop, "team notebook, laptop")
+    assert_accessible(lead, "lead console, notes arriving")
 
     # A critical incident, raised from a phone, reaches the lead's console at once.
     tm3.fill("#inc-nature", "A child left at home alone was not visited within the day")
@@ -141,15 +152,20 @@ def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, t
     expect(alert).to_contain_text("A child left at home alone")
     expect(alert).to_contain_text("TM3")
     shot(lead, "review-console-incident")
+    assert_accessible(lead, "lead console, incident shown")
     alert.get_by_role("link", name="Open the record").click()
+    expect(lead.locator("#lead-sign")).to_be_visible()
+    assert_accessible(lead, "incident record, unsigned")
     lead.fill("#raised_at", "2026-12-21T12:05")
     lead.fill("#host_action", "Visit today; review the duty rota")
     lead.click("text=Save the record")
     lead.click("#lead-sign")
     expect(lead.locator("#lead-signed")).not_to_have_text("not yet")
+    assert_accessible(lead, "incident record, signed by the lead")
     host.reload()
     host.locator("#incidents").get_by_role("button", name="Sign this record").click()
     expect(host.locator("#incidents")).to_contain_text("Signed by the host")
+    assert_accessible(host, "host link, incident signed")
     lead.reload()
     expect(lead.locator("#host-signed")).not_to_have_text("not yet")
 
@@ -162,6 +178,7 @@ def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, t
     lead.click("text=Add the key finding")
     finding = lead.locator(".finding", has_text="Thresholds for early help differ")
     expect(finding).to_contain_text("Case file (TM2)")
+    assert_accessible(lead, "line of enquiry, finding added")
     expect(host.locator("#conn")).to_have_class(re.compile(r"\bok\b"))
     expect(host.locator("#emerging")).to_contain_text("Nothing shared yet")
     finding.get_by_role("button", name="Release to the host").click()
@@ -170,6 +187,8 @@ def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, t
     lead.click("text=Save the conclusions")
     expect(host.locator("#emerging")).to_contain_text("Thresholds for early help differ by locality")
     expect(host.locator("#emerging")).not_to_contain_text("Locality managers describe")  # never the raw notes
+    assert_accessible(host, "host link, finding released")
+    assert_accessible(lead, "line of enquiry, conclusions saved")
 
     # The verbal feedback on the projector.
     projector = new_page(browser, errors, PROJECTOR)
@@ -183,6 +202,7 @@ def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, t
     expect(glance).to_contain_text("Early help thresholds need one shared framework.")
     expect(projector.locator(".glance")).to_have_count(3)
     shot(projector, "review-projected-feedback")
+    assert_accessible(projector, "verbal feedback projected")
 
     # The record: the host's comments, the agreed actions and the date.
     lead.goto(review_base + "/record")
@@ -200,6 +220,7 @@ def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, t
     form.locator("#action-commentary").fill("The host prefers to fold this into its existing plan.")
     form.get_by_role("button", name="Add the action point").click()
     expect(lead.locator(".actions-table tbody tr")).to_have_count(2)
+    assert_accessible(lead, "feedback record, two actions")
     lead.fill("#feedback-date", "2026-12-23")
     lead.click("text=Save the date")
 
@@ -207,9 +228,11 @@ def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, t
     lead.goto(review_base + "/letter")
     expect(lead.locator("#flags")).to_contain_text("Publish a workforce retention plan")
     expect(lead.locator(".priorities")).to_contain_text("Agree one early help threshold framework")
+    assert_accessible(lead, "letter draft, flagged")
     qa.locator("#letter-link").click()
     qa.click("#proofread")
     expect(qa.locator("#problem")).to_contain_text("flagged")
+    assert_accessible(qa, "letter for the QA reviewer, flagged")
     lead.click("#sign")
     expect(lead.locator("#problem")).to_contain_text("flagged")
     lead.goto(review_base + "/record")
@@ -218,18 +241,22 @@ def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, t
     row.get_by_role("button", name="Link findings").click()
     lead.goto(review_base + "/letter")
     expect(lead.locator("#no-flags")).to_be_visible()
+    assert_accessible(lead, "letter draft, no flags")
     lead.fill("#variations", "Team members' findings agreed on every hypothesis.")
     lead.click("text=Save the draft")
     lead.click("#share")
     host.reload()
     expect(host.locator("#letter")).to_contain_text("Agree one early help threshold framework")
+    assert_accessible(host, "host link, draft letter shared")
     qa.reload()
     qa.click("#proofread")
     expect(qa.locator("#letter-state")).to_contain_text("proofread by the QA reviewer")
+    assert_accessible(qa, "letter for the QA reviewer, proofread")
     lead.reload()
     lead.click("#sign")
     expect(lead.locator("#letter-state")).to_contain_text("Signed off")
     shot(lead, "review-letter-signed", full_page=True)
+    assert_accessible(lead, "letter signed")
 
     # The Word copy for the host: the letter and the record, no roles, no incident.
     with lead.expect_download() as download:
@@ -271,10 +298,12 @@ def test_an_lga_review_with_two_optional_themes(live_server, browser, errors):
     expect(lead.locator("#propose")).to_have_count(0)
     expect(lead.locator("#due")).to_have_count(0)  # the script sets no due date for the letter
     shot(lead, "review-console-lga")
+    assert_accessible(lead, "LGA lead console")
 
     officer = join(browser, errors, lead.locator("#join-link").get_attribute("href"), "Officer")
     expect(officer.locator("#line option")).to_have_count(7)
     expect(officer.locator("#source option", has_text="Case mapping")).to_have_count(1)
+    assert_accessible(officer, "LGA team notebook 360px")
     expect(officer.locator("#slot-title")).to_have_text("Arrival and briefing")
     lead.get_by_role("button", name="Start").click()
     expect(lead.locator("#clock-status")).to_have_text("Running")
@@ -284,12 +313,14 @@ def test_an_lga_review_with_two_optional_themes(live_server, browser, errors):
     expect(officer.locator("#slot-day")).to_have_text("Day 1")
     add_note(officer, "6. Participation", "Focus group", "Young people's council meets the lead member monthly")
     expect(officer.locator("#mine li").first).to_contain_text("saved")
+    assert_accessible(officer, "LGA team notebook, note saved")
     expect(lead.locator("#feed")).to_contain_text("Young people's council")
 
     host = new_page(browser, errors)
     host.goto(lead.locator("#host-link").get_attribute("href"))
     expect(host.locator("#lines li")).to_have_count(7)
     expect(host.locator("#lines")).to_contain_text("Commissioning")
+    assert_accessible(host, "LGA host link")
 
 
 def test_the_reflection_survey_hides_the_composite_until_three_have_answered(live_server, browser, errors):
@@ -301,6 +332,7 @@ def test_the_reflection_survey_hides_the_composite_until_three_have_answered(liv
         phone.locator("#survey-link").click()
         expect(phone.locator("#survey-form")).to_be_visible()
         expect(phone.locator("#survey-form legend", has_text="Lead")).to_have_count(1)
+        assert_accessible(phone, f"survey form, {n - 1} answered")
         phone.fill("#self-strengths", f"Self strength {n}")
         phone.fill("#peer-Lead-strengths", f"Clear deployment of the team {n}")
         phone.get_by_label(rating, exact=True).check()
@@ -311,6 +343,7 @@ def test_the_reflection_survey_hides_the_composite_until_three_have_answered(liv
         if n < 3:
             expect(phone.locator("#composite-waiting")).to_contain_text(f"{n} answered so far")
             expect(phone.locator("#composite")).not_to_contain_text("Clear deployment")
+            assert_accessible(phone, f"survey answered, composite hidden ({n} answered)")
             for other in members[:n]:
                 other.reload()
                 expect(other.locator("#composite-summary")).to_have_count(0)
@@ -321,5 +354,6 @@ def test_the_reflection_survey_hides_the_composite_until_three_have_answered(liv
     expect(last.locator("#composite")).to_contain_text("Clear deployment of the team 1")
     expect(last.locator("#composite")).to_contain_text("Two days felt right 3")
     shot(last, "review-survey-composite", full_page=True)
+    assert_accessible(last, "survey composite shown")
     members[0].reload()
     expect(members[0].locator("#composite-summary")).to_contain_text("3 answers")
