@@ -204,11 +204,23 @@ def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, t
     shot(projector, "review-projected-feedback")
     assert_accessible(projector, "verbal feedback projected")
 
+    # The projected page follows the lead's changes as they are saved, without a reload.
+    lead.locator(".line-item", has_text=HYPOTHESES[0]).get_by_role("link", name=re.compile("Notes, findings")).click()
+    lead.get_by_label(re.compile("Locality managers describe")).check()
+    lead.fill("#finding-text", "Managers describe thresholds in their own words")
+    lead.click("text=Add the key finding")
+    expect(glance).to_contain_text("Managers describe thresholds in their own words")
+    expect(glance).to_contain_text("Interview: Locality managers describe different thresholds")
+    lead.fill("#conclusions-text", "Early help thresholds need one shared framework, agreed with partners.")
+    lead.click("text=Save the conclusions")
+    expect(glance).to_contain_text("Early help thresholds need one shared framework, agreed with partners.")
+
     # The record: the host's comments, the agreed actions and the date.
     lead.goto(review_base + "/record")
     lead.locator("#record section", has_text=HYPOTHESES[0]).get_by_label(re.compile("Comments from the host")).fill(
         "The host accepts the finding and will bring forward the threshold review.")
     lead.locator("#record section", has_text=HYPOTHESES[0]).get_by_role("button", name="Save").click()
+    expect(projector.locator(".glance").first).to_contain_text("The host accepts the finding")
     form = lead.locator("#action-form")
     form.locator("#action-text").fill("Agree one early help threshold framework across localities")
     form.locator("#action-agreed").select_option("Y")
@@ -220,6 +232,9 @@ def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, t
     form.locator("#action-commentary").fill("The host prefers to fold this into its existing plan.")
     form.get_by_role("button", name="Add the action point").click()
     expect(lead.locator(".actions-table tbody tr")).to_have_count(2)
+    expect(projector.locator("#agreed-actions tbody tr")).to_have_count(2)
+    expect(projector.locator("#agreed-actions")).to_contain_text("The host prefers to fold this into its existing plan.")
+    assert_accessible(projector, "verbal feedback projected, agreed actions added")
     assert_accessible(lead, "feedback record, two actions")
     lead.fill("#feedback-date", "2026-12-23")
     lead.click("text=Save the date")

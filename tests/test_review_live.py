@@ -98,9 +98,105 @@ def test_a_note_is_acknowledged_once_and_reaches_the_lead(review):
 @pytest.mark.parametrize("payload", [None, "text", [1, 2], {"id": 5}, {"id": "0" * 36}])
 def test_every_event_acks_whatever_it_is_sent(review, payload):
     phone = review.socket(review.member("TM1"), "member")
-    for event in ("note", "incident", "timer"):
+    for event in ("note", "incident", "timer", "note_edit", "note_withdraw"):
         ack = phone.emit(event, payload, namespace=NS, callback=True)
-        assert ack["ok"] is False and ack["error"]["code"] in ("invalid", "forbidden")
+        assert ack["ok"] is False and ack["error"]["code"] in ("invalid", "forbidden", "not_found")
+
+
+def _note(phone, review, text="Heard in interview"):
+    payload = {"id": str(uuid.uuid4()), "line": review.lines[0], "source": "Interview", "text": text}
+    assert phone.emit("note", payload, namespace=NS, callback=True)["ok"]
+    return payload["id"]
+
+
+def test_only_its_author_corrects_a_note_and_the_lead_hears_of_it(review):
+    lead = review.socket(review.lead, "lead")
+    tm1_client = review.member("TM1")
+    tm1 = review.socket(tm1_client, "member")
+    tm2 = review.socket(review.member("TM2"), "member")
+    host = review.socket(review.host, "host")
+    note_id = _note(tm1, review)
+    lead.get_received(NS)
+    assert tm2.emit("note_edit", {"id": note_id, "text": "Not mine"}, namespace=NS, callback=True)["error"]["code"] \
+        == "forbidden"
+    assert lead.emit("note_edit", {"id": note_id, "text": "Not the lead's"}, namespace=NS, callback=True)["error"][
+        "code"] == "forbidden"
+    assert host.emit("note_edit", {"id": note_id, "text": "x"}, namespace=NS, callback=True)["error"]["code"] == \
+        "forbidden"
+    assert tm1.emit("note_edit", {"id": note_id, "text": "  "}, namespace=NS, callback=True)["error"]["code"] == "invalid"
+    assert tm1.emit("note_edit", {"id": note_id, "text": "x", "source": "Gossip"}, namespace=NS,
+                    callback=True)["error"]["code"] == "invalid"
+    assert tm1.emit("note_edit", {"id": str(uuid.uuid4()), "text": "x"}, namespace=NS, callback=True)["error"][
+        "code"] == "not_found"
+    ack = tm1.emit("note_edit", {"id": note_id, "text": "Heard in two interviews", "source": "Focus group"},
+                   namespace=NS, callback=True)
+    assert ack["ok"] and ack["note"]["text"] == "Heard in two interviews" and "author" not in ack["note"]
+    received = lead.get_received(NS)
+    changed = [e["args"][0]["note"] for e in received if e["name"] == "note_changed"]
+    assert changed == [ack["note"]] and changed[0]["source"] == "Focus group"
+    assert [e["name"] for e in received].count("feedback") == 1
+    assert [n["text"] for n in review.app.extensions["facilitator_review"].notes(review.id)] == ["Heard in two interviews"]
+    # The same device, reconnected, is still the author; a second device under the same role is not.
+    again = review.socket(tm1_client, "member")
+    assert again.emit("note_edit", {"id": note_id, "text": "Heard twice"}, namespace=NS, callback=True)["ok"]
+    other_tm1 = review.socket(review.member("TM1"), "member")
+    assert other_tm1.emit("note_withdraw", {"id": note_id}, namespace=NS, callback=True)["error"]["code"] == \
+        "forbidden"
+
+
+def test_withdrawing_a_note_that_is_evidence_asks_first(review):
+    tm1 = review.socket(review.member("TM1"), "member")
+    lead = review.socket(review.lead, "lead")
+    evidence_id = _note(tm1, review, "Three files had no threshold decision")
+    plain_id = _note(tm1, review, "A stray thought")
+    review.lead.post(f"/reviews/{review.id}/findings", data={"csrf": review.token, "line": review.lines[0],
+                                                            "text": "Thresholds differ", "evidence": evidence_id})
+    ack = tm1.emit("note_withdraw", {"id": plain_id}, namespace=NS, callback=True)
+    assert ack == {"ok": True, "id": plain_id, "withdrawn": True}
+    lead.get_received(NS)
+    refused = tm1.emit("note_withdraw", {"id": evidence_id}, namespace=NS, callback=True)
+    assert refused["error"]["code"] == "in_use" and "'Thresholds differ'" in refused["error"]["message"]
+    assert "Three files" in review.lead.get(f"/reviews/{review.id}/feedback").get_data(as_text=True)
+    assert tm1.emit("note_withdraw", {"id": evidence_id, "confirm": "yes"}, namespace=NS, callback=True)["error"][
+        "code"] == "in_use"
+    ack = tm1.emit("note_withdraw", {"id": evidence_id, "confirm": True}, namespace=NS, callback=True)
+    assert ack["ok"]
+    withdrawn = [e["args"][0]["note"] for e in lead.get_received(NS) if e["name"] == "note_changed"]
+    assert withdrawn[0]["id"] == evidence_id and withdrawn[0]["withdrawn_ms"]
+    for url in ("feedback", "console", f"lines/{review.lines[0]}", "export.json?internal=1"):
+        assert "Three files" not in review.lead.get(f"/reviews/{review.id}/{url}").get_data(as_text=True), url
+    assert "Thresholds differ" in review.lead.get(f"/reviews/{review.id}/feedback").get_data(as_text=True)
+    # Gone for good: a resend of its id is a duplicate, a second withdrawal finds nothing.
+    resend = {"id": evidence_id, "line": review.lines[0], "source": "Data", "text": "Back again"}
+    assert tm1.emit("note", resend, namespace=NS, callback=True)["duplicate"] is True
+    assert tm1.emit("note_withdraw", {"id": evidence_id}, namespace=NS, callback=True)["error"]["code"] == "not_found"
+    assert "Back again" not in review.lead.get(f"/reviews/{review.id}/console").get_data(as_text=True)
+
+
+def test_notes_no_longer_change_once_the_letter_is_signed(review):
+    tm1 = review.socket(review.member("TM1"), "member")
+    note_id = _note(tm1, review)
+    review.app.extensions["facilitator_review"].save_letter(review.id, {"signed_ms": 1})
+    for event, payload in (("note_edit", {"id": note_id, "text": "Later"}), ("note_withdraw", {"id": note_id})):
+        ack = tm1.emit(event, payload, namespace=NS, callback=True)
+        assert ack["error"]["code"] == "closed" and "signed off" in ack["error"]["message"]
+
+
+def test_the_projected_feedback_hears_of_each_change_after_it_is_stored(review):
+    lead = review.socket(review.lead, "lead")
+    tm1 = review.socket(review.member("TM1"), "member")
+    note_id = _note(tm1, review)
+    lead.get_received(NS)
+    base = f"/reviews/{review.id}"
+    review.lead.post(base + "/findings", data={"csrf": review.token, "line": review.lines[0], "text": "F1",
+                                               "evidence": note_id})
+    review.lead.post(f"{base}/lines/{review.lines[0]}/conclusions", data={"csrf": review.token, "conclusions": "C1"})
+    review.lead.post(base + "/actions", data={"csrf": review.token, "text": "A1", "agreed": "Y"})
+    review.lead.post(base + "/actions", data={"csrf": review.token, "text": "", "agreed": "Y"})  # refused: no news
+    seqs = [e["args"][0]["seq"] for e in lead.get_received(NS) if e["name"] == "feedback"]
+    assert len(seqs) == 3 and seqs == sorted(seqs)
+    assert seqs[-1] == review.app.extensions["facilitator_review"].review(review.id)["seq"]
+    assert not [e for e in tm1.get_received(NS) if e["name"] == "feedback"]  # the lead's pages only
 
 
 def test_only_the_lead_moves_the_clock_and_the_host_sends_no_notes(review):

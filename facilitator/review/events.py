@@ -39,11 +39,12 @@ def connect(auth_data=None):
         raise ConnectionRefusedError("no such review")
     wanted = auth_data.get("role")
     if wanted == LEAD and is_lead(review):
-        who = {"review": review["id"], "role": LEAD, "tag": scripts()[review["script"]].lead_role.tag}
+        who = {"review": review["id"], "role": LEAD, "tag": scripts()[review["script"]].lead_role.tag,
+               "author": "lead"}
     elif wanted == MEMBER and member(review):
-        who = {"review": review["id"], "role": MEMBER, "tag": member(review)["role"]}
+        who = {"review": review["id"], "role": MEMBER, "tag": member(review)["role"], "author": member(review)["id"]}
     elif wanted == HOST and is_host(review):
-        who = {"review": review["id"], "role": HOST, "tag": None}
+        who = {"review": review["id"], "role": HOST, "tag": None, "author": None}
     else:
         raise ConnectionRefusedError("open your own link for this review first")
     session[WHO] = who
@@ -89,10 +90,35 @@ def server_time(who, review, script, payload):
 
 @event("note", (LEAD, MEMBER))
 def note(who, review, script, payload):
-    stored, seq = notebook.add_note(rs(), review, script, who["tag"], payload, _now())
+    stored, seq = notebook.add_note(rs(), review, script, who["tag"], payload, _now(), who.get("author"))
     if seq is not None:
-        socketio.emit("note", {"seq": seq, "note": stored}, to=rooms(review["id"])[LEAD], namespace=NS)
+        socketio.emit("note", {"seq": seq, "note": _public(stored)}, to=rooms(review["id"])[LEAD], namespace=NS)
+        feedback_changed(review["id"])
     return {"id": stored["id"], "duplicate": seq is None}
+
+
+@event("note_edit", (LEAD, MEMBER))
+def note_edit(who, review, script, payload):
+    stored, seq = notebook.edit_note(rs(), review, script, who.get("author"), payload, _now())
+    _note_changed(review["id"], seq, stored)
+    return {"note": _public(stored)}
+
+
+@event("note_withdraw", (LEAD, MEMBER))
+def note_withdraw(who, review, script, payload):
+    stored, seq = notebook.withdraw_note(rs(), review, who.get("author"), payload, _now())
+    _note_changed(review["id"], seq, stored)
+    return {"id": stored["id"], "withdrawn": True}
+
+
+def _public(note: dict) -> dict:
+    """A note as pages see it: its role tag, never the device it came from."""
+    return {k: v for k, v in note.items() if k != "author"}
+
+
+def _note_changed(review_id: str, seq: int, note: dict) -> None:
+    socketio.emit("note_changed", {"seq": seq, "note": _public(note)}, to=rooms(review_id)[LEAD], namespace=NS)
+    feedback_changed(review_id)
 
 
 @event("incident", (LEAD, MEMBER))
@@ -117,6 +143,13 @@ def finding_released(review_id: str, finding: dict) -> None:
     """No surprises: the host's page shows a key finding the moment the lead releases it."""
     shown = {"id": finding["id"], "text": finding["text"], "released": bool(finding["released"])}
     socketio.emit("finding", {"finding": shown}, to=rooms(review_id)[HOST], namespace=NS)
+
+
+def feedback_changed(review_id: str) -> None:
+    """Findings, conclusions, agreed actions or notes changed (and are committed): the projected
+    verbal feedback, a lead's page, fetches the record afresh if its seq is older."""
+    fresh = rs().review(review_id)
+    socketio.emit("feedback", {"seq": fresh["seq"]}, to=rooms(review_id)[LEAD], namespace=NS)
 
 
 @event("timer", (LEAD,))

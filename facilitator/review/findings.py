@@ -23,7 +23,7 @@ def add_finding(rs: ReviewStore, review: dict, form, evidence_ids: list[str], no
 
 
 def _evidence(rs: ReviewStore, line: dict, ids: list[str]) -> list[str]:
-    notes = {n["id"] for n in rs.rows("review_notes", "line_id = ?", [line["id"]])}
+    notes = {n["id"] for n in rs.rows("review_notes", "line_id = ? AND withdrawn_ms IS NULL", [line["id"]])}
     unknown = [i for i in ids if i not in notes]
     if unknown:
         raise Refused("invalid", "evidence must be notes recorded under the same line of enquiry")

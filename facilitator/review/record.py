@@ -7,7 +7,7 @@ from flask import Response, abort, render_template, request
 
 from ..errors import Refused
 from . import export, feedback, incidents, letter
-from .views import attempt, back, bp, is_lead, member, now, page, rs
+from .views import attempt, back, bp, is_lead, member, now, page, rs, shown
 
 
 @bp.get("/<review_id>/incidents/<incident_id>")
@@ -51,21 +51,22 @@ def record(review, script):
 @bp.post("/<review_id>/actions")
 @page("lead")
 def add_action(review, script):
-    error = attempt(feedback.add_action, rs(), review, request.form, request.form.getlist("findings"), now())
+    error = shown(review, attempt(feedback.add_action, rs(), review, request.form, request.form.getlist("findings"), now()))
     return back("review.record", review, error, "#actions")
 
 
 @bp.post("/<review_id>/actions/<action_id>")
 @page("lead")
 def update_action(review, script, action_id):
-    error = attempt(feedback.update_action, rs(), review, action_id, request.form, request.form.getlist("findings"))
+    error = shown(review, attempt(feedback.update_action, rs(), review, action_id, request.form, request.form.getlist("findings")))
     return back("review.record", review, error, "#actions")
 
 
 @bp.post("/<review_id>/feedback-date")
 @page("lead")
 def feedback_date(review, script):
-    return back("review.record", review, attempt(feedback.set_date, rs(), review, request.form.get("date")), "#actions")
+    error = shown(review, attempt(feedback.set_date, rs(), review, request.form.get("date")))
+    return back("review.record", review, error, "#actions")
 
 
 # -- the letter: the lead edits, shares and signs; the QA reviewer proofreads

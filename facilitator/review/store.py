@@ -76,6 +76,14 @@ def m001_review(db):
     )
 
 
+@migrations()
+def m002_note_authors(db):
+    # Who wrote a note (a member's id, or "lead"), so only its author corrects or withdraws it.
+    db.table("review_notes").add_column("author", str)
+    db.table("review_notes").add_column("edited_ms", int)
+    db.table("review_notes").add_column("withdrawn_ms", int)
+
+
 def _decode(table: str, row: dict) -> dict:
     columns = JSON_COLUMNS.get(table, set())
     return {k: (json.loads(v) if k in columns and isinstance(v, str) else v) for k, v in row.items()}
@@ -176,7 +184,15 @@ class ReviewStore:
         return self.rows("review_lines", "review_id = ?", [review_id], order_by="position")
 
     def notes(self, review_id: str) -> list[dict]:
-        return self.rows("review_notes", "review_id = ?", [review_id])
+        return self.rows("review_notes", "review_id = ? AND withdrawn_ms IS NULL", [review_id])
+
+    def withdraw_note(self, note: dict, evidence: dict[str, list[str]], now: int) -> int:
+        """Withdraw a note and take it out of the findings it was evidence for, in one transaction."""
+        with self.lock, self.db.atomic():
+            for finding_id, ids in evidence.items():
+                self.db.table("review_findings").update(finding_id, {"evidence": json.dumps(ids)})
+            self.db.table("review_notes").update(note["id"], {"withdrawn_ms": now})
+            return self._bump(note["review_id"])
 
     def findings(self, review_id: str) -> list[dict]:
         return self.rows("review_findings", "review_id = ?", [review_id])

@@ -92,6 +92,15 @@ def back(endpoint: str, review: dict, error: str | None = None, anchor: str = ""
     return redirect(url_for(endpoint, review_id=review["id"], **kw) + anchor)
 
 
+def shown(review: dict, error: str | None) -> str | None:
+    """After a committed change the verbal feedback shows, the projected page fetches it afresh."""
+    if error is None:
+        from .events import feedback_changed
+
+        feedback_changed(review["id"])
+    return error
+
+
 def attempt(fn, *args):
     try:
         fn(*args)
@@ -226,21 +235,21 @@ def line(review, script, line_id):
 @bp.post("/<review_id>/findings")
 @page("lead", "member")
 def add_finding(review, script):
-    error = attempt(findings.add_finding, rs(), review, request.form, request.form.getlist("evidence"), now())
+    error = shown(review, attempt(findings.add_finding, rs(), review, request.form, request.form.getlist("evidence"), now()))
     return back("review.line", review, error, "#findings", line_id=request.form.get("line", ""))
 
 
 @bp.post("/<review_id>/findings/<finding_id>/evidence")
 @page("lead", "member")
 def finding_evidence(review, script, finding_id):
-    error = attempt(findings.set_evidence, rs(), review, finding_id, request.form.getlist("evidence"))
+    error = shown(review, attempt(findings.set_evidence, rs(), review, finding_id, request.form.getlist("evidence")))
     return back("review.line", review, error, "#findings", line_id=request.form.get("line", ""))
 
 
 @bp.post("/<review_id>/findings/<finding_id>/release")
 @page("lead")
 def release(review, script, finding_id):
-    error = attempt(findings.release, rs(), review, finding_id, request.form.get("on") == "1")
+    error = shown(review, attempt(findings.release, rs(), review, finding_id, request.form.get("on") == "1"))
     if error is None:
         from .events import finding_released
 
@@ -251,7 +260,7 @@ def release(review, script, finding_id):
 @bp.post("/<review_id>/lines/<line_id>/conclusions")
 @page("lead", "member")
 def conclusions(review, script, line_id):
-    error = attempt(findings.set_conclusions, rs(), review, line_id, request.form)
+    error = shown(review, attempt(findings.set_conclusions, rs(), review, line_id, request.form))
     target = request.form.get("next") == "record"
     return back("review.record" if target else "review.line", review, error,
                 "#record" if target else "#conclusions", **({} if target else {"line_id": line_id}))

@@ -26,11 +26,26 @@ live.socket.on("incident", ({ incident }) => {
   if (old) old.replaceWith(item); else list.prepend(item);
 });
 
+function feedItem(note) {
+  return el("li", { dataset: { note: note.id } }, el("span", { class: "badge" }, note.role), el("span", { class: "badge kind" }, note.source), " ", note.text);
+}
+
+function countNotes(lineId, by) {
+  const count = document.querySelector(`.note-count[data-line="${CSS.escape(lineId)}"]`);
+  if (count) setText(count, String(Number(count.textContent) + by));
+}
+
 live.socket.on("note", ({ note }) => {
   const feed = $("#feed");
-  if (feed) feed.prepend(el("li", {}, el("span", { class: "badge" }, note.role), el("span", { class: "badge kind" }, note.source), " ", note.text));
-  const count = document.querySelector(`.note-count[data-line="${CSS.escape(note.line_id)}"]`);
-  if (count) setText(count, String(Number(count.textContent) + 1));
+  if (feed) feed.prepend(feedItem(note));
+  countNotes(note.line_id, 1);
+});
+
+// A note corrected or withdrawn by its author.
+live.socket.on("note_changed", ({ note }) => {
+  const old = document.querySelector(`#feed [data-note="${CSS.escape(note.id)}"]`);
+  if (note.withdrawn_ms) { if (old) old.remove(); countNotes(note.line_id, -1); }
+  else if (old) old.replaceWith(feedItem(note));
 });
 
 live.socket.on("member", ({ role }) => {

@@ -71,14 +71,78 @@ $("#incident-form").addEventListener("submit", (e) => {
   for (const id of ["#inc-nature", "#inc-evidence", "#inc-when", "#inc-action"]) $(id).value = "";
 });
 
+// A saved note can be corrected or withdrawn by its author (this device) while the review is live.
+let editing = null;      // {id, text} while a correction is being written
+let confirming = null;   // the id of a note that is evidence for a finding, awaiting "withdraw anyway"
+
+function keepSent(id, change) {
+  const key = `facilitator:review-sent:${reviewId}`;
+  try {
+    const list = sent.all().flatMap((x) => (x.id === id ? change(x) : [x]));
+    localStorage.setItem(key, JSON.stringify(list));
+  } catch (e) { /* storage full or private: the server has the truth */ }
+}
+
+async function correct(id) {
+  const text = editing.text.trim();
+  if (!text) { status($("#mine-status"), "Write the corrected note first.", "error"); return; }
+  const ack = await live.send("note_edit", { id, text });
+  if (!ack.ok) { status($("#mine-status"), `Not corrected: ${ack.error.message}`, "error"); return; }
+  keepSent(id, (x) => [{ ...x, payload: { ...x.payload, text: ack.note.text, source: ack.note.source } }]);
+  editing = null;
+  status($("#mine-status"), "Corrected.", "ok");
+  drawMine();
+}
+
+async function withdraw(id, confirm = false) {
+  const ack = await live.send("note_withdraw", confirm ? { id, confirm: true } : { id });
+  if (ack.ok) {
+    keepSent(id, () => []);
+    confirming = null;
+    status($("#mine-status"), "Withdrawn: it is no longer in the notebook.", "ok");
+  } else if (ack.error.code === "in_use") {
+    confirming = id;
+    status($("#mine-status"), ack.error.message, "warn");
+  } else {
+    status($("#mine-status"), `Not withdrawn: ${ack.error.message}`, "error");
+  }
+  drawMine();
+  const again = document.querySelector(`[data-confirm="${CSS.escape(id)}"]`);
+  if (again) again.focus();
+}
+
+function actions(x) {
+  const textId = `mine-text-${x.id}`;
+  if (editing && editing.id === x.id) {
+    const area = el("textarea", { id: `edit-${x.id}`, rows: 3, maxlength: 2000,
+      oninput: (e) => { editing.text = e.target.value; } });
+    area.value = editing.text;
+    return el("form", { class: "stack edit-note", onsubmit: (e) => { e.preventDefault(); correct(x.id); } },
+      el("label", { for: `edit-${x.id}` }, "Corrected note"), area,
+      el("div", { class: "row" }, el("button", { class: "button small primary", type: "submit" }, "Save the correction"),
+        el("button", { class: "button small", type: "button", onclick: () => { editing = null; drawMine(); } }, "Cancel")));
+  }
+  const buttons = [
+    el("button", { class: "button small", type: "button", "aria-describedby": textId,
+      onclick: () => { editing = { id: x.id, text: x.payload.text }; confirming = null; drawMine(); $(`#edit-${CSS.escape(x.id)}`).focus(); } }, "Correct"),
+    el("button", { class: "button small", type: "button", "aria-describedby": textId, onclick: () => withdraw(x.id) }, "Withdraw"),
+  ];
+  if (confirming === x.id) {
+    buttons.push(el("button", { class: "button small danger", type: "button", "aria-describedby": textId,
+      dataset: { confirm: x.id }, onclick: () => withdraw(x.id, true) }, "Withdraw it anyway"));
+  }
+  return el("div", { class: "row note-actions" }, buttons);
+}
+
 function drawMine() {
   const waiting = new Set(outbox.all().map((x) => x.id));
   const items = [...outbox.all(), ...sent.all().filter((x) => !waiting.has(x.id))].filter((x) => x.event === "note");
   const lineTitle = (id) => { const o = document.querySelector(`#line option[value="${CSS.escape(id)}"]`); return o ? o.textContent : ""; };
-  $("#mine").replaceChildren(...items.reverse().map((x) => el("li", { class: waiting.has(x.id) ? "waiting" : "saved" },
+  $("#mine").replaceChildren(...items.reverse().map((x) => el("li", { class: waiting.has(x.id) ? "waiting" : "saved", dataset: { note: x.id } },
     el("span", { class: "badge" }, waiting.has(x.id) ? "waiting to send" : "saved"),
-    el("span", { class: "badge kind" }, x.payload.source), " ", x.payload.text,
-    el("span", { class: "muted small block" }, lineTitle(x.payload.line)))));
+    el("span", { class: "badge kind" }, x.payload.source), " ", el("span", { id: `mine-text-${x.id}`, class: "note-text" }, x.payload.text),
+    el("span", { class: "muted small block" }, lineTitle(x.payload.line)),
+    waiting.has(x.id) ? null : actions(x))));
 }
 drawMine();
 drawConn();
