@@ -235,6 +235,7 @@ def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, t
     expect(projector.locator("#agreed-actions tbody tr")).to_have_count(2)
     expect(projector.locator("#agreed-actions")).to_contain_text("The host prefers to fold this into its existing plan.")
     assert_accessible(projector, "verbal feedback projected, agreed actions added")
+    shot(projector, "review-projected-feedback-live", full_page=True)
     assert_accessible(lead, "feedback record, two actions")
     lead.fill("#feedback-date", "2026-12-23")
     lead.click("text=Save the date")
@@ -329,7 +330,39 @@ def test_an_lga_review_with_two_optional_themes(live_server, browser, errors):
     add_note(officer, "6. Participation", "Focus group", "Young people's council meets the lead member monthly")
     expect(officer.locator("#mine li").first).to_contain_text("saved")
     assert_accessible(officer, "LGA team notebook, note saved")
+
     expect(lead.locator("#feed")).to_contain_text("Young people's council")
+
+    # The officer corrects the note; the lead's console shows the correction at once.
+    console_url = lead.url
+    officer.locator("#mine li").first.get_by_role("button", name="Correct", exact=True).click()
+    officer.get_by_label("Corrected note").fill("Young people's council meets the lead member every month")
+    officer.get_by_role("button", name="Save the correction").click()
+    expect(officer.locator("#mine-status")).to_have_text("Corrected.")
+    expect(officer.locator("#mine li").first).to_contain_text("meets the lead member every month")
+    expect(lead.locator("#feed")).to_contain_text("meets the lead member every month")
+    assert_accessible(officer, "LGA team notebook, note corrected")
+
+    # Once the note is evidence for a key finding, withdrawing it asks first.
+    lead.locator(".line-item", has_text="Participation").get_by_role("link", name=re.compile("Notes, findings")).click()
+    lead.get_by_label(re.compile("every month")).check()
+    lead.fill("#finding-text", "Young people are heard by leaders")
+    lead.click("text=Add the key finding")
+    expect(lead.locator(".finding")).to_contain_text("Focus group (Officer)")
+    officer.locator("#mine li").first.get_by_role("button", name="Withdraw", exact=True).click()
+    expect(officer.locator("#mine-status")).to_contain_text(
+        "evidence for the key finding 'Young people are heard by leaders'")
+    confirm = officer.get_by_role("button", name="Withdraw it anyway")
+    expect(confirm).to_be_focused()
+    assert_accessible(officer, "LGA team notebook, withdrawal asks first")
+    shot(officer, "review-phone-360-withdraw-asks", full_page=True)
+    confirm.click()
+    expect(officer.locator("#mine-status")).to_contain_text("Withdrawn")
+    expect(officer.locator("#mine li")).to_have_count(0)
+    lead.reload()
+    expect(lead.locator(".finding", has_text="Young people are heard")).to_contain_text("none linked")
+    lead.goto(console_url)
+    expect(lead.locator("#feed")).not_to_contain_text("every month")
 
     host = new_page(browser, errors)
     host.goto(lead.locator("#host-link").get_attribute("href"))

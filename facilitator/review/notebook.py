@@ -72,7 +72,7 @@ def withdraw_note(rs: ReviewStore, review: dict, author: str, payload, now: int)
     citing = [f for f in rs.findings(review["id"]) if note["id"] in f["evidence"]]
     if citing and payload.get("confirm") is not True:
         names = "; ".join(f"'{f['text']}'" for f in citing)
-        raise Refused("in_use", f"this note is the evidence for the key finding{'s' if len(citing) > 1 else ''} "
+        raise Refused("in_use", f"This note is the evidence for the key finding{'s' if len(citing) > 1 else ''} "
                                 f"{names}. Withdraw it anyway? The finding loses this evidence.")
     seq = rs.withdraw_note(note, {f["id"]: [i for i in f["evidence"] if i != note["id"]] for f in citing}, now)
     return rs.one("review_notes", "id = ?", [note["id"]]), seq
