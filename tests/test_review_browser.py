@@ -301,6 +301,10 @@ def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, t
     inside = "\n".join(p.text for p in Document(str(internal)).paragraphs)
     assert "INTERNAL COPY" in inside and "A child left at home alone" in inside
 
+    lead.goto(review_base + "/export.html")
+    expect(lead.locator("h1")).to_contain_text("Peer Challenge Review: Northshire")
+    assert_accessible(lead, "letter and record, print-ready HTML")
+
 
 def test_an_lga_review_with_two_optional_themes(live_server, browser, errors):
     lead = set_up(browser, errors, live_server.url, "Safeguarding Children peer review (LGA)", "Eastbridge",
