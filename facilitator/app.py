@@ -65,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(views.bp)
     assets.init_app(app, views.VENDOR)  # static files compressed, versioned, cached for good
     app.register_blueprint(reports.bp)
+    _init_reviews(app, folders)
     sockets.init_app(app)
     if app.config["ALLOWED_HOSTS"]:
         app.wsgi_app = doors.HostCheck(app.wsgi_app, app.config["ALLOWED_HOSTS"])
@@ -79,6 +80,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     app.after_request(_security_headers)
     return app
+
+
+def _init_reviews(app, folders) -> None:
+    """Hypothesis- and theme-led peer reviews: their tables, scripts, pages and socket events."""
+    from .review import events, views  # noqa: F401  events registers its socket handlers
+    from .review.script import available
+    from .review.store import ReviewStore
+
+    app.extensions["facilitator_review"] = ReviewStore(app.extensions["facilitator"].store)
+    app.extensions["facilitator_review_scripts"] = available(*folders)
+    app.register_blueprint(views.bp)
 
 
 def _security_headers(response):

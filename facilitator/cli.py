@@ -245,7 +245,9 @@ def new_day(title, day_date, authorities, script, start_time, db, url):
 @cli.command("check-script")
 @click.argument("path", type=click.Path(path_type=Path))
 def check_script(path):
-    """Check a session script; name the file and field of any mistake."""
+    """Check a session script (a day's or a review's); name the file and field of any mistake."""
+    if scripts.is_review(path):
+        return _check_review_script(path)
     try:
         script = scripts.load(path)
     except scripts.ScriptError as exc:
@@ -253,6 +255,19 @@ def check_script(path):
     steps = len(script.session) * script.sessions_per_day + len(script.day) - script.sessions_per_day
     click.echo(f"{path}: ok: '{script.id}', {script.sessions_per_day} sessions of {len(script.session)} steps, "
                f"{steps} agenda items, {len(script.kinds)} kinds, {len(script.categories)} categories")
+
+
+def _check_review_script(path: Path) -> None:
+    from .review import script as review_script
+
+    try:
+        script = review_script.load(path)
+    except scripts.ScriptError as exc:
+        raise click.ClickException(str(exc)) from None
+    lines = f"{len(script.themes)} themes, {len(script.optional)} optional" if script.themes else (
+        f"hypotheses, at most {script.max_investigated} investigated")
+    click.echo(f"{path}: ok: review '{script.id}', {lines}, {len(script.roles)} roles, {len(script.sources)} sources, "
+               f"{script.days} days of {len(script.schedule)} schedule items")
 
 
 def _reports_app(db: str):

@@ -236,10 +236,20 @@ def load(path: str | Path) -> Script:
     return parse(text, str(path))
 
 
+def is_review(path: str | Path) -> bool:
+    """Whether a file is a review script (`kind = "review"`) rather than a day's."""
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8")).get("kind") == "review"
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False  # the day loader says what is wrong with it
+
+
 def available(*directories: Path) -> dict[str, Script]:
     """Every script in the folders, by id; a broken one stops the load with its message."""
     scripts = {}
     for path in [p for d in directories or (SCRIPTS_DIR,) for p in sorted(Path(d).glob("*.toml"))]:
+        if is_review(path):
+            continue  # a hypothesis-led review's script: facilitator.review.script loads those
         script = load(path)
         if script.id in scripts:
             raise ScriptError(f"{path}: id: '{script.id}' is already used by {scripts[script.id].source}")

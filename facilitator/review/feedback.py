@@ -1,0 +1,78 @@
+"""The verbal feedback, pulled together from the notebook: per line of enquiry the methods,
+the key findings beside their evidence, the conclusions and the host's comments at the time;
+then the agreed actions (action point, agreed by the host Y/N, commentary) and the date."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date as Date
+
+from ..errors import Refused
+from .checks import text
+from .enquiry import investigated
+from .notebook import by_line
+from .store import ReviewStore
+
+AGREED = ("Y", "N", "")
+
+
+def verbal(rs: ReviewStore, review: dict) -> dict:
+    """The at-a-glance record of the verbal feedback, with evidence notes in full."""
+    notes = {n["id"]: n for n in rs.notes(review["id"])}
+    grouped = by_line(list(notes.values()))
+    findings = rs.findings(review["id"])
+    lines = []
+    for line in investigated(rs, review):
+        line_notes = grouped.get(line["id"], [])
+        lines.append({
+            **line,
+            "sources_used": sorted({n["source"] for n in line_notes}),
+            "note_count": len(line_notes),
+            "findings": [{**f, "evidence_notes": [notes[i] for i in f["evidence"] if i in notes]}
+                         for f in findings if f["line_id"] == line["id"]],
+        })
+    return {"lines": lines, "actions": actions(rs, review), "date": review.get("feedback_date") or ""}
+
+
+def actions(rs: ReviewStore, review: dict) -> list[dict]:
+    """Agreed actions, each with the findings it rests on and whether those have evidence."""
+    findings = {f["id"]: f for f in rs.findings(review["id"])}
+    out = []
+    for action in rs.actions(review["id"]):
+        linked = [findings[i] for i in action["findings"] if i in findings]
+        out.append({**action, "linked": linked, "evidenced": any(f["evidence"] for f in linked)})
+    return out
+
+
+def _action_fields(rs: ReviewStore, review: dict, form, finding_ids: list[str]) -> dict:
+    agreed = form.get("agreed", "")
+    if agreed not in AGREED:
+        raise Refused("invalid", "agreed by the host must be Y or N")
+    known = {f["id"] for f in rs.findings(review["id"])}
+    if any(i not in known for i in finding_ids):
+        raise Refused("invalid", "an action can rest only on this review's key findings")
+    return {"text": text(form, "text", 1000, "An action point"), "agreed": agreed,
+            "commentary": text(form, "commentary", 2000, "Commentary", required=False),
+            "findings": list(dict.fromkeys(finding_ids))}
+
+
+def add_action(rs: ReviewStore, review: dict, form, finding_ids: list[str], now: int) -> dict:
+    row = {"id": secrets.token_hex(6), "review_id": review["id"], "position": len(rs.actions(review["id"])) + 1,
+           "created_ms": now, **_action_fields(rs, review, form, finding_ids)}
+    rs.insert("review_actions", row, bump=review["id"])
+    return row
+
+
+def update_action(rs: ReviewStore, review: dict, action_id: str, form, finding_ids: list[str]) -> None:
+    action = rs.one("review_actions", "id = ? AND review_id = ?", [str(action_id), review["id"]])
+    if action is None:
+        raise Refused("not_found", "no such action in this review")
+    rs.update("review_actions", action["id"], _action_fields(rs, review, form, finding_ids), bump=review["id"])
+
+
+def set_date(rs: ReviewStore, review: dict, value: str) -> None:
+    try:
+        Date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise Refused("invalid", "the date of the verbal feedback must be a date, YYYY-MM-DD") from None
+    rs.update("reviews", review["id"], {"feedback_date": value}, bump=review["id"])

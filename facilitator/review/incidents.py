@@ -1,0 +1,53 @@
+"""Critical incidents: significant and immediate risk found during the visit, raised at once by
+any team member, recorded with the template's fields and signed by the lead and by the host.
+An incident stays in the review's own record: only an explicit internal export carries it."""
+
+from __future__ import annotations
+
+from ..errors import Refused
+from .checks import client_id, text
+from .store import ReviewStore
+
+
+def raise_incident(rs: ReviewStore, review: dict, role: str, payload, now: int) -> tuple[dict, int | None]:
+    if not isinstance(payload, dict):
+        raise Refused("invalid", "an incident is an object with id, nature and evidence")
+    row = {"id": client_id(payload), "review_id": review["id"], "role": role,
+           "nature": text(payload, "nature", 4000, "The nature of the incident"),
+           "evidence": text(payload, "evidence", 4000, "The evidence", required=False),
+           "immediate_action": text(payload, "immediate_action", 4000, "Action taken at once", required=False),
+           "identified_at": text(payload, "identified_at", 40, "When it was identified", required=False),
+           "raised_at": "", "host_action": "", "lead_signed_ms": None, "host_signed_ms": None, "created_ms": now}
+    existing = rs.one("review_incidents", "id = ?", [row["id"]])
+    if existing is not None and existing["review_id"] != review["id"]:
+        raise Refused("invalid", "that id is already used")
+    return rs.insert_once("review_incidents", row, bump=review["id"])
+
+
+def get(rs: ReviewStore, review: dict, incident_id: str) -> dict:
+    found = rs.one("review_incidents", "id = ? AND review_id = ?", [str(incident_id), review["id"]])
+    if found is None:
+        raise Refused("not_found", "no such incident in this review")
+    return found
+
+
+def record(rs: ReviewStore, review: dict, incident_id: str, form) -> dict:
+    """The lead completes the record: when it was raised with the host, and what the host will do."""
+    incident = get(rs, review, incident_id)
+    if incident["lead_signed_ms"] or incident["host_signed_ms"]:
+        raise Refused("signed", "a signed incident record cannot change")
+    changes = {"raised_at": text(form, "raised_at", 40, "When it was raised with the host", required=False),
+               "host_action": text(form, "host_action", 4000, "Action to be taken by the host", required=False)}
+    rs.update("review_incidents", incident["id"], changes, bump=review["id"])
+    return get(rs, review, incident_id)
+
+
+def sign(rs: ReviewStore, review: dict, incident_id: str, by: str, now: int) -> dict:
+    incident = get(rs, review, incident_id)
+    if not incident["raised_at"] or not incident["host_action"]:
+        raise Refused("invalid", "record when it was raised with the host and the host's action before signing")
+    column = {"lead": "lead_signed_ms", "host": "host_signed_ms"}[by]
+    if incident[column]:
+        raise Refused("signed", "already signed")
+    rs.update("review_incidents", incident["id"], {column: now}, bump=review["id"])
+    return get(rs, review, incident_id)

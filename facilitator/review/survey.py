@@ -1,0 +1,63 @@
+"""Reflection and evaluation: each team member answers once, anonymously; members see only the
+composite of the whole team, and only once at least three have answered."""
+
+from __future__ import annotations
+
+from ..errors import Refused
+from .checks import text
+from .store import ReviewStore
+
+MIN_ANSWERS = 3
+COMMENTS = (("length", "Length and timescales"), ("design", "The design of the review process"),
+            ("enquiry", "The way the lines of enquiry were used to focus the review"),
+            ("practical", "The practical operating arrangements"), ("impact", "Likely impact on the host"))
+
+
+def others(rs: ReviewStore, review: dict, member: dict, lead_tag: str) -> list[str]:
+    """The roles of the rest of the team (the lead and those who joined), for peer feedback."""
+    return sorted(({m["role"] for m in rs.members(review["id"])} | {lead_tag}) - {member["role"]})
+
+
+def answer(rs: ReviewStore, review: dict, member: dict, lead_tag: str, form) -> None:
+    if rs.answered(review["id"], member["id"]):
+        raise Refused("duplicate", "you have already answered: thank you")
+    rating = form.get("rating", "")
+    if rating not in {"1", "2", "3", "4", "5"}:
+        raise Refused("invalid", "rate the review process from 1 (poor) to 5 (excellent)")
+    answers = {
+        "rating": int(rating),
+        "self": _pair(form, "self"),
+        "peers": {role: _pair(form, f"peer-{role}") for role in others(rs, review, member, lead_tag)},
+        "comments": {key: text(form, key, 2000, label, required=False) for key, label in COMMENTS},
+    }
+    if not rs.answer_survey(review["id"], member["id"], answers):
+        raise Refused("duplicate", "you have already answered: thank you")
+
+
+def _pair(form, prefix: str) -> dict:
+    return {"strengths": text(form, f"{prefix}-strengths", 2000, "Strengths", required=False),
+            "development": text(form, f"{prefix}-development", 2000, "Areas for development", required=False)}
+
+
+def composite(rs: ReviewStore, review: dict) -> dict:
+    """The team's composite view, or only the count while fewer than three have answered."""
+    answers = rs.survey_answers(review["id"])
+    if len(answers) < MIN_ANSWERS:
+        return {"count": len(answers), "ready": False, "needed": MIN_ANSWERS - len(answers)}
+    peers: dict[str, dict[str, list[str]]] = {}
+    for a in answers:
+        for role, pair in a["peers"].items():
+            bucket = peers.setdefault(role, {"strengths": [], "development": []})
+            for key in bucket:
+                if pair[key]:
+                    bucket[key].append(pair[key])
+    # Sorted, so the order of the text says nothing about the order of answering.
+    return {
+        "count": len(answers), "ready": True,
+        "rating": round(sum(a["rating"] for a in answers) / len(answers), 1),
+        "ratings": {n: sum(a["rating"] == n for a in answers) for n in range(1, 6)},
+        "peers": {role: {k: sorted(v) for k, v in pair.items()} for role, pair in sorted(peers.items())},
+        "self": {k: sorted(a["self"][k] for a in answers if a["self"][k]) for k in ("strengths", "development")},
+        "comments": [(label, sorted(a["comments"][key] for a in answers if a["comments"][key]))
+                     for key, label in COMMENTS],
+    }

@@ -1,0 +1,336 @@
+"""Review pages: set-up, the lead's console, the host's link, the team's notebook and survey.
+
+Three kinds of visitor, each recognised by a signed cookie: the lead (through the lead's secret
+link), the host (through the host's own link) and team members (joined with the review's code
+under a role tag; never a name).
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date as Date
+from datetime import datetime
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+
+from .. import auth
+from ..errors import Refused
+from . import enquiry, findings, incidents, letter, survey, visit
+from .notebook import by_line
+from .script import ReviewScript
+from .store import ReviewStore
+
+bp = Blueprint("review", __name__, url_prefix="/reviews")
+LEADS, HOSTS, MEMBERS = "review_leads", "review_hosts", "review_members"
+
+
+def rs() -> ReviewStore:
+    return current_app.extensions["facilitator_review"]
+
+
+def scripts() -> dict[str, ReviewScript]:
+    return current_app.extensions["facilitator_review_scripts"]
+
+
+def now() -> int:
+    return current_app.config["NOW"]()
+
+
+def _remember(key: str, review_id: str) -> None:
+    session[key] = [review_id, *[r for r in session.get(key, []) if r != review_id]][:50]
+    session.permanent = True
+
+
+def is_lead(review: dict) -> bool:
+    return review["id"] in session.get(LEADS, [])
+
+
+def is_host(review: dict) -> bool:
+    return review["id"] in session.get(HOSTS, [])
+
+
+def member(review: dict) -> dict | None:
+    token = session.get(MEMBERS, {}).get(review["id"])
+    found = rs().member_by_token(token) if token else None
+    return found if found and found["review_id"] == review["id"] else None
+
+
+def team_role(review: dict) -> str | None:
+    """The role tag a note is filed under: the lead's own, or the member's."""
+    if is_lead(review):
+        return scripts()[review["script"]].lead_role.tag
+    found = member(review)
+    return found["role"] if found else None
+
+
+def page(*allowed: str):
+    """A page for some of lead, host, member: loads the review and its script, or refuses."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def view(review_id, **kw):
+            review = rs().review(review_id)
+            if review is None:
+                abort(404, "No such review.")
+            ok = ("lead" in allowed and is_lead(review)) or ("host" in allowed and is_host(review)) or (
+                "member" in allowed and member(review) is not None)
+            if not ok:
+                abort(403, "Open your own link for this review first.")
+            if request.method == "POST":
+                auth.check_csrf()
+            return fn(review, scripts()[review["script"]], **kw)
+
+        return view
+
+    return wrap
+
+
+def back(endpoint: str, review: dict, error: str | None = None, anchor: str = "", **kw):
+    """After a form: back to its page, carrying a refusal's message if there was one."""
+    if error:
+        session["review_error"] = error
+    return redirect(url_for(endpoint, review_id=review["id"], **kw) + anchor)
+
+
+def shown(review: dict, error: str | None) -> str | None:
+    """After a committed change the verbal feedback shows, the projected page fetches it afresh."""
+    if error is None:
+        from .events import feedback_changed
+
+        feedback_changed(review["id"])
+    return error
+
+
+def attempt(fn, *args):
+    try:
+        fn(*args)
+        return None
+    except Refused as refused:
+        return refused.message
+
+
+@bp.app_template_filter("review_stamp")
+def review_stamp(ms: int | None) -> str:
+    """A signature's date and time, in the server's local time."""
+    return datetime.fromtimestamp(ms / 1000).strftime("%-d %B %Y at %H:%M") if ms else ""
+
+
+@bp.app_context_processor
+def _globals():
+    return {"review_error": lambda: session.pop("review_error", None)}
+
+
+# -- set-up and links
+
+
+@bp.get("/new")
+def new():
+    return render_template("review/new.html", scripts=scripts().values(), today=Date.today().isoformat(),
+                           form={}, error=None)
+
+
+@bp.post("")
+def create():
+    auth.check_csrf()
+    try:
+        review = visit.create(rs(), scripts(), request.form, request.form.getlist("themes"), now())
+    except Refused as refused:
+        return render_template("review/new.html", scripts=scripts().values(), today=Date.today().isoformat(),
+                               form=request.form, error=refused.message), 400
+    _remember(LEADS, review["id"])
+    return redirect(url_for("review.console", review_id=review["id"]))
+
+
+@bp.get("/lead/<key>")
+def lead_link(key):
+    review = rs().review_by("lead_key", key)
+    if review is None:
+        abort(404, "This lead reviewer's link is not known here.")
+    _remember(LEADS, review["id"])
+    return redirect(url_for("review.console", review_id=review["id"]))
+
+
+@bp.get("/host/<key>")
+def host_link(key):
+    review = rs().review_by("host_key", key)
+    if review is None:
+        abort(404, "This host's link is not known here.")
+    _remember(HOSTS, review["id"])
+    return redirect(url_for("review.host", review_id=review["id"]))
+
+
+@bp.route("/join/<code>", methods=["GET", "POST"])
+def join(code):
+    review = rs().review_by("join_code", (code or "").strip().upper())
+    if review is None:
+        abort(404, "No review has this code. Check it with your lead reviewer.")
+    script = scripts()[review["script"]]
+    if member(review) is not None:
+        return redirect(url_for("review.notebook", review_id=review["id"]))
+    error = None
+    if request.method == "POST":
+        auth.check_csrf()
+        try:
+            joined = visit.join(rs(), review, script, request.form.get("role"), now())
+            session[MEMBERS] = {**session.get(MEMBERS, {}), review["id"]: joined["token"]}
+            session.permanent = True
+            from .events import member_joined
+
+            member_joined(review["id"], joined["role"])
+            return redirect(url_for("review.notebook", review_id=review["id"]))
+        except Refused as refused:
+            error = refused.message
+    return render_template("review/join.html", review=review, script=script, error=error), 400 if error else 200
+
+
+def links(review: dict) -> dict:
+    base = (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
+    return {"host": base + url_for("review.host_link", key=review["host_key"]),
+            "lead": base + url_for("review.lead_link", key=review["lead_key"]),
+            "join": base + url_for("review.join", code=review["join_code"])}
+
+
+# -- the lead's console
+
+
+@bp.get("/<review_id>/console")
+@page("lead")
+def console(review, script):
+    lines = rs().lines(review["id"])
+    return render_template(
+        "review/console.html", review=review, script=script, lines=lines, links=links(review),
+        notes=by_line(rs().notes(review["id"])), findings=rs().findings(review["id"]),
+        incidents=rs().incidents(review["id"]), members=rs().members(review["id"]),
+        schedule=visit.schedule(review, script), due=letter.due_date(review, script),
+        visit_days=letter.visit_days(review, script), decided=enquiry.decided(lines))
+
+
+@bp.post("/<review_id>/hypotheses")
+@page("lead")
+def propose(review, script):
+    return back("review.console", review, attempt(enquiry.propose, rs(), review, script, request.form), "#lines")
+
+
+@bp.post("/<review_id>/lines/<line_id>/methods")
+@page("lead")
+def methods(review, script, line_id):
+    return back("review.console", review, attempt(enquiry.set_methods, rs(), review, line_id, request.form), "#lines")
+
+
+# -- a line of enquiry: its notes, findings with evidence, conclusions (the lead and the team)
+
+
+@bp.get("/<review_id>/lines/<line_id>")
+@page("lead", "member")
+def line(review, script, line_id):
+    try:
+        found = enquiry.get_line(rs(), review, line_id)
+    except Refused:
+        abort(404, "No such line of enquiry.")
+    return render_template("review/line.html", review=review, script=script, line=found, lead=is_lead(review),
+                           notes=by_line(rs().notes(review["id"])).get(found["id"], []),
+                           findings=[f for f in rs().findings(review["id"]) if f["line_id"] == found["id"]])
+
+
+@bp.post("/<review_id>/findings")
+@page("lead", "member")
+def add_finding(review, script):
+    error = shown(review, attempt(findings.add_finding, rs(), review, request.form, request.form.getlist("evidence"), now()))
+    return back("review.line", review, error, "#findings", line_id=request.form.get("line", ""))
+
+
+@bp.post("/<review_id>/findings/<finding_id>/evidence")
+@page("lead", "member")
+def finding_evidence(review, script, finding_id):
+    error = shown(review, attempt(findings.set_evidence, rs(), review, finding_id, request.form.getlist("evidence")))
+    return back("review.line", review, error, "#findings", line_id=request.form.get("line", ""))
+
+
+@bp.post("/<review_id>/findings/<finding_id>/release")
+@page("lead")
+def release(review, script, finding_id):
+    error = shown(review, attempt(findings.release, rs(), review, finding_id, request.form.get("on") == "1"))
+    if error is None:
+        from .events import finding_released
+
+        finding_released(review["id"], findings.get_finding(rs(), review, finding_id))
+    return back("review.line", review, error, "#findings", line_id=request.form.get("line", ""))
+
+
+@bp.post("/<review_id>/lines/<line_id>/conclusions")
+@page("lead", "member")
+def conclusions(review, script, line_id):
+    error = shown(review, attempt(findings.set_conclusions, rs(), review, line_id, request.form))
+    target = request.form.get("next") == "record"
+    return back("review.record" if target else "review.line", review, error,
+                "#record" if target else "#conclusions", **({} if target else {"line_id": line_id}))
+
+
+# -- the host's own link
+
+
+@bp.get("/<review_id>/host")
+@page("host")
+def host(review, script):
+    current = letter.current(rs(), review, script)
+    return render_template("review/host.html", review=review, script=script, lines=rs().lines(review["id"]),
+                           released=findings.released(rs(), review),
+                           incidents=[i for i in rs().incidents(review["id"]) if i["raised_at"]],
+                           letter=current if current["shared_ms"] else None)
+
+
+@bp.post("/<review_id>/decide")
+@page("host")
+def decide(review, script):
+    return back("review.host", review, attempt(enquiry.decide, rs(), review, script, request.form, now()), "#lines")
+
+
+@bp.post("/<review_id>/incidents/<incident_id>/host-sign")
+@page("host")
+def host_sign(review, script, incident_id):
+    error = attempt(incidents.sign, rs(), review, incident_id, "host", now())
+    if error is None:
+        _announce_incident(review, incident_id)
+    return back("review.host", review, error, "#incidents")
+
+
+def _announce_incident(review: dict, incident_id: str) -> None:
+    from .events import incident_changed
+
+    incident_changed(review["id"], incidents.get(rs(), review, incident_id))
+
+
+# -- the team's notebook and the reflection survey
+
+
+@bp.get("/<review_id>/notebook")
+@page("lead", "member")
+def notebook(review, script):
+    role = script.role(team_role(review))
+    return render_template("review/notebook.html", review=review, script=script, role=role.tag,
+                           lines=enquiry.investigated(rs(), review), lead=is_lead(review), qa=role.qa)
+
+
+def _surveyor(review: dict) -> dict:
+    """Who answers: a member, or the lead under the lead's tag."""
+    found = member(review)
+    if found:
+        return found
+    return {"id": "lead", "role": scripts()[review["script"]].lead_role.tag}
+
+
+@bp.route("/<review_id>/survey", methods=["GET", "POST"])
+@page("lead", "member")
+def reflect(review, script):
+    who = _surveyor(review)
+    error = None
+    if request.method == "POST":
+        error = attempt(survey.answer, rs(), review, who, script.lead_role.tag, request.form)
+        if error is None:
+            return redirect(url_for("review.reflect", review_id=review["id"]))
+    return render_template("review/survey.html", review=review, script=script, others=survey.others(rs(), review, who, script.lead_role.tag),
+                           answered=rs().answered(review["id"], who["id"]), composite=survey.composite(rs(), review),
+                           comments=survey.COMMENTS, error=error), 400 if error else 200
+
+
+from . import record  # noqa: E402,F401  the record's pages register on this blueprint

@@ -1,0 +1,65 @@
+// On every lead page: critical incidents appear the moment they are raised; notes arrive live on
+// the console; the schedule's controls move the clock.
+import { connectReview, connText } from "./live.js";
+import { el, $, setText } from "../dom.js";
+
+const alerts = $("#incident-alerts");
+const reviewId = alerts.dataset.review;
+const base = alerts.dataset.incidentBase;
+const live = connectReview({ review: reviewId, role: "lead",
+  onStatus: (state, status) => connText($("#lead-conn"), state, status) });
+
+live.socket.on("incident", ({ incident }) => {
+  if (!incident.lead_signed_ms && !incident.host_signed_ms && !alerts.querySelector(`[data-id="${CSS.escape(incident.id)}"]`)) {
+    alerts.append(el("p", { class: "incident-alert", dataset: { id: incident.id } },
+      el("strong", {}, `Critical incident raised by ${incident.role}: `), incident.nature, " ",
+      el("a", { href: base + incident.id }, "Open the record")));
+  }
+  const list = $("#incident-list");
+  if (!list) return;
+  const empty = list.querySelector(".empty");
+  if (empty) empty.remove();
+  const signed = incident.lead_signed_ms && incident.host_signed_ms ? "signed by both" : "to be signed";
+  const item = el("li", { dataset: { id: incident.id } }, el("a", { href: base + incident.id }, incident.nature), " ",
+    el("span", { class: "badge" }, incident.role), " ", el("span", { class: "badge" }, signed));
+  const old = list.querySelector(`[data-id="${CSS.escape(incident.id)}"]`);
+  if (old) old.replaceWith(item); else list.prepend(item);
+});
+
+function feedItem(note) {
+  return el("li", { dataset: { note: note.id } }, el("span", { class: "badge" }, note.role), el("span", { class: "badge kind" }, note.source), " ", note.text);
+}
+
+function countNotes(lineId, by) {
+  const count = document.querySelector(`.note-count[data-line="${CSS.escape(lineId)}"]`);
+  if (count) setText(count, String(Number(count.textContent) + by));
+}
+
+live.socket.on("note", ({ note }) => {
+  const feed = $("#feed");
+  if (feed) feed.prepend(feedItem(note));
+  countNotes(note.line_id, 1);
+});
+
+// A note corrected or withdrawn by its author.
+live.socket.on("note_changed", ({ note }) => {
+  const old = document.querySelector(`#feed [data-note="${CSS.escape(note.id)}"]`);
+  if (note.withdrawn_ms) { if (old) old.remove(); countNotes(note.line_id, -1); }
+  else if (old) old.replaceWith(feedItem(note));
+});
+
+live.socket.on("member", ({ role }) => {
+  const team = $("#team");
+  if (!team) return;
+  const empty = team.querySelector(".empty");
+  if (empty) empty.remove();
+  team.append(el("span", { class: "badge" }, role));
+});
+
+for (const button of document.querySelectorAll("[data-timer]")) {
+  button.addEventListener("click", async () => {
+    const ack = await live.send("timer", { action: button.dataset.timer, minutes: Number(button.dataset.minutes || 0) });
+    const node = $("#timer-status");
+    if (node) { setText(node, ack.ok ? "" : ack.error.message); node.className = `send-status ${ack.ok ? "ok" : "error"}`; }
+  });
+}

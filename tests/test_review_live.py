@@ -1,0 +1,270 @@
+"""Peer reviews through the Flask test client and Socket.IO test clients: who may do what, acks
+for anything sent, notes once, incidents to the lead at once, and what exports leave out."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+
+import pytest
+
+from facilitator.sockets import socketio
+
+NS = "/review"
+
+
+def csrf(client, url):
+    html = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1), html
+
+
+class Review:
+    """A review set up through its pages: the lead, the host and team members as test clients."""
+
+    def __init__(self, app):
+        self.app = app
+        self.lead = app.test_client()
+        self.token, _ = csrf(self.lead, "/reviews/new")
+        r = self.lead.post("/reviews", data={"csrf": self.token, "script": "em-pctr", "host": "Northshire",
+                                             "start_date": "2026-12-21"})
+        self.id = r.location.split("/")[2]
+        for n in range(4):
+            self.lead.post(f"/reviews/{self.id}/hypotheses", data={"csrf": self.token, "title": f"H{n + 1}",
+                                                                   "linked_data": "Y", "linked_sa": "Y"})
+        html = self.lead.get(f"/reviews/{self.id}/console").get_data(as_text=True)
+        self.host_url = re.search(r'id="host-link" href="http://localhost([^"]+)"', html).group(1)
+        self.join_url = re.search(r'href="http://localhost([^"]+)" id="join-link"', html).group(1)
+        self.host = app.test_client()
+        self.host.get(self.host_url)
+        token, page = csrf(self.host, f"/reviews/{self.id}/host")
+        self.lines = re.findall(r'name="decision-([0-9a-f]+)" value="investigate"', page)
+        decision = {f"decision-{i}": "investigate" for i in self.lines[:3]} | {f"decision-{self.lines[3]}": "park"}
+        self.host.post(f"/reviews/{self.id}/decide", data={"csrf": token, **decision})
+
+    def member(self, role: str):
+        client = self.app.test_client()
+        token, _ = csrf(client, self.join_url)
+        client.post(self.join_url, data={"csrf": token, "role": role})
+        return client
+
+    def socket(self, client, role: str):
+        return socketio.test_client(self.app, namespace=NS, flask_test_client=client,
+                                    auth={"review": self.id, "role": role})
+
+
+@pytest.fixture
+def review(app):
+    return Review(app)
+
+
+def test_each_visitor_sees_only_their_own_pages(review, app):
+    member = review.member("TM1")
+    stranger = app.test_client()
+    assert member.get(f"/reviews/{review.id}/console").status_code == 403
+    assert review.host.get(f"/reviews/{review.id}/console").status_code == 403
+    assert review.host.get(f"/reviews/{review.id}/notebook").status_code == 403
+    assert stranger.get(f"/reviews/{review.id}/host").status_code == 403
+    assert member.get(f"/reviews/{review.id}/export.json").status_code == 403
+    assert member.get(f"/reviews/{review.id}/letter").status_code == 403  # TM1 is not the QA reviewer
+    assert review.member("QA").get(f"/reviews/{review.id}/letter").status_code == 200
+    assert stranger.get("/reviews/host/not-a-key").status_code == 404
+    token, _ = csrf(member, f"/reviews/{review.id}/survey")
+    assert member.post(f"/reviews/{review.id}/decide", data={"csrf": token}).status_code == 403
+    assert review.lead.post(f"/reviews/{review.id}/hypotheses", data={"title": "no token"}).status_code == 400
+
+
+def test_joining_needs_a_role_of_the_script_and_never_a_name(review, app):
+    client = app.test_client()
+    token, page = csrf(client, review.join_url)
+    assert "name" not in re.findall(r'<(?:input|select)[^>]*name="([^"]+)"', page)[1:]
+    assert client.post(review.join_url, data={"csrf": token, "role": "Lead"}).status_code == 400
+    assert client.post(review.join_url, data={"csrf": token, "role": "Alice"}).status_code == 400
+
+
+def test_a_note_is_acknowledged_once_and_reaches_the_lead(review):
+    lead = review.socket(review.lead, "lead")
+    phone = review.socket(review.member("TM2"), "member")
+    lead.get_received(NS)
+    payload = {"id": str(uuid.uuid4()), "line": review.lines[0], "source": "Interview", "text": "Heard in interview"}
+    first = phone.emit("note", payload, namespace=NS, callback=True)
+    again = phone.emit("note", payload, namespace=NS, callback=True)
+    assert first == {"ok": True, "id": payload["id"], "duplicate": False}
+    assert again == {"ok": True, "id": payload["id"], "duplicate": True}
+    notes = [e["args"][0]["note"] for e in lead.get_received(NS) if e["name"] == "note"]
+    assert len(notes) == 1 and notes[0]["role"] == "TM2" and notes[0]["text"] == "Heard in interview"
+
+
+@pytest.mark.parametrize("payload", [None, "text", [1, 2], {"id": 5}, {"id": "0" * 36}])
+def test_every_event_acks_whatever_it_is_sent(review, payload):
+    phone = review.socket(review.member("TM1"), "member")
+    for event in ("note", "incident", "timer", "note_edit", "note_withdraw"):
+        ack = phone.emit(event, payload, namespace=NS, callback=True)
+        assert ack["ok"] is False and ack["error"]["code"] in ("invalid", "forbidden", "not_found")
+
+
+def _note(phone, review, text="Heard in interview"):
+    payload = {"id": str(uuid.uuid4()), "line": review.lines[0], "source": "Interview", "text": text}
+    assert phone.emit("note", payload, namespace=NS, callback=True)["ok"]
+    return payload["id"]
+
+
+def test_only_its_author_corrects_a_note_and_the_lead_hears_of_it(review):
+    lead = review.socket(review.lead, "lead")
+    tm1_client = review.member("TM1")
+    tm1 = review.socket(tm1_client, "member")
+    tm2 = review.socket(review.member("TM2"), "member")
+    host = review.socket(review.host, "host")
+    note_id = _note(tm1, review)
+    lead.get_received(NS)
+    assert tm2.emit("note_edit", {"id": note_id, "text": "Not mine"}, namespace=NS, callback=True)["error"]["code"] \
+        == "forbidden"
+    assert lead.emit("note_edit", {"id": note_id, "text": "Not the lead's"}, namespace=NS, callback=True)["error"][
+        "code"] == "forbidden"
+    assert host.emit("note_edit", {"id": note_id, "text": "x"}, namespace=NS, callback=True)["error"]["code"] == \
+        "forbidden"
+    assert tm1.emit("note_edit", {"id": note_id, "text": "  "}, namespace=NS, callback=True)["error"]["code"] == "invalid"
+    assert tm1.emit("note_edit", {"id": note_id, "text": "x", "source": "Gossip"}, namespace=NS,
+                    callback=True)["error"]["code"] == "invalid"
+    assert tm1.emit("note_edit", {"id": str(uuid.uuid4()), "text": "x"}, namespace=NS, callback=True)["error"][
+        "code"] == "not_found"
+    ack = tm1.emit("note_edit", {"id": note_id, "text": "Heard in two interviews", "source": "Focus group"},
+                   namespace=NS, callback=True)
+    assert ack["ok"] and ack["note"]["text"] == "Heard in two interviews" and "author" not in ack["note"]
+    received = lead.get_received(NS)
+    changed = [e["args"][0]["note"] for e in received if e["name"] == "note_changed"]
+    assert changed == [ack["note"]] and changed[0]["source"] == "Focus group"
+    assert [e["name"] for e in received].count("feedback") == 1
+    assert [n["text"] for n in review.app.extensions["facilitator_review"].notes(review.id)] == ["Heard in two interviews"]
+    # The same device, reconnected, is still the author; a second device under the same role is not.
+    again = review.socket(tm1_client, "member")
+    assert again.emit("note_edit", {"id": note_id, "text": "Heard twice"}, namespace=NS, callback=True)["ok"]
+    other_tm1 = review.socket(review.member("TM1"), "member")
+    assert other_tm1.emit("note_withdraw", {"id": note_id}, namespace=NS, callback=True)["error"]["code"] == \
+        "forbidden"
+
+
+def test_withdrawing_a_note_that_is_evidence_asks_first(review):
+    tm1 = review.socket(review.member("TM1"), "member")
+    lead = review.socket(review.lead, "lead")
+    evidence_id = _note(tm1, review, "Three files had no threshold decision")
+    plain_id = _note(tm1, review, "A stray thought")
+    review.lead.post(f"/reviews/{review.id}/findings", data={"csrf": review.token, "line": review.lines[0],
+                                                            "text": "Thresholds differ", "evidence": evidence_id})
+    ack = tm1.emit("note_withdraw", {"id": plain_id}, namespace=NS, callback=True)
+    assert ack == {"ok": True, "id": plain_id, "withdrawn": True}
+    lead.get_received(NS)
+    refused = tm1.emit("note_withdraw", {"id": evidence_id}, namespace=NS, callback=True)
+    assert refused["error"]["code"] == "in_use" and "'Thresholds differ'" in refused["error"]["message"]
+    assert "Three files" in review.lead.get(f"/reviews/{review.id}/feedback").get_data(as_text=True)
+    assert tm1.emit("note_withdraw", {"id": evidence_id, "confirm": "yes"}, namespace=NS, callback=True)["error"][
+        "code"] == "in_use"
+    ack = tm1.emit("note_withdraw", {"id": evidence_id, "confirm": True}, namespace=NS, callback=True)
+    assert ack["ok"]
+    withdrawn = [e["args"][0]["note"] for e in lead.get_received(NS) if e["name"] == "note_changed"]
+    assert withdrawn[0]["id"] == evidence_id and withdrawn[0]["withdrawn_ms"]
+    for url in ("feedback", "console", f"lines/{review.lines[0]}", "export.json?internal=1"):
+        assert "Three files" not in review.lead.get(f"/reviews/{review.id}/{url}").get_data(as_text=True), url
+    assert "Thresholds differ" in review.lead.get(f"/reviews/{review.id}/feedback").get_data(as_text=True)
+    # Gone for good: a resend of its id is a duplicate, a second withdrawal finds nothing.
+    resend = {"id": evidence_id, "line": review.lines[0], "source": "Data", "text": "Back again"}
+    assert tm1.emit("note", resend, namespace=NS, callback=True)["duplicate"] is True
+    assert tm1.emit("note_withdraw", {"id": evidence_id}, namespace=NS, callback=True)["error"]["code"] == "not_found"
+    assert "Back again" not in review.lead.get(f"/reviews/{review.id}/console").get_data(as_text=True)
+
+
+def test_notes_no_longer_change_once_the_letter_is_signed(review):
+    tm1 = review.socket(review.member("TM1"), "member")
+    note_id = _note(tm1, review)
+    review.app.extensions["facilitator_review"].save_letter(review.id, {"signed_ms": 1})
+    for event, payload in (("note_edit", {"id": note_id, "text": "Later"}), ("note_withdraw", {"id": note_id})):
+        ack = tm1.emit(event, payload, namespace=NS, callback=True)
+        assert ack["error"]["code"] == "closed" and "signed off" in ack["error"]["message"]
+
+
+def test_the_projected_feedback_hears_of_each_change_after_it_is_stored(review):
+    lead = review.socket(review.lead, "lead")
+    tm1 = review.socket(review.member("TM1"), "member")
+    note_id = _note(tm1, review)
+    lead.get_received(NS)
+    base = f"/reviews/{review.id}"
+    review.lead.post(base + "/findings", data={"csrf": review.token, "line": review.lines[0], "text": "F1",
+                                               "evidence": note_id})
+    review.lead.post(f"{base}/lines/{review.lines[0]}/conclusions", data={"csrf": review.token, "conclusions": "C1"})
+    review.lead.post(base + "/actions", data={"csrf": review.token, "text": "A1", "agreed": "Y"})
+    review.lead.post(base + "/actions", data={"csrf": review.token, "text": "", "agreed": "Y"})  # refused: no news
+    seqs = [e["args"][0]["seq"] for e in lead.get_received(NS) if e["name"] == "feedback"]
+    assert len(seqs) == 3 and seqs == sorted(seqs)
+    assert seqs[-1] == review.app.extensions["facilitator_review"].review(review.id)["seq"]
+    assert not [e for e in tm1.get_received(NS) if e["name"] == "feedback"]  # the lead's pages only
+
+
+def test_only_the_lead_moves_the_clock_and_the_host_sends_no_notes(review):
+    phone = review.socket(review.member("TM1"), "member")
+    host = review.socket(review.host, "host")
+    lead = review.socket(review.lead, "lead")
+    assert phone.emit("timer", {"action": "start"}, namespace=NS, callback=True)["error"]["code"] == "forbidden"
+    assert host.emit("note", {"id": str(uuid.uuid4())}, namespace=NS, callback=True)["error"]["code"] == "forbidden"
+    ack = lead.emit("timer", {"action": "start"}, namespace=NS, callback=True)
+    assert ack["ok"] and ack["clock"]["status"] == "running"
+    clocks = [e for e in phone.get_received(NS) if e["name"] == "clock"]
+    assert clocks[-1]["args"][0]["clock"]["status"] == "running"
+    assert lead.emit("timer", {"action": "start"}, namespace=NS, callback=True)["error"]["message"] == \
+        "the timer is already running"
+
+
+def test_a_connection_without_its_link_is_refused(review, app):
+    stranger = socketio.test_client(app, namespace=NS, flask_test_client=app.test_client(),
+                                    auth={"review": review.id, "role": "lead"})
+    assert not stranger.is_connected(NS)
+    posing = review.socket(review.member("TM1"), "lead")
+    assert not posing.is_connected(NS)
+    for auth in (None, ["lead"], {"review": "nope", "role": "lead"}):
+        odd = socketio.test_client(app, namespace=NS, flask_test_client=review.lead, auth=auth)
+        assert not odd.is_connected(NS)
+
+
+def test_an_incident_reaches_the_lead_and_never_a_plain_export(review):
+    lead = review.socket(review.lead, "lead")
+    phone = review.socket(review.member("TM3"), "member")
+    lead.get_received(NS)
+    incident = {"id": str(uuid.uuid4()), "nature": "Unvisited child", "evidence": "File 7"}
+    assert phone.emit("incident", incident, namespace=NS, callback=True)["ok"]
+    raised = [e["args"][0]["incident"] for e in lead.get_received(NS) if e["name"] == "incident"]
+    assert raised[0]["nature"] == "Unvisited child" and raised[0]["role"] == "TM3"
+    phone.emit("note", {"id": str(uuid.uuid4()), "line": review.lines[0], "source": "Data", "text": "A figure"},
+               namespace=NS, callback=True)
+    for fmt in ("md", "json", "html"):
+        body = review.lead.get(f"/reviews/{review.id}/export.{fmt}").get_data(as_text=True)
+        assert "Unvisited child" not in body and "TM3" not in body
+    internal = json.loads(review.lead.get(f"/reviews/{review.id}/export.json?internal=1").get_data(as_text=True))
+    assert internal["internal"] is True and internal["incidents"][0]["nature"] == "Unvisited child"
+    assert review.lead.get(f"/reviews/{review.id}/export.pdf").status_code == 404
+
+
+def test_incident_signatures_need_the_record_first(review):
+    phone = review.socket(review.member("TM1"), "member")
+    incident_id = str(uuid.uuid4())
+    phone.emit("incident", {"id": incident_id, "nature": "Risk"}, namespace=NS, callback=True)
+    base = f"/reviews/{review.id}/incidents/{incident_id}"
+    review.lead.post(base + "/lead-sign", data={"csrf": review.token})
+    assert "record when it was raised" in review.lead.get(base).get_data(as_text=True)
+    assert "Risk" not in review.host.get(f"/reviews/{review.id}/host").get_data(as_text=True)  # not raised yet
+    review.lead.post(base, data={"csrf": review.token, "raised_at": "2026-12-21T12:00", "host_action": "Visit"})
+    review.lead.post(base + "/lead-sign", data={"csrf": review.token})
+    token, page = csrf(review.host, f"/reviews/{review.id}/host")
+    assert "Risk" in page
+    review.host.post(base + "/host-sign", data={"csrf": token})
+    assert "Signed by the host" in review.host.get(f"/reviews/{review.id}/host").get_data(as_text=True)
+
+
+def test_every_review_event_is_documented(app):
+    from pathlib import Path
+
+    api = (Path(__file__).resolve().parent.parent / "docs" / "realtime-api.md").read_text().split("`/review` namespace")[1]
+    handled = {name for name in socketio.server.handlers[NS] if name not in ("connect", "disconnect")}
+    documented = set(re.findall(r"^\| `(\w+)` \| `/review` \|", api, re.M))
+    assert handled and handled == documented
+    source = (Path(__file__).resolve().parent.parent / "facilitator" / "review" / "events.py").read_text()
+    sent = set(re.findall(r'socketio\.emit\("(\w+)"', source))
+    assert sent and all(f"| `{name}` | " in api for name in sent)
