@@ -33,12 +33,17 @@ def _app(db: str, **config):
 @click.option("--public-url", default=None, help="The address phones use, if not this laptop's own.")
 def serve(host, port, db, demo, public_url):
     """Run the app (eventlet, one process) on its SQLite file."""
-    phones = public_url or network.public_url(host, port)
-    app = _app(db, ASYNC_MODE="eventlet", PUBLIC_URL=phones)
+    reach = network.Reach(public_url.rstrip("/")) if public_url else network.reach(host, port)
+    phones = reach.url
+    app = _app(db, ASYNC_MODE="eventlet", PUBLIC_URL=phones, OTHER_URLS=reach.others)
     local = f"http://localhost:{port}"
     click.echo(f"The facilitator is running on {db}.")
     click.echo(f"  On this laptop:   {local}/")
     click.echo(f"  Phones join at:   {phones}/join")
+    for other in reach.others:
+        click.echo(f"  Also reachable at {other}/join (another network of this laptop)")
+    if reach.loopback_only:
+        click.secho(f"  {network.loopback_warning(phones)}", fg="red", bold=True)
     if demo:
         _create_demo(app)
     for day in app.extensions["facilitator"].store.days()[:5]:

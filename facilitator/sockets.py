@@ -66,9 +66,12 @@ def connect(auth_data):
         raise ConnectionRefusedError("no such day")
     role = auth_data["role"]
     who = {"day": day["id"], "role": role, "participant": None}
-    if role in (FACILITATOR, PROJECTOR):
+    if role == FACILITATOR:
         if not auth.is_facilitator(day, auth_data.get("key")):
             raise ConnectionRefusedError("the facilitator's link is needed for this view")
+    elif role == PROJECTOR:
+        if not auth.may_project(day, auth_data.get("key")):
+            raise ConnectionRefusedError("the facilitator's or the projector's link is needed for this view")
     else:
         token = auth_data.get("token") or auth.participant_token(day["id"])
         participant = _engine().store.participant_by_token(str(token)) if token else None
@@ -159,3 +162,8 @@ def timer(who, payload):
 @event("moderate", roles=(FACILITATOR,))
 def moderate(who, payload):
     broadcast(who["day"], _engine().moderate(who["day"], payload, _now()))
+
+
+@event("spotlight", roles=(FACILITATOR,))
+def spotlight(who, payload):
+    broadcast(who["day"], _engine().spotlight(who["day"], payload, _now()))
