@@ -110,7 +110,7 @@ def console(day_id):
                            facilitator_url=base + url_for("views.facilitator_link", key=day["facilitator_key"]),
                            projector_url=base + url_for("views.projector_link", key=day["projector_key"]),
                            loopback=network.is_loopback(urlsplit(base).hostname or ""),
-                           loopback_warning=network.loopback_warning(base),
+                           loopback_host=urlsplit(base).netloc,
                            other_urls=current_app.config.get("OTHER_URLS") or [])
 
 

@@ -155,3 +155,47 @@ def test_a_full_wall_hides_nothing_silently_and_reads_from_the_back_at_both_size
     projector.goto(projector.url.replace("?mute=1", "?mute=1&rotate=1000"))
     expect(projector.locator(".queue-rest li", has_text="Question 12:")).to_be_visible(timeout=40_000)
     expect(projector.locator(".risk-list li", has_text=RISKS[0][1])).to_be_visible(timeout=40_000)
+
+
+# ---- the console
+
+
+FEED_VISIBLE = """() => {
+  const feed = document.querySelector('#feed').getBoundingClientRect();
+  return [...document.querySelectorAll('#feed li.feed-item')].filter((li) => {
+    const r = li.getBoundingClientRect(); return r.top >= feed.top - 1 && r.bottom <= feed.bottom + 1; }).length;
+}"""
+
+
+def test_the_feed_leads_with_what_the_step_collects_filters_and_fits_a_1366x768_laptop(live_server, browser, errors, room):
+    room.full_wall()
+    console, _ = open_console(browser, room.day, errors)
+    expect(console.locator("#step-title")).to_have_text("Open questions")
+    expect(console.locator("#feed li.feed-item")).to_have_count(20)
+    # open questions collects questions first, then risks: the feed follows
+    expect(console.locator("#feed .feed-group h3").first).to_contain_text("Open question")
+    shot(console, "room-console-1440x900")
+    assert_accessible(console, "console open questions 1440x900")
+    console.set_viewport_size({"width": 1366, "height": 768})
+    expect(console.locator("#btn-next")).to_be_in_viewport()
+    shot(console, "room-console-1366x768")
+    assert console.evaluate(FEED_VISIBLE) >= 6, "too few contributions in view at 1366x768"
+    assert console.evaluate("document.documentElement.scrollWidth") <= 1366
+    # filter by kind, then by words
+    console.select_option("#feed-kind", "risk")
+    expect(console.locator("#feed li.feed-item")).to_have_count(8)
+    expect(console.locator("#feed-count")).to_have_text("Showing 8 of 20")
+    console.fill("#feed-search", "budget")
+    expect(console.locator("#feed li.feed-item")).to_have_count(2)  # the two filed under Budget
+    console.fill("#feed-search", "agency")
+    expect(console.locator("#feed li.feed-item")).to_have_count(1)
+    assert_accessible(console, "console filtered 1366x768")
+    console.select_option("#feed-kind", "")
+    console.fill("#feed-search", "")
+    expect(console.locator("#feed li.feed-item")).to_have_count(20)
+    # the next step collects strengths: they lead
+    room.timer("next")
+    expect(console.locator("#step-title")).to_have_text("Strengths")
+    room.send("Tom", "Eastbridge", "strength", "A stable, visible leadership team")
+    room.send("Wyn", "Westvale", "strength", "Strong edge-of-care work")
+    expect(console.locator("#feed .feed-group h3").first).to_contain_text("Strength")

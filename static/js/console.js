@@ -3,10 +3,11 @@
 import { connectLive, runCountdown, crossingWatcher, currentItem, stepContext, whoSpeaks, clockTime,
   minutesText, lateText, liveSchedule, kindLabel, isQueueKind, isCategorised, questionsInOrder, visible,
   byId } from "./live.js";
-import { el, $, setText, replaceIfChanged, option, showStatus } from "./dom.js";
+import { el, $, setText, replaceIfChanged, option, showStatus, plural } from "./dom.js";
 import { badges, groupByKind, turnText } from "./cards.js";
 import { chime, muteToggle, unlockAudioOnGesture } from "./chime.js";
 import { newId } from "./ids.js";
+import { screenSkeleton, drawScreen, spotlit } from "./wall.js";
 
 const dayId = document.body.dataset.day;
 let scope = "now";          // the feed: this session or the whole day
@@ -14,6 +15,8 @@ let editing = null;         // id being edited
 let merging = null;         // id being merged
 const drafts = {};          // unsaved edits, kept across redraws
 let prevClock = null;
+const filter = { kind: "", words: "" };
+const SHORTCUTS_OFF = "facilitator:shortcuts-off";
 
 const live = connectLive({ day: dayId, role: "facilitator", render, onStatus: (s) => showStatus($("#conn"), s) });
 unlockAudioOnGesture();
@@ -30,6 +33,15 @@ runCountdown(live, $("#countdown"), (ms, snap) => {
   watch(ms, snap);
   drawSchedule();
 });
+
+// A small live copy of the projector: the same drawing, at a sixth of the size.
+const preview = screenSkeleton(document.body.dataset.joinUrl.split("/join/")[1] || "", document.body.dataset.joinUrl);
+preview.classList.add("preview-screen");
+$("#preview").append(preview);
+runCountdown(live, preview.querySelector(".proj-countdown"));
+new ResizeObserver(([entry]) => {
+  preview.style.transform = `scale(${entry.contentRect.width / 1920})`;
+}).observe($("#preview"));
 
 live.socket.on("participants", (msg) => {
   if (!live.state.snap) return;
@@ -66,11 +78,33 @@ $("#btn-plus5").addEventListener("click", () => timer("extend", 5));
 $("#btn-next").addEventListener("click", () => timer("next"));
 $("#btn-back").addEventListener("click", () => timer("back"));
 
+// Single-key shortcuts (WCAG 2.1.4): they can be switched off, they never act while typing, and
+// Space or Enter on a focused button, link or checkbox does what that control does.
+const shortcutsToggle = $("#shortcuts-toggle");
+function shortcutsOn() { return localStorage.getItem(SHORTCUTS_OFF) !== "1"; }
+function drawShortcuts() {
+  const on = shortcutsOn();
+  shortcutsToggle.setAttribute("aria-pressed", String(on));
+  setText(shortcutsToggle, on ? "Keyboard shortcuts on" : "Keyboard shortcuts off");
+  $("#shortcut-keys").hidden = !on;
+}
+shortcutsToggle.addEventListener("click", () => {
+  localStorage.setItem(SHORTCUTS_OFF, shortcutsOn() ? "1" : "0");
+  drawShortcuts();
+});
+drawShortcuts();
+
+function yieldsTo(t, key) {
+  if (!t || t === document.body) return false;
+  if (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName)) return true;
+  const control = t.closest("button, a[href], summary, [role=button], [role=tab], [role=checkbox], [role=link]");
+  return !!control && (key === " " || key === "enter");
+}
+
 document.addEventListener("keydown", (e) => {
-  if (e.ctrlKey || e.metaKey || e.altKey) return;
-  const t = e.target;
-  if (t && (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName))) return;
+  if (e.ctrlKey || e.metaKey || e.altKey || !shortcutsOn()) return;
   const key = e.key.toLowerCase();
+  if (yieldsTo(e.target, key)) return;
   const actions = { " ": toggle, n: () => timer("next"), b: () => timer("back"),
     "1": () => timer("extend", 1), "5": () => timer("extend", 5) };
   if (actions[key]) { e.preventDefault(); actions[key](); }
@@ -97,7 +131,41 @@ function render(state, reason) {
   drawFeed(snap, item);
   drawQueue(snap, item);
   drawAddForm(snap);
+  drawPreview(snap);
 }
+
+// ---- what the projector shows, and the spotlight
+
+function drawPreview(snap) {
+  drawScreen(preview, snap);
+  const c = spotlit(snap);
+  $("#spotlight-off").hidden = !c;
+  setText($("#spotlight-status"), c ? `In the spotlight: “${truncate(c.text, 80)}”` : "");
+}
+
+async function spotlight(id) {
+  const ack = await live.send("spotlight", { id });
+  if (!ack.ok) alertFeed(ack.error.message);
+  else announce(id ? "Spotlight on the projector." : "Spotlight taken down.");
+}
+$("#spotlight-off").addEventListener("click", () => spotlight(null));
+
+// ---- the links: copy, with a fallback for a page not served over https
+
+document.querySelectorAll("button.copy").forEach((button) => button.addEventListener("click", async () => {
+  const input = document.getElementById(button.dataset.copy);
+  const status = $("#copy-status");
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(input.value);
+    copied = true;
+  } catch (e) {
+    input.select();
+    copied = document.execCommand("copy");
+  }
+  setText(status, copied ? `${input.labels[0].firstChild.textContent.trim()} copied.` : "Select the link and copy it.");
+  status.className = `send-status ${copied ? "ok" : "warn"}`;
+}));
 
 function announceClock(snap) {
   const c = snap.clock;
@@ -172,13 +240,34 @@ function inScope(snap, item, c) {
   return item.session !== null ? c.session === item.session : c.item_index === item.index;
 }
 
+$("#feed-kind").addEventListener("change", (e) => { filter.kind = e.target.value; live.redraw(); });
+$("#feed-search").addEventListener("input", (e) => { filter.words = e.target.value.trim().toLowerCase(); live.redraw(); });
+
+function matches(c) {
+  if (filter.kind && c.kind !== filter.kind) return false;
+  if (!filter.words) return true;
+  return [c.text, c.author_authority, c.category, c.origin].join(" ").toLowerCase().includes(filter.words);
+}
+
+// What the current step collects comes first, in the step's order; then the other kinds.
+function stepFirst(groups, item) {
+  const rank = (kind) => { const i = item.collects.indexOf(kind); return i === -1 ? 1e3 : i; };
+  return [...groups].sort((a, b) => rank(a[0]) - rank(b[0]));
+}
+
 function drawFeed(snap, item) {
-  const list = snap.contributions.filter((c) => c.kind && inScope(snap, item, c));
+  replaceIfChanged($("#feed-kind"), Object.keys(snap.script.kinds).join("|"), () =>
+    [option("", "All kinds", !filter.kind), ...Object.keys(snap.script.kinds).map((k) => option(k, plural(kindLabel(snap, k)), k === filter.kind))]);
+  const all = snap.contributions.filter((c) => c.kind && inScope(snap, item, c));
+  const list = all.filter(matches);
+  setText($("#feed-count"), filter.kind || filter.words ? `Showing ${list.length} of ${all.length}` : "");
   const queueOrder = new Map((snap.queue.ids || []).map((id, i) => [id, i]));
-  const key = JSON.stringify([scope, editing, merging, list.map((c) => [c.id, c.updated_ms, c.votes, c.hidden, c.kind, queueOrder.get(c.id)])]);
+  const key = JSON.stringify([scope, editing, merging, item.index, snap.spotlight, list.map((c) => [c.id, c.updated_ms, c.votes, c.hidden, c.kind, queueOrder.get(c.id)])]);
   replaceIfChanged($("#feed"), key, () => {
-    const groups = groupByKind(snap, list);
-    if (!groups.length) return [el("p", { class: "muted empty", text: "Nothing yet. Contributions appear here as they are sent." })];
+    const groups = stepFirst(groupByKind(snap, list), item);
+    if (!groups.length) {
+      return [el("p", { class: "muted empty", text: all.length ? "Nothing matches the filter." : "Nothing yet. Contributions appear here as they are sent." })];
+    }
     return groups.map(([kind, items]) => {
       const sorted = [...items].sort((a, b) => {
         if (isQueueKind(snap, kind)) {
@@ -210,10 +299,17 @@ function feedItem(snap, c) {
   const map = byId(snap);
   const cls = ["feed-item", c.hidden ? "is-hidden" : "", c.merged_into ? "is-merged" : "", c.starred ? "is-starred" : ""].join(" ");
   const actions = [];
+  // a button keeps the keyboard focus when it turns into its opposite (Hide -> Show)
   const act = (label, payload, extra = {}) => el("button", {
-    type: "button", class: "link-button", text: label, "data-fk": `${c.id}:${label}`,
+    type: "button", class: "link-button", text: label, "data-fk": `${c.id}:${{ show: "hide", unstar: "star", unasked: "asked" }[payload.action] || payload.action}`,
     onclick: () => moderate({ id: c.id, ...payload }), ...extra });
   actions.push(c.hidden ? act("Show", { action: "show" }) : act("Hide", { action: "hide" }));
+  if (visible(c)) {
+    const on = snap.spotlight === c.id;
+    actions.push(el("button", { type: "button", class: "link-button", text: on ? "Take down" : "Spotlight",
+      "data-fk": `${c.id}:spotlight`, "aria-pressed": String(on), title: "Show it full screen on the projector",
+      onclick: () => spotlight(on ? null : c.id) }));
+  }
   actions.push(el("button", { type: "button", class: "link-button", text: "Edit", "data-fk": `${c.id}:edit`,
     onclick: () => { editing = c.id; merging = null; live.redraw(); } }));
   if (!c.merged_into) actions.push(el("button", { type: "button", class: "link-button", text: "Merge into…", "data-fk": `${c.id}:merge`,
@@ -223,10 +319,10 @@ function feedItem(snap, c) {
 
   const li = el("li", { class: cls, "data-id": c.id },
     el("p", { class: "feed-text", text: c.text }),
-    el("p", { class: "feed-meta" }, badges(snap, c),
+    el("div", { class: "feed-row" }, el("p", { class: "feed-meta" }, badges(snap, c),
       c.hidden ? el("span", { class: "badge hidden-badge", text: "hidden" }) : null,
       c.merged_into ? el("span", { class: "badge", text: `merged into “${truncate((map.get(c.merged_into) || {}).text || "another", 40)}”` }) : null),
-    el("p", { class: "feed-actions" }, actions));
+    el("p", { class: "feed-actions" }, actions)));
   if (editing === c.id) li.append(editForm(snap, c));
   if (merging === c.id) li.append(mergeForm(snap, c));
   return li;
