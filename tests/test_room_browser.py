@@ -199,3 +199,234 @@ def test_the_feed_leads_with_what_the_step_collects_filters_and_fits_a_1366x768_
     room.send("Tom", "Eastbridge", "strength", "A stable, visible leadership team")
     room.send("Wyn", "Westvale", "strength", "Strong edge-of-care work")
     expect(console.locator("#feed .feed-group h3").first).to_contain_text("Strength")
+
+
+# ---- joining
+
+
+def test_the_console_warns_loudly_when_phones_would_be_sent_to_loopback(live_server, browser, errors):
+    # the suite's server listens on 127.0.0.1 only: no phone can reach it
+    day = live_server.new_day()
+    console, _ = open_console(browser, day, errors)
+    expect(console.locator("#network-alert")).to_contain_text("Phones cannot join")
+    expect(console.locator("#network-alert")).to_contain_text("--public-url")
+    assert_accessible(console, "console with the loopback warning")
+
+
+def test_with_a_public_url_the_console_and_qr_carry_it_and_do_not_warn(tmp_path, browser, errors):
+    server = LiveServer(tmp_path, options=("--public-url", "http://192.0.2.10:5000")).start()
+    try:
+        day = server.new_day()
+        console, _ = open_console(browser, day, errors)
+        expect(console.locator(".join-url").first).to_have_text(f"http://192.0.2.10:5000/join/{day['code']}")
+        expect(console.locator("#facilitator-link")).to_have_value(re.compile(r"^http://192\.0\.2\.10:5000/f/"))
+        expect(console.locator("#network-alert")).to_have_count(0)
+    finally:
+        server.close()
+
+
+def test_a_phone_with_no_code_is_asked_for_the_code_and_nothing_else(live_server, browser, errors):
+    day = live_server.new_day()
+    ctx = browser.new_context(**PHONE)
+    phone = ctx.new_page()
+    watch_errors(phone, errors)
+    phone.goto(f"{live_server.url}/join")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Join a challenge day")
+    expect(phone.get_by_label("Join code")).to_be_visible()
+    expect(phone.locator("body")).not_to_contain_text("Set up a day")
+    expect(phone.locator("body")).not_to_contain_text("Your days")
+    assert phone.locator("form").count() == 1
+    shot(phone, "room-phone-join-code", full_page=True)
+    assert_accessible(phone, "join: code only")
+    phone.get_by_label("Join code").fill(day["code"].lower())
+    phone.get_by_role("button", name="Join").click()
+    expect(phone.get_by_label("Your first name")).to_be_visible()
+    assert_accessible(phone, "join: name and authority")
+    home = browser.new_context(**LAPTOP).new_page()
+    watch_errors(home, errors)
+    home.goto(live_server.url + "/")
+    assert_accessible(home, "home")
+    ctx.close()
+    home.context.close()
+
+
+def test_the_console_gives_a_private_facilitator_link_and_a_read_only_projector_link(live_server, browser, errors):
+    day = live_server.new_day()
+    console, day_id = open_console(browser, day, errors)
+    console.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    links = console.locator(".links-panel")
+    expect(links).to_contain_text("private")
+    expect(console.locator("#facilitator-link")).to_have_value(day["facilitator_url"])
+    links.locator("button[data-copy=facilitator-link]").click()
+    expect(console.locator("#copy-status")).to_have_text("Facilitator link copied.")
+    assert console.evaluate("navigator.clipboard.readText()") == day["facilitator_url"]
+    projector_url = console.locator("#projector-link").input_value()
+    assert re.match(rf"^{re.escape(live_server.url)}/v/[\w-]+$", projector_url)
+    links.locator("button[data-copy=projector-link]").click()
+    expect(console.locator("#copy-status")).to_have_text("Projector link copied.")
+    assert_accessible(console, "console links")
+
+    # a second computer opens the projector link: the projector, and nothing else
+    other = browser.new_context(**LAPTOP).new_page()
+    other.goto(projector_url)
+    expect(other.locator("#step-title")).to_have_text("Arrival and welcome")
+    expect(other.locator("#conn")).to_have_text("Connected")
+    assert other.request.get(f"{live_server.url}/console/{day_id}").status == 403
+    assert other.request.get(f"{live_server.url}/console/{day_id}/summary").status == 403
+    assert other.request.get(f"{live_server.url}/console/{day_id}/export.json").status == 403
+    key = projector_url.rsplit("/", 1)[1]
+    assert other.request.get(f"{live_server.url}/f/{key}", max_redirects=0).status == 404
+    # as the facilitator with that key: refused; as the projector: the facilitator's events are refused
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client(live_server, {"day": day_id, "role": "facilitator", "key": key})
+    screen = client(live_server, {"day": day_id, "role": "projector", "key": key})
+    for event, payload in (("timer", {"action": "start"}), ("spotlight", {"id": None}),
+                           ("moderate", {"id": "x", "action": "hide"}), ("contribute", {"id": str(uuid.uuid4()), "kind": "question", "text": "x"})):
+        assert screen.call(event, payload, timeout=5)["error"]["code"] == "forbidden", event
+    screen.disconnect()
+    expect(console.locator("#clock-status")).to_have_text("Ready to start")
+    other.context.close()
+
+
+# ---- the projector: spotlight, preview, votes
+
+
+def test_the_facilitator_spotlights_an_item_full_screen_and_takes_it_down(live_server, browser, errors, room):
+    ids = room.full_wall()
+    console, _ = open_console(browser, room.day, errors)
+    projector = open_projector(browser, room.day, room.day_id, errors)
+    text = RISKS[1][1]
+    console.locator("#feed li.feed-item", has_text=text).get_by_role("button", name="Spotlight").click()
+    spot = projector.locator("#spotlight")
+    expect(spot).to_be_visible()
+    expect(spot).to_contain_text(text)
+    expect(spot).to_contain_text("Workforce")
+    box = spot.bounding_box()
+    assert box["width"] >= 1900 and box["height"] >= 1060, box  # the whole screen
+    # the console's preview shows it too, and says so
+    expect(console.locator("#preview .proj-spotlight")).to_contain_text(text)
+    expect(console.locator("#spotlight-status")).to_contain_text(text)
+    shot(projector, "room-projector-spotlight")
+    shot(console, "room-console-spotlight")
+    assert_accessible(projector, "projector spotlight")
+    assert_accessible(console, "console spotlight")
+    # stored with the day: a projector that reconnects shows it again
+    projector.reload()
+    expect(projector.locator("#spotlight")).to_contain_text(text)
+    # taken down from the console's preview panel
+    console.get_by_role("button", name="Take down the spotlight").click()
+    expect(projector.locator("#spotlight")).to_be_hidden()
+    expect(console.locator("#preview .proj-spotlight")).to_be_hidden()
+    expect(projector.locator(".next-question")).to_be_visible()
+    # and hiding a spotlit item takes it off the projector at once
+    assert room.fac.call("spotlight", {"id": ids[QUESTIONS[0]]}, timeout=5)["ok"]
+    expect(projector.locator("#spotlight")).to_contain_text("Question 1:")
+    assert room.fac.call("moderate", {"id": ids[QUESTIONS[0]], "action": "hide"}, timeout=5)["ok"]
+    expect(projector.locator("#spotlight")).to_be_hidden()
+
+
+def test_the_console_preview_follows_what_the_projector_shows(live_server, browser, errors, room):
+    room.timer("start")
+    room.timer("next")
+    console, _ = open_console(browser, room.day, errors)
+    preview = console.locator("#preview")
+    expect(preview.locator(".proj-title")).to_have_text("Presentation")
+    room.send("Priya", "Northshire", "risk", "Placement sufficiency", "Budget")
+    expect(preview.locator(".risk-list")).to_contain_text("Placement sufficiency")
+    room.timer("next")
+    expect(preview.locator(".proj-title")).to_have_text("Open questions")
+    expect(preview.locator(".proj-countdown")).to_have_text(re.compile(r"^1:\d\d:\d\d$"))
+    box = preview.bounding_box()
+    assert box["width"] <= 400 and abs(box["width"] / box["height"] - 16 / 9) < 0.05, box
+
+
+def test_the_queue_on_the_projector_shows_votes(live_server, browser, errors, room):
+    ids = room.full_wall()
+    projector = open_projector(browser, room.day, room.day_id, errors)
+    expect(projector.locator(".next-question")).to_contain_text("Question 1:")
+    for voter, authority in (("Priya", "Northshire"), ("Wyn", "Westvale")):
+        assert room.phone(voter, authority).call("vote", {"id": ids[QUESTIONS[4]], "on": True}, timeout=5)["ok"]
+    # two votes take it to the head of the queue, and the projector says how many
+    expect(projector.locator(".next-question")).to_contain_text("Question 5:")
+    expect(projector.locator(".next-question")).to_contain_text("2 votes")
+    assert room.phone("Priya", "Northshire").call("vote", {"id": ids[QUESTIONS[2]], "on": True}, timeout=5)["ok"]
+    expect(projector.locator(".queue-rest li", has_text="Question 3:")).to_contain_text("1 vote")
+
+
+# ---- the console: Back, the keyboard, focus
+
+
+def test_going_back_does_not_mark_the_step_left_as_done(live_server, browser, errors):
+    day = live_server.new_day()
+    console, _ = open_console(browser, day, errors)
+    console.get_by_role("button", name="Start").click()
+    console.get_by_role("button", name="Next step").click()
+    expect(console.locator("#step-title")).to_have_text("Presentation")
+    console.get_by_role("button", name="Next step").click()
+    expect(console.locator("#step-title")).to_have_text("Open questions")
+    console.get_by_role("button", name="Back").click()
+    expect(console.locator("#step-title")).to_have_text("Presentation")
+    expect(console.locator(".agenda-item", has_text="Open questions").first).not_to_have_class(re.compile(r"\bdone\b"))
+    expect(console.locator(".agenda-item", has_text="Open questions").first).not_to_contain_text("done")
+    expect(console.locator(".agenda-item.done")).to_have_count(1)  # arrival only
+    expect(console.locator(".agenda-item.done")).to_contain_text("Arrival and welcome")
+
+
+def test_single_key_shortcuts_yield_to_a_focused_button_and_can_be_switched_off(live_server, browser, errors):
+    day = live_server.new_day()
+    console, _ = open_console(browser, day, errors)
+    expect(console.locator("#countdown")).to_have_text("15:00")
+    console.locator("#btn-plus5").focus()
+    console.keyboard.press("Space")  # presses "+5 min", does not start the timer
+    expect(console.locator("#countdown")).to_have_text("20:00")
+    expect(console.locator("#clock-status")).to_have_text("Ready to start")
+    console.keyboard.press("Enter")
+    expect(console.locator("#countdown")).to_have_text("25:00")
+    expect(console.locator("#clock-status")).to_have_text("Ready to start")
+    # off: keys do nothing, and the list of keys goes
+    toggle = console.locator("#shortcuts-toggle")
+    expect(toggle).to_have_text("Keyboard shortcuts on")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    expect(toggle).to_have_text("Keyboard shortcuts off")
+    console.locator("body").focus()
+    console.evaluate("document.activeElement.blur()")
+    console.keyboard.press("n")
+    console.keyboard.press("1")
+    console.keyboard.press("Space")
+    # a later, visible change proves the keys above were handled (and ignored)
+    console.get_by_role("button", name="+1 min").click()
+    expect(console.locator("#countdown")).to_have_text("26:00")
+    expect(console.locator("#step-title")).to_have_text("Arrival and welcome")
+    expect(console.locator("#clock-status")).to_have_text("Ready to start")
+    # the choice is kept, and on again the keys work
+    console.reload()
+    expect(toggle).to_have_text("Keyboard shortcuts off")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    console.evaluate("document.activeElement.blur()")
+    console.keyboard.press("n")
+    expect(console.locator("#step-title")).to_have_text("Presentation")
+
+
+def test_focus_stays_in_place_after_enter_on_hide(live_server, browser, errors, room):
+    room.timer("start")
+    room.timer("next")
+    room.send("Priya", "Northshire", "risk", "Placement sufficiency", "Budget")
+    room.send("Priya", "Northshire", "risk", "Agency staff at the front door", "Workforce")
+    console, _ = open_console(browser, room.day, errors)
+    item = console.locator("#feed li.feed-item", has_text="Placement sufficiency")
+    item.get_by_role("button", name="Hide").focus()
+    console.keyboard.press("Enter")
+    expect(item).to_have_class(re.compile(r"\bis-hidden\b"))
+    expect(item.get_by_role("button", name="Show")).to_be_focused()
+    console.keyboard.press("Enter")
+    expect(item).not_to_have_class(re.compile(r"\bis-hidden\b"))
+    expect(item.get_by_role("button", name="Hide")).to_be_focused()
+    # a change elsewhere in the feed keeps it there too
+    room.send("Wyn", "Westvale", "risk", "Re-referrals rising", "Performance")
+    expect(console.locator("#feed")).to_contain_text("Re-referrals rising")
+    expect(item.get_by_role("button", name="Hide")).to_be_focused()
+    item.get_by_role("button", name="Spotlight").focus()
+    console.keyboard.press("Enter")
+    expect(item.get_by_role("button", name="Take down")).to_be_focused()
