@@ -430,3 +430,97 @@ def test_focus_stays_in_place_after_enter_on_hide(live_server, browser, errors, 
     item.get_by_role("button", name="Spotlight").focus()
     console.keyboard.press("Enter")
     expect(item.get_by_role("button", name="Take down")).to_be_focused()
+
+
+# ---- accessibility
+
+
+CONTRAST = """(selector) => {
+  const lum = (rgb) => { const [r, g, b] = rgb.match(/[\\d.]+/g).slice(0, 3).map((v) => { v = v / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const backdrop = (node) => { for (let n = node.parentElement; n; n = n.parentElement) {
+    const c = getComputedStyle(n).backgroundColor; if (!/rgba\\(.*, 0\\)$/.test(c) && c !== 'transparent') return c; }
+    return 'rgb(255, 255, 255)'; };
+  return [...document.querySelectorAll(selector)].filter((n) => n.offsetParent !== null).map((n) => {
+    const s = getComputedStyle(n);
+    return {id: n.id || n.className, border: ratio(s.borderTopColor, backdrop(n))};
+  });
+}"""
+
+RING = """() => { const n = document.activeElement; const s = getComputedStyle(n);
+  return {style: s.outlineStyle, width: parseFloat(s.outlineWidth), color: s.outlineColor}; }"""
+
+
+def ratio(a: str, b: str) -> float:
+    def lum(rgb):
+        vals = [int(v) / 255 for v in re.findall(r"\d+", rgb)[:3]]
+        vals = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in vals]
+        return 0.2126 * vals[0] + 0.7152 * vals[1] + 0.0722 * vals[2]
+    hi, lo = sorted([lum(a), lum(b)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_the_focus_ring_and_input_borders_stand_out_three_to_one(live_server, browser, errors):
+    day = live_server.new_day()
+    console, _ = open_console(browser, day, errors)
+    expect(console.locator("#conn")).to_have_text("Connected")
+    pages = [console]
+    for path in ("/", "/join", f"/join/{day['code']}"):
+        page = browser.new_context(**LAPTOP).new_page()
+        watch_errors(page, errors)
+        page.goto(live_server.url + path)
+        pages.append(page)
+    for page in pages:
+        for field in page.evaluate(CONTRAST, "input:not([type=hidden]), select, textarea"):
+            assert field["border"] >= 3, f"{page.url}: {field}"
+        # the keyboard's focus ring, on the page's background and on white
+        page.keyboard.press("Tab")
+        ring = page.evaluate(RING)
+        assert ring["style"] != "none" and ring["width"] >= 2, (page.url, ring)
+        for background in ("rgb(255, 255, 255)", "rgb(244, 246, 248)"):
+            assert ratio(ring["color"], background) >= 3, (page.url, ring)
+    for page in pages[1:]:
+        page.context.close()
+
+
+def test_the_agenda_panel_scrolls_and_can_be_reached_by_keyboard(live_server, browser, errors):
+    day = live_server.new_day()
+    console, _ = open_console(browser, day, errors)
+    console.set_viewport_size({"width": 1366, "height": 768})
+    panel = console.locator(".agenda-panel")
+    expect(console.locator(".agenda-item")).to_have_count(19)
+    assert panel.evaluate("(n) => n.scrollHeight > n.clientHeight"), "the agenda is expected to scroll here"
+    panel.focus()
+    expect(panel).to_be_focused()
+    console.keyboard.press("PageDown")
+    assert panel.evaluate("(n) => n.scrollTop") > 0
+
+
+def test_no_axe_findings_on_the_console_and_projector_at_any_step(live_server, browser, errors, room):
+    console, _ = open_console(browser, room.day, errors)
+    projector = open_projector(browser, room.day, room.day_id, errors)
+    expect(console.locator("#conn")).to_have_text("Connected")
+    expect(projector.locator("#conn")).to_have_text("Connected")
+    room.timer("start")
+    titles = room.fac.call("snapshot", timeout=5)["snapshot"]["agenda"]
+    samples = {"risk": ("Priya", "Northshire", "Budget"), "question": ("Tom", "Eastbridge", None),
+               "strength": ("Tom", "Eastbridge", None), "insight": ("Tom", "Eastbridge", None),
+               "offer": ("Priya", "Northshire", None), "ask": ("Priya", "Northshire", None),
+               "learning": ("Tom", "Eastbridge", None)}
+    for n, item in enumerate(titles):
+        if n:
+            room.timer("next")
+        expect(console.locator("#step-title")).to_have_text(item["title"])
+        expect(projector.locator("#step-title")).to_have_text(item["title"])
+        for kind in item["collects"]:
+            if item["presenter"] and kind in ("offer", "ask", "risk"):
+                name, authority = "P" + item["presenter"], item["presenter"]
+            else:
+                name, authority = "Obs", "observer" if kind in ("learning",) else "Westvale"
+                if item["presenter"] == "Westvale":
+                    name, authority = "Tom", "Eastbridge"
+            room.send(name, authority, kind, f"A {kind} for {item['title']} {n}", samples[kind][2])
+            expect(projector.locator("#wall")).to_contain_text(f"A {kind} for {item['title']} {n}")
+        assert_accessible(console, f"console step {n} {item['title']}")
+        assert_accessible(projector, f"projector step {n} {item['title']}")
