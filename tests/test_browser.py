@@ -11,6 +11,7 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from .browser_helpers import join_phone, launch, open_console, open_projector, send, shot  # noqa: E402
 from .conftest import LiveServer  # noqa: E402
+from .browser_helpers import assert_accessible  # noqa: E402
 
 STEPS_AFTER_SESSION_1 = ["Break"] + ["Presentation", "Open questions", "Strengths", "Balcony", "Reflection"] + [
     "Lunch"] + ["Presentation", "Open questions", "Strengths", "Balcony", "Reflection"] + ["Learning points"]
@@ -62,6 +63,7 @@ def test_a_whole_session_live(live_server, browser, errors):
     expect(console.locator("#step-title")).to_have_text("Arrival and welcome")
     expect(projector.locator(".welcome-code")).to_have_text(day["code"])
     shot(projector, "projector-0-arrival")
+    assert_accessible(projector, "projector-0-arrival")
     shot(pres, "phone-0-arrival", full_page=True)
 
     # start, then on to the first presentation
@@ -105,6 +107,7 @@ def test_a_whole_session_live(live_server, browser, errors):
     expect(projector.locator("#prompts")).to_contain_text("Questions about the political climate")
     expect(console.locator("#queue")).to_contain_text("Eastbridge's turn")
     shot(projector, "projector-2-open-questions")
+    assert_accessible(projector, "projector-2-open-questions")
     shot(vis, "phone-2-open-questions-visitor", full_page=True)
 
     # the presenter votes on a question; the facilitator marks the first one asked
@@ -118,6 +121,7 @@ def test_a_whole_session_live(live_server, browser, errors):
     expect(console.locator("#feed li", has_text="How was the budget agreed")).to_contain_text("asked")
     expect(vis.locator("#wall li", has_text="How was the budget agreed")).to_contain_text("asked")
     shot(console, "console-2-open-questions")
+    assert_accessible(console, "console-2-open-questions")
 
     # strengths: everyone
     next_step(console, "Strengths")
@@ -140,6 +144,7 @@ def test_a_whole_session_live(live_server, browser, errors):
     shot(pres, "phone-4-balcony-presenter", full_page=True)
     shot(vis, "phone-4-balcony-visitor", full_page=True)
     shot(projector, "projector-4-balcony")
+    assert_accessible(projector, "projector-4-balcony")
 
     # reflection: offers and asks; the facilitator stars the offer
     next_step(console, "Reflection")
@@ -180,7 +185,9 @@ def test_a_whole_session_live(live_server, browser, errors):
     expect(vis.locator("#wall")).not_to_contain_text("How was the budget agreed")
     expect(pres.locator("#wall")).to_contain_text("hold on to your experienced")
     shot(console, "console-5-reflection")
+    assert_accessible(console, "console-5-reflection")
     shot(projector, "projector-5-reflection")
+    assert_accessible(projector, "projector-5-reflection")
     shot(pres, "phone-5-reflection-presenter", full_page=True)
 
     # the rest of the day, on to the closing learning points
@@ -192,7 +199,9 @@ def test_a_whole_session_live(live_server, browser, errors):
     expect(projector.locator(".wall-section.cards")).to_contain_text("what changed for children")
     expect(console.locator("#late")).to_have_text(re.compile(r"On time|min (late|ahead)"))
     shot(projector, "projector-6-learning-points")
+    assert_accessible(projector, "projector-6-learning-points")
     shot(console, "console-6-learning-points")
+    assert_accessible(console, "console-6-learning-points")
     shot(vis, "phone-6-learning-points", full_page=True)
     # the phones stayed within their width
     for phone in (pres, vis):
@@ -318,7 +327,9 @@ def test_an_overrun_counts_up_in_warning_colour_under_another_script(tmp_path, b
         send(phone, "A short note from the host")
         expect(projector.locator("#wall")).to_contain_text("A short note from the host")
         shot(console, "console-overrun")
+        assert_accessible(console, "console-overrun")
         shot(projector, "projector-overrun")
+        assert_accessible(projector, "projector-overrun")
         next_step(console, "Listen")
         expect(console.locator("#countdown")).not_to_have_class(re.compile(r"\bover\b"))
         next_step(console, "Close")
