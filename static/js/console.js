@@ -1,5 +1,6 @@
-// The facilitator's console: agenda, timer and its keys, the live feed with moderation,
-// the question queue, joining details, a note form, the chime and a screen-reader announcer.
+// The facilitator's console: agenda, timer and its keys, the live feed with moderation, a filter
+// and the spotlight, a live preview of the projector, the question queue, joining details and
+// links, a note form, the chime and a screen-reader announcer.
 import { connectLive, runCountdown, crossingWatcher, currentItem, stepContext, whoSpeaks, clockTime,
   minutesText, lateText, liveSchedule, kindLabel, isQueueKind, isCategorised, questionsInOrder, visible,
   byId } from "./live.js";
@@ -8,6 +9,7 @@ import { badges, groupByKind, turnText } from "./cards.js";
 import { chime, muteToggle, unlockAudioOnGesture } from "./chime.js";
 import { newId } from "./ids.js";
 import { screenSkeleton, drawScreen, spotlit } from "./wall.js";
+import { singleKeys, copyButtons } from "./keys.js";
 
 const dayId = document.body.dataset.day;
 let scope = "now";          // the feed: this session or the whole day
@@ -16,7 +18,6 @@ let merging = null;         // id being merged
 const drafts = {};          // unsaved edits, kept across redraws
 let prevClock = null;
 const filter = { kind: "", words: "" };
-const SHORTCUTS_OFF = "facilitator:shortcuts-off";
 
 const live = connectLive({ day: dayId, role: "facilitator", render, onStatus: (s) => showStatus($("#conn"), s) });
 unlockAudioOnGesture();
@@ -78,37 +79,9 @@ $("#btn-plus5").addEventListener("click", () => timer("extend", 5));
 $("#btn-next").addEventListener("click", () => timer("next"));
 $("#btn-back").addEventListener("click", () => timer("back"));
 
-// Single-key shortcuts (WCAG 2.1.4): they can be switched off, they never act while typing, and
-// Space or Enter on a focused button, link or checkbox does what that control does.
-const shortcutsToggle = $("#shortcuts-toggle");
-function shortcutsOn() { return localStorage.getItem(SHORTCUTS_OFF) !== "1"; }
-function drawShortcuts() {
-  const on = shortcutsOn();
-  shortcutsToggle.setAttribute("aria-pressed", String(on));
-  setText(shortcutsToggle, on ? "Keyboard shortcuts on" : "Keyboard shortcuts off");
-  $("#shortcut-keys").hidden = !on;
-}
-shortcutsToggle.addEventListener("click", () => {
-  localStorage.setItem(SHORTCUTS_OFF, shortcutsOn() ? "1" : "0");
-  drawShortcuts();
-});
-drawShortcuts();
-
-function yieldsTo(t, key) {
-  if (!t || t === document.body) return false;
-  if (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName)) return true;
-  const control = t.closest("button, a[href], summary, [role=button], [role=tab], [role=checkbox], [role=link]");
-  return !!control && (key === " " || key === "enter");
-}
-
-document.addEventListener("keydown", (e) => {
-  if (e.ctrlKey || e.metaKey || e.altKey || !shortcutsOn()) return;
-  const key = e.key.toLowerCase();
-  if (yieldsTo(e.target, key)) return;
-  const actions = { " ": toggle, n: () => timer("next"), b: () => timer("back"),
-    "1": () => timer("extend", 1), "5": () => timer("extend", 5) };
-  if (actions[key]) { e.preventDefault(); actions[key](); }
-});
+singleKeys({ " ": toggle, n: () => timer("next"), b: () => timer("back"),
+  "1": () => timer("extend", 1), "5": () => timer("extend", 5) }, $("#shortcuts-toggle"), $("#shortcut-keys"));
+copyButtons($("#copy-status"));
 
 // ---- drawing
 
@@ -149,23 +122,6 @@ async function spotlight(id) {
   else announce(id ? "Spotlight on the projector." : "Spotlight taken down.");
 }
 $("#spotlight-off").addEventListener("click", () => spotlight(null));
-
-// ---- the links: copy, with a fallback for a page not served over https
-
-document.querySelectorAll("button.copy").forEach((button) => button.addEventListener("click", async () => {
-  const input = document.getElementById(button.dataset.copy);
-  const status = $("#copy-status");
-  let copied = false;
-  try {
-    await navigator.clipboard.writeText(input.value);
-    copied = true;
-  } catch (e) {
-    input.select();
-    copied = document.execCommand("copy");
-  }
-  setText(status, copied ? `${input.labels[0].firstChild.textContent.trim()} copied.` : "Select the link and copy it.");
-  status.className = `send-status ${copied ? "ok" : "warn"}`;
-}));
 
 function announceClock(snap) {
   const c = snap.clock;
