@@ -14,7 +14,7 @@ pytest.importorskip("playwright")
 import socketio  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-from .browser_helpers import (LAPTOP, PHONE, assert_accessible, launch, open_console, open_projector,  # noqa: E402
+from .browser_helpers import (LAPTOP, PHONE, assert_accessible, axe_findings, launch, open_console, open_projector,  # noqa: E402
                               shot, watch_errors)
 from .conftest import LiveServer  # noqa: E402
 
@@ -491,6 +491,10 @@ def test_the_agenda_panel_scrolls_and_can_be_reached_by_keyboard(live_server, br
     panel = console.locator(".agenda-panel")
     expect(console.locator(".agenda-item")).to_have_count(19)
     assert panel.evaluate("(n) => n.scrollHeight > n.clientHeight"), "the agenda is expected to scroll here"
+    # in the tab order in every browser (Chromium alone makes bare scrollers focusable), and named
+    expect(panel).to_have_attribute("tabindex", "0")
+    expect(panel).to_have_accessible_name("Agenda")
+    assert not [f for f in axe_findings(console) if f["id"] == "scrollable-region-focusable"]
     panel.focus()
     expect(panel).to_be_focused()
     console.keyboard.press("PageDown")
