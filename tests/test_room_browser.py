@@ -430,6 +430,17 @@ def test_focus_stays_in_place_after_enter_on_hide(live_server, browser, errors, 
     item.get_by_role("button", name="Spotlight").focus()
     console.keyboard.press("Enter")
     expect(item.get_by_role("button", name="Take down")).to_be_focused()
+    # Edit opens its form with the focus in the text; Cancel brings it back to Edit
+    item.get_by_role("button", name="Edit").focus()
+    console.keyboard.press("Enter")
+    expect(item.get_by_label("Text")).to_be_focused()
+    console.keyboard.press("Tab")
+    console.keyboard.press("Tab")
+    console.keyboard.press("Tab")
+    console.keyboard.press("Tab")
+    expect(item.get_by_role("button", name="Cancel")).to_be_focused()
+    console.keyboard.press("Enter")
+    expect(item.get_by_role("button", name="Edit")).to_be_focused()
 
 
 # ---- accessibility

@@ -267,9 +267,9 @@ function feedItem(snap, c) {
       onclick: () => spotlight(on ? null : c.id) }));
   }
   actions.push(el("button", { type: "button", class: "link-button", text: "Edit", "data-fk": `${c.id}:edit`,
-    onclick: () => { editing = c.id; merging = null; live.redraw(); } }));
+    onclick: () => { editing = c.id; merging = null; redrawFocusing(`${c.id}:text`); } }));
   if (!c.merged_into) actions.push(el("button", { type: "button", class: "link-button", text: "Merge into…", "data-fk": `${c.id}:merge`,
-    onclick: () => { merging = c.id; editing = null; live.redraw(); } }));
+    onclick: () => { merging = c.id; editing = null; redrawFocusing(`${c.id}:into`, `${c.id}:close`); } }));
   if (isQueueKind(snap, c.kind)) actions.push(c.asked_ms ? act("Mark unasked", { action: "unasked" }) : act("Mark asked", { action: "asked" }));
   else if (!isCategorised(snap, c.kind)) actions.push(c.starred ? act("Unstar", { action: "unstar" }) : act("Star", { action: "star", }, { title: "A case-study candidate" }));
 
@@ -282,6 +282,18 @@ function feedItem(snap, c) {
   if (editing === c.id) li.append(editForm(snap, c));
   if (merging === c.id) li.append(mergeForm(snap, c));
   return li;
+}
+
+// Redraw, then put the keyboard focus on the first of these controls that is there: opening a
+// form goes into it, closing it comes back to the button that opened it.
+function redrawFocusing(...keys) {
+  live.redraw();
+  queueMicrotask(() => {
+    for (const key of keys) {
+      const node = document.querySelector(`[data-fk="${CSS.escape(key)}"]`);
+      if (node) { node.focus(); return; }
+    }
+  });
 }
 
 function truncate(s, n) { return s.length > n ? `${s.slice(0, n - 1)}…` : s; }
@@ -303,20 +315,20 @@ function editForm(snap, c) {
     const payload = { id: c.id, action: "edit", text: draft.text.trim(), kind: draft.kind };
     if (isCategorised(snap, draft.kind)) payload.category = draft.category;
     const ack = await moderate(payload);
-    if (ack.ok) { editing = null; delete drafts[c.id]; live.redraw(); }
+    if (ack.ok) { editing = null; delete drafts[c.id]; redrawFocusing(`${c.id}:edit`); }
   };
   return el("div", { class: "inline-form" }, text,
     el("div", { class: "row" }, el("label", { class: "inline-field" }, "Kind ", kind), catRow),
     el("div", { class: "row" },
       el("button", { type: "button", class: "button primary small", text: "Save", onclick: save }),
-      el("button", { type: "button", class: "button small", text: "Cancel", onclick: () => { editing = null; delete drafts[c.id]; live.redraw(); } })));
+      el("button", { type: "button", class: "button small", text: "Cancel", onclick: () => { editing = null; delete drafts[c.id]; redrawFocusing(`${c.id}:edit`); } })));
 }
 
 function mergeForm(snap, c) {
   const targets = snap.contributions.filter((x) => x.kind === c.kind && x.id !== c.id && !x.merged_into && !x.hidden);
   if (!targets.length) {
     return el("div", { class: "inline-form" }, el("p", { class: "muted", text: `No other ${kindLabel(snap, c.kind).toLowerCase()} to merge into.` }),
-      el("button", { type: "button", class: "button small", text: "Close", onclick: () => { merging = null; live.redraw(); } }));
+      el("button", { type: "button", class: "button small", text: "Close", "data-fk": `${c.id}:close`, onclick: () => { merging = null; redrawFocusing(`${c.id}:merge`); } }));
   }
   const select = el("select", { "aria-label": "Merge into", "data-fk": `${c.id}:into` },
     targets.map((t) => option(t.id, truncate(t.text, 70))));
@@ -325,9 +337,9 @@ function mergeForm(snap, c) {
     el("div", { class: "row" },
       el("button", { type: "button", class: "button primary small", text: "Merge", onclick: async () => {
         const ack = await moderate({ id: c.id, action: "merge", into: select.value });
-        if (ack.ok) { merging = null; live.redraw(); }
+        if (ack.ok) { merging = null; redrawFocusing(`${c.id}:merge`, `${c.id}:hide`); }
       } }),
-      el("button", { type: "button", class: "button small", text: "Cancel", onclick: () => { merging = null; live.redraw(); } })));
+      el("button", { type: "button", class: "button small", text: "Cancel", onclick: () => { merging = null; redrawFocusing(`${c.id}:merge`); } })));
 }
 
 // ---- the queue
