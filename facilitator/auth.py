@@ -11,6 +11,7 @@ from . import doors
 
 FACILITATOR_DAYS = "facilitator_days"
 PARTICIPANTS = "participants"
+PROJECTOR_DAYS = "projector_days"
 
 
 def remember_facilitator(day_id: str) -> None:
@@ -23,6 +24,20 @@ def is_facilitator(day: dict, key: str | None = None) -> bool:
     if key is not None:
         return hmac.compare_digest(_bytes(key), _bytes(day["facilitator_key"]))
     return day["id"] in session.get(FACILITATOR_DAYS, [])
+
+
+def remember_projector(day_id: str) -> None:
+    """A browser that opened the projector link: it may show the projector, nothing more."""
+    days = [d for d in session.get(PROJECTOR_DAYS, []) if d != day_id]
+    session[PROJECTOR_DAYS] = [day_id, *days][:50]
+    session.permanent = True
+
+
+def may_project(day: dict, key: str | None = None) -> bool:
+    """The facilitator, or whoever holds the day's read-only projector key."""
+    if key is not None:
+        return is_facilitator(day, key) or hmac.compare_digest(_bytes(key), _bytes(day.get("projector_key") or ""))
+    return is_facilitator(day) or day["id"] in session.get(PROJECTOR_DAYS, [])
 
 
 def remember_participant(day_id: str, token: str) -> None:

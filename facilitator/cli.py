@@ -90,26 +90,31 @@ def serve(host, port, db, demo, public_url, allowed_host, organiser_key, open_se
         raise click.ClickException(f"--port {port} is not a port number: choose one from 1 to 65535, e.g. 5000")
     _check_assets()
     db = str(Path(db).resolve())
-    doors_config, generated = _doors(host, public_url or network.public_url(host, port), allowed_host,
-                                     organiser_key, open_setup)
+    reach = network.Reach(public_url.rstrip("/")) if public_url else network.reach(host, port)
+    doors_config, generated = _doors(host, reach.url, allowed_host, organiser_key, open_setup)
     if workers > 1 or redis_url:
         return _serve_region(host, port, db, demo, public_url, workers, redis_url, doors_config, generated,
                              max_connections)
     server_lock = ServerLock(db).acquire(host, port)
     listener = _listen(host, port)
-    phones = public_url or network.public_url(host, port)
-    app = _app(db, ASYNC_MODE="eventlet", PUBLIC_URL=phones, **doors_config)
+    phones = reach.url
+    app = _app(db, ASYNC_MODE="eventlet", PUBLIC_URL=phones, OTHER_URLS=reach.others, **doors_config)
     app.extensions["facilitator_lock"] = server_lock  # held, by this process, until it exits
     local = f"http://localhost:{port}"
     click.echo(f"The facilitator is running on {db}.")
     click.echo(f"  On this laptop:   {local}/")
     click.echo(f"  Phones join at:   {phones}/join")
+    for other in reach.others:
+        click.echo(f"  Also reachable at {other}/join (another network of this laptop)")
+    if reach.loopback_only:
+        click.secho(f"  {network.loopback_warning(phones)}", fg="red", bold=True)
     _echo_organiser_key(doors_config, generated)
     if demo:
         _create_demo(app)
     for day in app.extensions["facilitator"].store.days()[:5]:
         click.echo(f"  '{day['title']}' ({day['date']}): facilitator link {local}/f/{day['facilitator_key']}")
         click.echo(f"      join code {day['join_code']}: {phones}/join/{day['join_code']}")
+        click.echo(f"      projector link {local}/v/{day['projector_key']}")
     sys.stdout.flush()
     _run_eventlet(app, listener, max_connections)
 

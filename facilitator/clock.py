@@ -77,7 +77,7 @@ def apply(clock: Clock, action: str, planned: list[int], now: int, extend_ms: in
         if clock.index == 0:
             raise ClockError("this is the first item of the day")
         target = clock.index - 1
-        left = _leave(clock, now)
+        left = _leave(clock, now, done=False)
         return replace(left, index=target, status=PAUSED, deadline_ms=None, remaining_ms=_time_left(left, target, planned))
     raise ClockError(f"unknown timer action '{action}'")
 
@@ -90,12 +90,16 @@ def _run(clock: Clock, index: int, remaining: int, now: int) -> Clock:
     return replace(clock, index=index, status=RUNNING, deadline_ms=now + remaining, remaining_ms=None, history=history)
 
 
-def _leave(clock: Clock, now: int) -> Clock:
-    """Note when the current item was left and what it had left, so Back can restore it."""
+def _leave(clock: Clock, now: int, done: bool = True) -> Clock:
+    """Note when the current item was left and what it had left, so Back can restore it.
+
+    Moving on ends the item; going Back leaves it unfinished, with its time kept for later."""
     history = dict(clock.history)
     entry = dict(history.get(clock.index, {}))
-    if "started_ms" in entry:
+    if done and "started_ms" in entry:
         entry["ended_ms"] = now
+    elif not done:
+        entry.pop("ended_ms", None)
     entry["left_ms"] = clock.remaining(now)
     history[clock.index] = entry
     return replace(clock, history=history)

@@ -96,6 +96,7 @@ class Engine:
             "clock": self._clock_view(day, script, items, now),
             "queue": self._queue(day, script, items, rows),
             "contributions": [_public(r) for r in rows if staff or not r["hidden"] or _by(r, viewer)],
+            "spotlight": day.get("spotlight"),
         }
         return self._personal(snap, day_id, viewer)
 
@@ -227,6 +228,20 @@ class Engine:
         self.store.move_votes(row["id"], target["id"])
         return [self._update(day_id, row["id"], {"merged_into": target["id"], "updated_ms": now}),
                 self._update(day_id, target["id"], {"updated_ms": now})]
+
+    def spotlight(self, day_id: str, payload, now: int) -> Broadcast:
+        """Show one contribution full screen on the projector, or (id null) take it down."""
+        if not isinstance(payload, dict) or "id" not in payload:
+            raise Refused("invalid", "send {id}: a contribution's id, or null to take the spotlight down")
+        target = None
+        if payload["id"] is not None:
+            row = self._contribution(day_id, payload)
+            if row["hidden"] or row["merged_into"]:
+                raise Refused("not_now", "a hidden or merged contribution cannot be spotlit")
+            target = row["id"]
+        seq = self.store.set_spotlight(day_id, target)
+        view = {"seq": seq, "spotlight": target}
+        return Broadcast("spotlight", view, view)
 
     def _edits(self, script: Script, row: dict, payload: dict, now: int) -> dict:
         changes = {"updated_ms": now}

@@ -122,9 +122,13 @@ def _identify(auth_data) -> dict:
         raise ConnectionRefusedError("no such day")
     role = auth_data["role"]
     who = {"day": day["id"], "role": role, "participant": None}
-    if role in (FACILITATOR, PROJECTOR):
+    if role == FACILITATOR:
         if not auth.is_facilitator(day, _credential(auth_data, "key")):
             raise ConnectionRefusedError("the facilitator's link is needed for this view")
+        return who
+    if role == PROJECTOR:
+        if not auth.may_project(day, _credential(auth_data, "key")):
+            raise ConnectionRefusedError("the facilitator's or the projector's link is needed for this view")
         return who
     token = _credential(auth_data, "token") or auth.participant_token(day["id"])
     participant = _engine().store.participant_by_token(token) if isinstance(token, str) else None
@@ -244,3 +248,8 @@ def timer(who, payload):
 @event("moderate", roles=(FACILITATOR,))
 def moderate(who, payload):
     broadcast(who["day"], _engine().moderate(who["day"], payload, _now()))
+
+
+@event("spotlight", roles=(FACILITATOR,))
+def spotlight(who, payload):
+    broadcast(who["day"], _engine().spotlight(who["day"], payload, _now()))

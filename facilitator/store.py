@@ -95,6 +95,16 @@ class _WritesFirst(sqlite3.Connection):
         return super().execute("BEGIN IMMEDIATE" if sql == "BEGIN" else sql, *args)
 
 
+@migrations()
+def m003_projector_key_and_spotlight(db):
+    """A read-only key per day that opens the projector and nothing else; what it spotlights."""
+    db.table("days").add_column("projector_key", str)
+    db.table("days").add_column("spotlight", str)
+    for (day_id,) in db.execute("SELECT id FROM days").fetchall():
+        db.execute("UPDATE days SET projector_key = ? WHERE id = ?", [secrets.token_urlsafe(18), day_id])
+    db.table("days").create_index(["projector_key"], unique=True)
+
+
 class Store:
     def __init__(self, path: str | Path = ":memory:"):
         self.path = str(path)
@@ -152,6 +162,7 @@ class Store:
                 "authorities": json.dumps(authorities),
                 "join_code": self._unique_code(),
                 "facilitator_key": secrets.token_urlsafe(18),
+                "projector_key": secrets.token_urlsafe(18),
                 "clock": json.dumps(clock), "seq": 0, "created_ms": now,
             }
             self.db.table("days").insert(row)
@@ -171,6 +182,14 @@ class Store:
 
     def day_by_key(self, key: str) -> dict | None:
         return self._one("days", "facilitator_key = ?", key)
+
+    def day_by_projector_key(self, key: str) -> dict | None:
+        return self._one("days", "projector_key = ?", key)
+
+    def set_spotlight(self, day_id: str, contribution_id: str | None) -> int:
+        with self.lock, self.db.atomic():
+            self.db.execute("UPDATE days SET spotlight = ? WHERE id = ?", [contribution_id, day_id])
+            return self._bump(day_id)
 
     def days(self) -> list[dict]:
         with self.lock:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 import math
 from datetime import date as Date
+from urllib.parse import urlsplit
 
 import segno
 from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, session,
                    url_for)
 
-from . import assets, auth, doors, protocol, sockets, vendor_files
+from . import assets, auth, doors, network, protocol, sockets, vendor_files
 from .errors import Refused
 from .ratelimit import Buckets
 
@@ -108,23 +109,45 @@ def facilitated_day(day_id: str) -> dict:
     return day
 
 
+@bp.get("/v/<key>")
+def projector_link(key):
+    """The projector's own link: read-only, it opens this day's projector and nothing else."""
+    day = engine().store.day_by_projector_key(key)
+    if day is None:
+        abort(404, "This projector link is not known here.")
+    auth.remember_projector(day["id"])
+    return redirect(url_for("views.projector", day_id=day["id"]))
+
+
 @bp.get("/console/<day_id>")
 def console(day_id):
     day = facilitated_day(day_id)
+    base = public_url()
     return render_template("console.html", day=day, join_url=join_url(day),
-                           facilitator_url=public_url() + url_for("views.facilitator_link", key=day["facilitator_key"]))
+                           facilitator_url=base + url_for("views.facilitator_link", key=day["facilitator_key"]),
+                           projector_url=base + url_for("views.projector_link", key=day["projector_key"]),
+                           loopback=network.is_loopback(urlsplit(base).hostname or ""),
+                           loopback_host=urlsplit(base).netloc,
+                           other_urls=current_app.config.get("OTHER_URLS") or [])
 
 
 @bp.get("/projector/<day_id>")
 def projector(day_id):
-    day = facilitated_day(day_id)
+    day = engine().store.day(day_id)
+    if day is None:
+        abort(404, "No such day.")
+    if not auth.may_project(day):
+        abort(403, "Open the facilitator's link or the projector link for this day first.")
     return render_template("projector.html", day=day, join_url=join_url(day))
 
 
 @bp.get("/join")
 def join_by_code():
+    """A phone with no code: ask for the code and nothing else."""
     code = request.args.get("code", "").strip().upper()
-    return redirect(url_for("views.join", code=code)) if code else redirect(url_for("views.home"))
+    if code:
+        return redirect(url_for("views.join", code=code))
+    return render_template("join_code.html")
 
 
 def _day_by_code(code: str) -> dict:

@@ -92,7 +92,8 @@ def free_port() -> int:
 class LiveServer:
     """`facilitator serve` in a subprocess, on eventlet, as a facilitator would run it."""
 
-    def __init__(self, tmp: Path, scripts: Path | None = None):
+    def __init__(self, tmp: Path, scripts: Path | None = None, options: tuple = ()):
+        self.options = list(options)  # more `serve` options, such as --public-url
         self.env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         if scripts:
             self.env["FACILITATOR_SCRIPTS"] = str(scripts)
@@ -105,7 +106,7 @@ class LiveServer:
     def start(self) -> "LiveServer":
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "facilitator", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--db", str(self.db)],
+             "--db", str(self.db), *self.options],
             stdout=self.log, stderr=subprocess.STDOUT, env=self.env,
         )
         deadline = time.monotonic() + 20

@@ -13,6 +13,7 @@ from playwright.sync_api import expect  # noqa: E402
 from .browser_helpers import (assert_accessible, join_phone, open_console, open_projector, send,  # noqa: E402
                               shot)
 from .conftest import LiveServer  # noqa: E402
+from .browser_helpers import assert_accessible  # noqa: E402
 
 STEPS_AFTER_SESSION_1 = ["Break"] + ["Presentation", "Open questions", "Strengths", "Balcony", "Reflection"] + [
     "Lunch"] + ["Presentation", "Open questions", "Strengths", "Balcony", "Reflection"] + ["Learning points"]
@@ -83,6 +84,7 @@ def test_a_whole_session_live(live_server, browser, errors):
     expect(console.locator("#step-title")).to_have_text("Arrival and welcome")
     expect(projector.locator(".welcome-code")).to_have_text(day["code"])
     shot(projector, "projector-0-arrival")
+    assert_accessible(projector, "projector-0-arrival")
     shot(pres, "phone-0-arrival", full_page=True)
     assert_accessible(pres, "phone-0-arrival", rules=("label-content-name-mismatch",))
 
@@ -128,6 +130,7 @@ def test_a_whole_session_live(live_server, browser, errors):
     expect(projector.locator("#prompts")).to_contain_text("Questions about the political climate")
     expect(console.locator("#queue")).to_contain_text("Eastbridge's turn")
     shot(projector, "projector-2-open-questions")
+    assert_accessible(projector, "projector-2-open-questions")
     shot(vis, "phone-2-open-questions-visitor", full_page=True)
     assert_accessible(vis, "phone-2-open-questions-visitor", rules=("label-content-name-mismatch",))
 
@@ -142,6 +145,7 @@ def test_a_whole_session_live(live_server, browser, errors):
     expect(console.locator("#feed li", has_text="How was the budget agreed")).to_contain_text("asked")
     expect(vis.locator("#wall li", has_text="How was the budget agreed")).to_contain_text("asked")
     shot(console, "console-2-open-questions")
+    assert_accessible(console, "console-2-open-questions")
 
     # strengths: everyone
     next_step(console, "Strengths")
@@ -166,6 +170,7 @@ def test_a_whole_session_live(live_server, browser, errors):
     shot(vis, "phone-4-balcony-visitor", full_page=True)
     assert_accessible(vis, "phone-4-balcony-visitor", rules=("label-content-name-mismatch",))
     shot(projector, "projector-4-balcony")
+    assert_accessible(projector, "projector-4-balcony")
 
     # reflection: offers and asks; the facilitator stars the offer
     next_step(console, "Reflection")
@@ -204,7 +209,9 @@ def test_a_whole_session_live(live_server, browser, errors):
     expect(vis.locator("#wall")).not_to_contain_text("How was the budget agreed")
     expect(pres.locator("#wall")).to_contain_text("hold on to your experienced")
     shot(console, "console-5-reflection")
+    assert_accessible(console, "console-5-reflection")
     shot(projector, "projector-5-reflection")
+    assert_accessible(projector, "projector-5-reflection")
     shot(pres, "phone-5-reflection-presenter", full_page=True)
     assert_accessible(pres, "phone-5-reflection-presenter", rules=("label-content-name-mismatch",))
 
@@ -217,7 +224,9 @@ def test_a_whole_session_live(live_server, browser, errors):
     expect(projector.locator(".wall-section.cards")).to_contain_text("what changed for children")
     expect(console.locator("#late")).to_have_text(re.compile(r"On time|min (late|ahead)"))
     shot(projector, "projector-6-learning-points")
+    assert_accessible(projector, "projector-6-learning-points")
     shot(console, "console-6-learning-points")
+    assert_accessible(console, "console-6-learning-points")
     shot(vis, "phone-6-learning-points", full_page=True)
     assert_accessible(vis, "phone-6-learning-points", rules=("label-content-name-mismatch",))
     # the phones stayed within their width
@@ -349,7 +358,9 @@ def test_an_overrun_counts_up_in_warning_colour_under_another_script(tmp_path, b
         send(phone, "A short note from the host")
         expect(projector.locator("#wall")).to_contain_text("A short note from the host")
         shot(console, "console-overrun")
+        assert_accessible(console, "console-overrun")
         shot(projector, "projector-overrun")
+        assert_accessible(projector, "projector-overrun")
         next_step(console, "Listen")
         expect(console.locator("#countdown")).not_to_have_class(re.compile(r"\bover\b"))
         next_step(console, "Close")

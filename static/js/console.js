@@ -1,12 +1,15 @@
-// The facilitator's console: agenda, timer and its keys, the live feed with moderation,
-// the question queue, joining details, a note form, the chime and a screen-reader announcer.
+// The facilitator's console: agenda, timer and its keys, the live feed with moderation, a filter
+// and the spotlight, a live preview of the projector, the question queue, joining details and
+// links, a note form, the chime and a screen-reader announcer.
 import { connectLive, runCountdown, crossingWatcher, clockNews as makeClockNews, currentItem, stepContext, whoSpeaks, clockTime,
   minutesText, lateText, liveSchedule, kindLabel, isQueueKind, isCategorised, questionsInOrder, visible,
   byId } from "./live.js";
-import { el, $, setText, replaceIfChanged, option, showStatus } from "./dom.js";
+import { el, $, setText, replaceIfChanged, option, showStatus, plural } from "./dom.js";
 import { badges, groupByKind, turnText } from "./cards.js";
 import { chime, muteToggle, unlockAudioOnGesture } from "./chime.js";
 import { newId } from "./ids.js";
+import { screenSkeleton, drawScreen, spotlit } from "./wall.js";
+import { singleKeys, copyButtons } from "./keys.js";
 
 const dayId = document.body.dataset.day;
 let scope = "now";          // the feed: this session or the whole day
@@ -14,6 +17,7 @@ let editing = null;         // id being edited
 let merging = null;         // id being merged
 const drafts = {};          // unsaved edits, kept across redraws
 const clockNews = makeClockNews();
+const filter = { kind: "", words: "" };
 
 const live = connectLive({ day: dayId, role: "facilitator", render, onStatus: (s) => showStatus($("#conn"), s) });
 unlockAudioOnGesture();
@@ -30,6 +34,15 @@ runCountdown(live, $("#countdown"), (ms, snap) => {
   watch(ms, snap);
   drawSchedule();
 });
+
+// A small live copy of the projector: the same drawing, at a sixth of the size.
+const preview = screenSkeleton(document.body.dataset.joinUrl.split("/join/")[1] || "", document.body.dataset.joinUrl);
+preview.classList.add("preview-screen");
+$("#preview").append(preview);
+runCountdown(live, preview.querySelector(".proj-countdown"));
+new ResizeObserver(([entry]) => {
+  preview.style.transform = `scale(${entry.contentRect.width / 1920})`;
+}).observe($("#preview"));
 
 live.socket.on("participants", (msg) => {
   if (!live.state.snap) return;
@@ -66,15 +79,9 @@ $("#btn-plus5").addEventListener("click", () => timer("extend", 5));
 $("#btn-next").addEventListener("click", () => timer("next"));
 $("#btn-back").addEventListener("click", () => timer("back"));
 
-document.addEventListener("keydown", (e) => {
-  if (e.ctrlKey || e.metaKey || e.altKey) return;
-  const t = e.target;
-  if (t && (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName))) return;
-  const key = e.key.toLowerCase();
-  const actions = { " ": toggle, n: () => timer("next"), b: () => timer("back"),
-    "1": () => timer("extend", 1), "5": () => timer("extend", 5) };
-  if (actions[key]) { e.preventDefault(); actions[key](); }
-});
+singleKeys({ " ": toggle, n: () => timer("next"), b: () => timer("back"),
+  "1": () => timer("extend", 1), "5": () => timer("extend", 5) }, $("#shortcuts-toggle"), $("#shortcut-keys"));
+copyButtons($("#copy-status"));
 
 // ---- drawing
 
@@ -97,7 +104,24 @@ function render(state, reason) {
   drawFeed(snap, item);
   drawQueue(snap, item);
   drawAddForm(snap);
+  drawPreview(snap);
 }
+
+// ---- what the projector shows, and the spotlight
+
+function drawPreview(snap) {
+  drawScreen(preview, snap);
+  const c = spotlit(snap);
+  $("#spotlight-off").hidden = !c;
+  setText($("#spotlight-status"), c ? `In the spotlight: “${truncate(c.text, 80)}”` : "");
+}
+
+async function spotlight(id) {
+  const ack = await live.send("spotlight", { id });
+  if (!ack.ok) alertFeed(ack.error.message);
+  else announce(id ? "Spotlight on the projector." : "Spotlight taken down.");
+}
+$("#spotlight-off").addEventListener("click", () => spotlight(null));
 
 function announceClock(snap) {
   const text = clockNews(snap);
@@ -164,13 +188,34 @@ function inScope(snap, item, c) {
   return item.session !== null ? c.session === item.session : c.item_index === item.index;
 }
 
+$("#feed-kind").addEventListener("change", (e) => { filter.kind = e.target.value; live.redraw(); });
+$("#feed-search").addEventListener("input", (e) => { filter.words = e.target.value.trim().toLowerCase(); live.redraw(); });
+
+function matches(c) {
+  if (filter.kind && c.kind !== filter.kind) return false;
+  if (!filter.words) return true;
+  return [c.text, c.author_authority, c.category, c.origin].join(" ").toLowerCase().includes(filter.words);
+}
+
+// What the current step collects comes first, in the step's order; then the other kinds.
+function stepFirst(groups, item) {
+  const rank = (kind) => { const i = item.collects.indexOf(kind); return i === -1 ? 1e3 : i; };
+  return [...groups].sort((a, b) => rank(a[0]) - rank(b[0]));
+}
+
 function drawFeed(snap, item) {
-  const list = snap.contributions.filter((c) => c.kind && inScope(snap, item, c));
+  replaceIfChanged($("#feed-kind"), Object.keys(snap.script.kinds).join("|"), () =>
+    [option("", "All kinds", !filter.kind), ...Object.keys(snap.script.kinds).map((k) => option(k, plural(kindLabel(snap, k)), k === filter.kind))]);
+  const all = snap.contributions.filter((c) => c.kind && inScope(snap, item, c));
+  const list = all.filter(matches);
+  setText($("#feed-count"), filter.kind || filter.words ? `Showing ${list.length} of ${all.length}` : "");
   const queueOrder = new Map((snap.queue.ids || []).map((id, i) => [id, i]));
-  const key = JSON.stringify([scope, editing, merging, list.map((c) => [c.id, c.updated_ms, c.votes, c.hidden, c.kind, queueOrder.get(c.id)])]);
+  const key = JSON.stringify([scope, editing, merging, item.index, snap.spotlight, list.map((c) => [c.id, c.updated_ms, c.votes, c.hidden, c.kind, queueOrder.get(c.id)])]);
   replaceIfChanged($("#feed"), key, () => {
-    const groups = groupByKind(snap, list);
-    if (!groups.length) return [el("p", { class: "muted empty", text: "Nothing yet. Contributions appear here as they are sent." })];
+    const groups = stepFirst(groupByKind(snap, list), item);
+    if (!groups.length) {
+      return [el("p", { class: "muted empty", text: all.length ? "Nothing matches the filter." : "Nothing yet. Contributions appear here as they are sent." })];
+    }
     return groups.map(([kind, items]) => {
       const sorted = [...items].sort((a, b) => {
         if (isQueueKind(snap, kind)) {
@@ -202,26 +247,45 @@ function feedItem(snap, c) {
   const map = byId(snap);
   const cls = ["feed-item", c.hidden ? "is-hidden" : "", c.merged_into ? "is-merged" : "", c.starred ? "is-starred" : ""].join(" ");
   const actions = [];
+  // a button keeps the keyboard focus when it turns into its opposite (Hide -> Show)
   const act = (label, payload, extra = {}) => el("button", {
-    type: "button", class: "link-button", text: label, "data-fk": `${c.id}:${label}`,
+    type: "button", class: "link-button", text: label, "data-fk": `${c.id}:${{ show: "hide", unstar: "star", unasked: "asked" }[payload.action] || payload.action}`,
     onclick: () => moderate({ id: c.id, ...payload }), ...extra });
   actions.push(c.hidden ? act("Show", { action: "show" }) : act("Hide", { action: "hide" }));
+  if (visible(c)) {
+    const on = snap.spotlight === c.id;
+    actions.push(el("button", { type: "button", class: "link-button", text: on ? "Take down" : "Spotlight",
+      "data-fk": `${c.id}:spotlight`, "aria-pressed": String(on), title: "Show it full screen on the projector",
+      onclick: () => spotlight(on ? null : c.id) }));
+  }
   actions.push(el("button", { type: "button", class: "link-button", text: "Edit", "data-fk": `${c.id}:edit`,
-    onclick: () => { editing = c.id; merging = null; live.redraw(); } }));
+    onclick: () => { editing = c.id; merging = null; redrawFocusing(`${c.id}:text`); } }));
   if (!c.merged_into) actions.push(el("button", { type: "button", class: "link-button", text: "Merge into…", "data-fk": `${c.id}:merge`,
-    onclick: () => { merging = c.id; editing = null; live.redraw(); } }));
+    onclick: () => { merging = c.id; editing = null; redrawFocusing(`${c.id}:into`, `${c.id}:close`); } }));
   if (isQueueKind(snap, c.kind)) actions.push(c.asked_ms ? act("Mark unasked", { action: "unasked" }) : act("Mark asked", { action: "asked" }));
   else if (!isCategorised(snap, c.kind)) actions.push(c.starred ? act("Unstar", { action: "unstar" }) : act("Star", { action: "star", }, { title: "A case-study candidate" }));
 
   const li = el("li", { class: cls, "data-id": c.id },
     el("p", { class: "feed-text", text: c.text }),
-    el("p", { class: "feed-meta" }, badges(snap, c),
+    el("div", { class: "feed-row" }, el("p", { class: "feed-meta" }, badges(snap, c),
       c.hidden ? el("span", { class: "badge hidden-badge", text: "hidden" }) : null,
       c.merged_into ? el("span", { class: "badge", text: `merged into “${truncate((map.get(c.merged_into) || {}).text || "another", 40)}”` }) : null),
-    el("p", { class: "feed-actions" }, actions));
+    el("p", { class: "feed-actions" }, actions)));
   if (editing === c.id) li.append(editForm(snap, c));
   if (merging === c.id) li.append(mergeForm(snap, c));
   return li;
+}
+
+// Redraw, then put the keyboard focus on the first of these controls that is there: opening a
+// form goes into it, closing it comes back to the button that opened it.
+function redrawFocusing(...keys) {
+  live.redraw();
+  queueMicrotask(() => {
+    for (const key of keys) {
+      const node = document.querySelector(`[data-fk="${CSS.escape(key)}"]`);
+      if (node) { node.focus(); return; }
+    }
+  });
 }
 
 function truncate(s, n) { return s.length > n ? `${s.slice(0, n - 1)}…` : s; }
@@ -243,20 +307,20 @@ function editForm(snap, c) {
     const payload = { id: c.id, action: "edit", text: draft.text.trim(), kind: draft.kind };
     if (isCategorised(snap, draft.kind)) payload.category = draft.category;
     const ack = await moderate(payload);
-    if (ack.ok) { editing = null; delete drafts[c.id]; live.redraw(); }
+    if (ack.ok) { editing = null; delete drafts[c.id]; redrawFocusing(`${c.id}:edit`); }
   };
   return el("div", { class: "inline-form" }, text,
     el("div", { class: "row" }, el("label", { class: "inline-field" }, "Kind ", kind), catRow),
     el("div", { class: "row" },
       el("button", { type: "button", class: "button primary small", text: "Save", onclick: save }),
-      el("button", { type: "button", class: "button small", text: "Cancel", onclick: () => { editing = null; delete drafts[c.id]; live.redraw(); } })));
+      el("button", { type: "button", class: "button small", text: "Cancel", onclick: () => { editing = null; delete drafts[c.id]; redrawFocusing(`${c.id}:edit`); } })));
 }
 
 function mergeForm(snap, c) {
   const targets = snap.contributions.filter((x) => x.kind === c.kind && x.id !== c.id && !x.merged_into && !x.hidden);
   if (!targets.length) {
     return el("div", { class: "inline-form" }, el("p", { class: "muted", text: `No other ${kindLabel(snap, c.kind).toLowerCase()} to merge into.` }),
-      el("button", { type: "button", class: "button small", text: "Close", onclick: () => { merging = null; live.redraw(); } }));
+      el("button", { type: "button", class: "button small", text: "Close", "data-fk": `${c.id}:close`, onclick: () => { merging = null; redrawFocusing(`${c.id}:merge`); } }));
   }
   const select = el("select", { "aria-label": "Merge into", "data-fk": `${c.id}:into` },
     targets.map((t) => option(t.id, truncate(t.text, 70))));
@@ -265,9 +329,9 @@ function mergeForm(snap, c) {
     el("div", { class: "row" },
       el("button", { type: "button", class: "button primary small", text: "Merge", onclick: async () => {
         const ack = await moderate({ id: c.id, action: "merge", into: select.value });
-        if (ack.ok) { merging = null; live.redraw(); }
+        if (ack.ok) { merging = null; redrawFocusing(`${c.id}:merge`, `${c.id}:hide`); }
       } }),
-      el("button", { type: "button", class: "button small", text: "Cancel", onclick: () => { merging = null; live.redraw(); } })));
+      el("button", { type: "button", class: "button small", text: "Cancel", onclick: () => { merging = null; redrawFocusing(`${c.id}:merge`); } })));
 }
 
 // ---- the queue

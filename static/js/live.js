@@ -135,6 +135,7 @@ export function connectLive({ day, role, render, onConnect, onStatus }) {
   socket.on("snapshot", takeSnapshot);
   socket.on("changes", takeChanges);
   socket.on("clock", (msg) => follow(msg, (s) => { s.clock = msg.clock; s.queue = msg.queue; }));
+  socket.on("spotlight", (msg) => follow(msg, (s) => { s.spotlight = msg.spotlight; }));
   socket.on("contribution", (msg) => follow(msg, (s) => {
     upsert(s.contributions, msg.contribution);
     s.queue = msg.queue;
