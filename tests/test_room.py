@@ -148,7 +148,7 @@ def test_back_leaves_the_step_it_left_unfinished_and_next_ends_it():
 def test_a_day_has_a_projector_key_of_its_own_and_older_days_get_one(tmp_path):
     path = tmp_path / "old.db"
     db = sqlite_utils.Database(sqlite3.connect(str(path)))
-    migrations.apply(db, stop_before="m002_projector_key_and_spotlight")  # a database from before
+    migrations.apply(db, stop_before="m003_projector_key_and_spotlight")  # a database from before
     db.table("days").insert({"id": "d1", "title": "Old", "date": "2026-01-01", "script": "se-triad",
                              "authorities": "[]", "join_code": "AAAAAA", "facilitator_key": "f", "clock": "{}"})
     db.conn.close()
