@@ -126,12 +126,12 @@ def _days(engine, ids) -> list[dict]:
 
 @cli.command()
 @click.argument("day_id", metavar="DAY")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "csv"]), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "csv", "docx"]), default="md", show_default=True)
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--internal", is_flag=True, help="An internal copy that names participants; it says so on its first line.")
 @click.option("--db", "db", default=DEFAULT_DB, show_default=True)
 def export(day_id, fmt, out, internal, db):
-    """Export a day (its id or join code): Markdown, printable HTML, JSON or CSV."""
+    """Export a day (its id or join code): Markdown, printable HTML, JSON, CSV or Word."""
     from . import export as exporting
     from .app import now_ms
 
@@ -139,15 +139,21 @@ def export(day_id, fmt, out, internal, db):
     day = _days(engine, [day_id])[0]
     doc = exporting.gather(engine, reports, day, now_ms(), internal=internal)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(exporting.write(doc, fmt), encoding="utf-8")
+    if fmt == "docx":
+        from .followup import word
+
+        out.write_bytes(word.day(doc))
+    else:
+        out.write_text(exporting.write(doc, fmt), encoding="utf-8")
     click.echo(f"{out}: {fmt} export of '{day['title']}'" + (" (INTERNAL: names participants)" if internal else ""))
 
 
 @cli.command()
 @click.argument("day_ids", metavar="DAY [DAY ...]", nargs=-1, required=True)
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--previous", "previous_ids", multiple=True, help="A day of the previous round, to compare with; repeat for each.")
 @click.option("--db", "db", default=DEFAULT_DB, show_default=True)
-def summit(day_ids, out, db):
+def summit(day_ids, out, previous_ids, db):
     """Write the summit pack of several days: summit.html, summit.md, summit.json and grid.svg."""
     from . import export as exporting
     from . import summit as summiting
@@ -162,8 +168,46 @@ def summit(day_ids, out, db):
     (out / "summit.md").write_text(summiting.to_markdown(pack), encoding="utf-8")
     (out / "summit.json").write_text(summiting.to_json(pack), encoding="utf-8")
     (out / "grid.svg").write_text(summiting.grid_svg(pack["grid"]), encoding="utf-8")
+    _summit_rounds(_app(db), docs, _days(engine, previous_ids), out)
     click.echo(f"{out}: summit pack of {len(docs)} days, {len(pack['case_studies'])} agreed case studies, "
                f"{len(pack['asks'])} asks")
+
+
+def _summit_rounds(app, docs, previous_days, out: Path) -> None:
+    """The pack round on round (the ledger's asks answered and offers taken up) in Word and Markdown."""
+    from . import export as exporting
+    from .app import now_ms
+    from .followup import rounds, service, word
+
+    engine, reports = app.extensions["facilitator"], app.extensions["facilitator_reports"]
+    previous = [exporting.gather(engine, reports, d, now_ms()) for d in previous_days
+                if d["id"] not in {x["day"]["id"] for x in docs}]
+    held = {d["day"]["id"] for d in docs + previous}
+    pack = service.summit_rounds(app, docs, previous, held, None, now_ms())
+    (out / "summit.docx").write_bytes(word.summit_pack(pack))
+    (out / "summit-rounds.md").write_text(rounds.to_markdown(pack), encoding="utf-8")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--db", "db", default=DEFAULT_DB, show_default=True)
+def ledger(fmt, out, db):
+    """Write the region's ledger: every agreed ask and offer across all days, and its status."""
+    from .app import now_ms
+    from .followup import ledger as ledgering, service
+
+    if not Path(db).exists():
+        raise click.ClickException(f"{db}: no such database")
+    rows = service.ledger_rows(_app(db))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        out.write_text(ledgering.to_csv(rows), encoding="utf-8", newline="")
+    else:
+        out.write_text(ledgering.to_json(rows, now_ms()), encoding="utf-8")
+    counts = ledgering.counts(rows)
+    click.echo(f"{out}: {len(rows)} asks and offers; " + "; ".join(
+        f"{role}s " + ", ".join(f"{n} {s}" for s, n in c.items()) for role, c in sorted(counts.items())))
 
 
 @cli.command("forget-names")

@@ -237,3 +237,24 @@ def test_day_export_in_word_has_the_grid_as_a_table_and_no_names(agreed, client,
     internal = docx.Document(io.BytesIO(client.get(f"/console/{day['id']}/export.docx?internal=1").data))
     assert internal.paragraphs[0].text.startswith("INTERNAL COPY")
     assert "Nadia Quill" in [c.text for t in internal.tables for row in t.rows for c in row.cells]
+
+
+def test_command_line_ledger_summit_and_word_export(agreed, app, day, tmp_path):
+    from click.testing import CliRunner
+
+    from facilitator.cli import cli
+
+    db = app.config["DATABASE"]
+    runner = CliRunner()
+    r = runner.invoke(cli, ["ledger", "--format", "csv", "--out", str(tmp_path / "ledger.csv"), "--db", db])
+    assert r.exit_code == 0, r.output
+    assert "6 asks and offers; asks 3 open; offers 3 open" in r.output
+    assert (tmp_path / "ledger.csv").read_text(encoding="utf-8-sig").startswith("id,role,authority")
+    r = runner.invoke(cli, ["export", day["id"], "--format", "docx", "--out", str(tmp_path / "day.docx"), "--db", db])
+    assert r.exit_code == 0, r.output
+    assert docx.Document(str(tmp_path / "day.docx")).tables
+    r = runner.invoke(cli, ["summit", day["id"], "--out", str(tmp_path / "pack"), "--db", db])
+    assert r.exit_code == 0, r.output
+    assert docx.Document(str(tmp_path / "pack" / "summit.docx")).tables
+    r = runner.invoke(cli, ["ledger", "--out", str(tmp_path / "x.csv"), "--db", str(tmp_path / "none.db")])
+    assert r.exit_code == 1 and r.output.count("\n") == 1 and "no such database" in r.output
