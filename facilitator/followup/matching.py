@@ -13,9 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import cosine_similarity
-
 TOP = 3
 MIN_SCORE = 0.08  # below this, two texts share little more than the sector's common words
 
@@ -28,6 +25,8 @@ class Suggestion:
 
 
 def _vectorizers():
+    from sklearn.feature_extraction.text import TfidfVectorizer  # imported when first needed: it is slow to load
+
     return (TfidfVectorizer(analyzer="word", ngram_range=(1, 2), stop_words="english", sublinear_tf=True,
                             token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z]+\b"),
             TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, lowercase=True))
@@ -35,6 +34,8 @@ def _vectorizers():
 
 def similarity(asks: list[str], offers: list[str]):
     """A matrix of scores, one row per ask and one column per offer, from 0 to 1."""
+    from sklearn.metrics.pairwise import cosine_similarity
+
     corpus = list(asks) + list(offers)
     total = None
     for vectorizer in _vectorizers():

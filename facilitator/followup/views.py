@@ -83,7 +83,7 @@ def add_response(key):
         try:
             checked = responses.check_upload(upload.filename if upload else "", upload.read() if upload else b"")
         except responses.BadUpload as bad:
-            return _response_page(key, day, authority, str(bad), 400)
+            return _response_page(key, day, authority, f"{bad} Nothing was stored.", 400)
         finally:
             if upload:
                 upload.close()  # a large upload waits in a temporary file

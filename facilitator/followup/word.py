@@ -10,9 +10,6 @@ from __future__ import annotations
 import io
 import re
 
-from docx import Document
-from docx.shared import Pt
-
 from .. import export, summary, summit
 from ..casestudies import FIELD_LABELS
 
@@ -21,6 +18,8 @@ _INLINE = re.compile(r"(\*\*[^*]+\*\*|\*[^*]+\*|_[^_]+_)")
 
 
 def _new(title: str, notice: str, internal: bool = False):
+    from docx import Document  # imported when a Word copy is asked for, not when the app starts
+
     d = Document()
     d.core_properties.title = title
     d.core_properties.author = "The facilitator"
@@ -96,8 +95,9 @@ def grid_table(d, g: dict) -> None:
 
 
 def _save(d) -> bytes:
-    for style in ("Normal",):
-        d.styles[style].font.size = Pt(10.5)
+    from docx.shared import Pt
+
+    d.styles["Normal"].font.size = Pt(10.5)
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()
