@@ -102,13 +102,13 @@ class LiveServer:
         self.log = open(tmp / "server.log", "w")
         self.proc = None
 
-    def start(self) -> "LiveServer":
+    def start(self, timeout: float = 20) -> "LiveServer":
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "facilitator", "serve", "--host", "127.0.0.1", "--port", str(self.port),
              "--db", str(self.db)],
             stdout=self.log, stderr=subprocess.STDOUT, env=self.env,
         )
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:

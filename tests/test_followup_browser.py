@@ -125,7 +125,7 @@ def download(page, locator, name) -> Path:
 
 @pytest.fixture
 def server(tmp_path):
-    s = LiveServer(tmp_path).start()
+    s = LiveServer(tmp_path).start(timeout=120)  # a busy shared machine can be slow to start it
     yield s
     s.close()
 
@@ -199,7 +199,7 @@ def test_a_region_after_the_day(server, tmp_path):
         # Time passes: the server restarts with its clock on 10 June 2027.
         server.env[TEST_CLOCK_OFFSET] = str((Date(2027, 6, 10) - Date.today()).days)
         server.stop()
-        server.start()
+        server.start(timeout=120)
         fac.goto(f"{server.url}/followup")
         expect(fac.locator("#followup .standing-overdue")).to_have_count(9)  # round 1, due 1 April 2027
         expect(fac.locator("#followup .standing-due")).to_have_count(9)  # round 2, due 20 May 2027

@@ -149,3 +149,29 @@ def test_grid_change_between_rounds():
     north = {c["category"]: c for c in g["rows"][0]["cells"]}
     assert north["Workforce"] == {"category": "Workforce", "now": 1, "before": 3, "change": -2}
     assert {t["category"]: t["change"] for t in g["totals"]} == {"Budget": 2, "Workforce": -2}
+
+
+def test_the_return_visit_runs_on_the_same_clock_and_phones(app, engine, clock):
+    """The follow-up visit's own script: one host, the visiting DCS on a phone as an observer."""
+    from uuid import uuid4
+
+    from tests.conftest import Room
+
+    visit = engine.create_day("Return visit", "2027-07-01", ["Northshire"], "se-followup-visit", "10:00", clock.now)
+    room = Room(app, engine, visit, clock)
+    console, host, visitor = room.facilitator(), room.participant("Host DCS", "Northshire"), room.participant(
+        "Visiting DCS", "observer")
+    steps = []
+    for _ in range(4):
+        assert console.emit("timer", {"action": "next"}, callback=True)["ok"]
+        snap = engine.snapshot(visit["id"], {"role": "facilitator"}, clock.now)
+        steps.append(snap["agenda"][snap["clock"]["index"]]["key"])
+        if steps[-1] == "one-to-one":
+            for sio, kind, text in ((visitor, "question", "What has changed for care leavers, and how do you know?"),
+                                    (host, "progress", "Caseloads down from 24 to 17 since the day")):
+                ack = sio.emit("contribute", {"id": str(uuid4()), "kind": kind, "text": text}, callback=True)
+                assert ack["ok"], ack
+        clock.advance(minutes=30)
+    assert steps[:4] == ["one-to-one", "interviews", "reflection", "close"]
+    kinds = sorted(r["kind"] for r in engine.store.contributions(visit["id"]))
+    assert kinds == ["progress", "question"]
