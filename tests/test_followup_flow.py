@@ -258,3 +258,18 @@ def test_command_line_ledger_summit_and_word_export(agreed, app, day, tmp_path):
     assert docx.Document(str(tmp_path / "pack" / "summit.docx")).tables
     r = runner.invoke(cli, ["ledger", "--out", str(tmp_path / "x.csv"), "--db", str(tmp_path / "none.db")])
     assert r.exit_code == 1 and r.output.count("\n") == 1 and "no such database" in r.output
+
+
+def test_summit_register_by_text_similarity_and_public_responses(agreed, app, client, day):
+    path = agreed["links"]["Westvale"]
+    browser, _ = host(app, path)
+    assert upload(browser, path, "Westvale.docx", docx_bytes("We will open an academy."), public=True).status_code == 302
+    assert upload(browser, path, "Private.docx", docx_bytes("Not for the summit."), public=False).status_code == 302
+    p = json.loads(client.get("/followup/summit/pack.json", query_string={"day": day["id"]}).data)
+    north = next(a for a in p["asks"] if a["authority"] == "Northshire")
+    assert [o["authority"] for o in north["offers"]] == ["Eastbridge", "Westvale"]  # retaining, then academy
+    assert [r["authority"] for r in p["responses"]] == ["Westvale"] and "We will open an academy." in p["responses"][0]["text"]
+    assert p["change"] is None and p["answered"] == []
+    assert client.get("/followup/summit/pack.html").status_code == 400
+    assert client.get("/followup/summit/pack.html", query_string={"day": day["id"], "since": "June"}).status_code == 400
+    assert app.test_client().get("/followup/summit/pack.json", query_string={"day": day["id"]}).status_code == 403

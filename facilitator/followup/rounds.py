@@ -43,7 +43,22 @@ def pack(docs: list[dict], previous: list[dict], ledger_rows: list[dict], respon
     p["ledger_counts"] = {role: {s: sum(1 for r in ledger_rows if r["role"] == role and r["status"] == s)
                                  for s in ("open", "matched", "answered", "taken up")} for role in ("ask", "offer")}
     p["responses"] = responses
+    p["asks"] = register(ledger_rows, {d["day"]["id"] for d in docs}) or p["asks"]
     return p
+
+
+def register(ledger_rows: list[dict], refs: set[str]) -> list[dict]:
+    """The round's asks register from the ledger: the offers the facilitator confirmed for each ask,
+    else the suggested ones (by text similarity, not shared word stems), and where the ask stands."""
+    out = []
+    for r in ledger_rows:
+        if r["role"] != "ask" or r["ref"] not in refs:
+            continue
+        offers = r["confirmed"] or r["suggestions"]
+        out.append({"authority": r["authority"], "text": r["text"], "day": r["title"], "status": r["status"],
+                    "confirmed": bool(r["confirmed"]),
+                    "offers": [{"authority": o["authority"], "text": o["text"]} for o in offers]})
+    return out
 
 
 def to_markdown(p: dict) -> str:

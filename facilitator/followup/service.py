@@ -94,7 +94,7 @@ def impact_document(app, e: sources.Engagement, now: int) -> dict:
 
 def summit_rounds(app, docs, previous, held: set[str], since: str | None, now: int) -> dict:
     refs = {d["day"]["id"] for d in docs}
-    rows = ledger_rows(app, held, suggest=False)
+    rows = ledger_rows(app, held)
     return rounds.pack(docs, previous, rows, public_responses(app, refs), since, now)
 
 
