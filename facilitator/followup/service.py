@@ -93,7 +93,8 @@ def impact_document(app, e: sources.Engagement, now: int) -> dict:
 
 
 def summit_rounds(app, docs, previous, held: set[str], since: str | None, now: int) -> dict:
-    refs = {d["day"]["id"] for d in docs}
+    # A host writes its response after its day, so the previous round's come to this summit too.
+    refs = {d["day"]["id"] for d in docs + previous}
     rows = ledger_rows(app, held)
     return rounds.pack(docs, previous, rows, public_responses(app, refs), since, now)
 
