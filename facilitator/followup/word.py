@@ -43,20 +43,32 @@ def _runs(paragraph, text: str) -> None:
 
 
 def markdown(d, text: str, base: int = 1) -> None:
-    """A summary or response in Markdown as Word headings, lists and paragraphs."""
+    """A summary or response in Markdown as Word headings, lists, tables and paragraphs."""
     para: list[str] = []
+    rows: list[list[str]] = []
 
     def flush():
         if para:
             _runs(d.add_paragraph(), " ".join(para))
             para.clear()
+        if rows:
+            table(d, rows[0], rows[1:])
+            rows.clear()
 
     for line in (text or "").splitlines():
         s = line.strip()
         heading = re.match(r"^(#{1,6})\s+(.*)", s)
         bullet = re.match(r"^[-*+]\s+(.*)", s)
         numbered = re.match(r"^\d+[.)]\s+(.*)", s)
-        if not s or heading or bullet or numbered or s.startswith("|"):
+        if s.startswith("|"):
+            if para:
+                _runs(d.add_paragraph(), " ".join(para))
+                para.clear()
+            if not set(s) <= set("|-: "):  # the row under the header is only dashes
+                cells = re.split(r"(?<!\\)\|", s.strip()[1:-1] if s.strip().endswith("|") else s.strip()[1:])
+                rows.append([c.strip().replace("\\", "") for c in cells])
+            continue
+        if not s or heading or bullet or numbered or rows:
             flush()
         if heading:
             d.add_heading(heading.group(2).replace("\\", ""), level=min(9, base + len(heading.group(1)) - 1))
@@ -64,9 +76,6 @@ def markdown(d, text: str, base: int = 1) -> None:
             _runs(d.add_paragraph(style="List Bullet"), bullet.group(1))
         elif numbered:
             _runs(d.add_paragraph(style="List Number"), numbered.group(1))
-        elif s.startswith("|"):
-            if not set(s) <= set("|-: "):
-                _runs(d.add_paragraph(), " · ".join(c.strip() for c in s.strip("|").split("|")))
         elif s:
             para.append(s)
     flush()
@@ -80,7 +89,7 @@ def table(d, header: list[str], rows: list[list]) -> None:
         cell.paragraphs[0].add_run(str(text)).bold = True
     for row in rows:
         cells = t.add_row().cells
-        for cell, value in zip(cells, row):
+        for cell, value in zip(cells, row):  # a short row leaves its last cells empty; a long one is cut
             cell.text = "" if value is None else str(value)
     d.add_paragraph()
 
