@@ -189,6 +189,7 @@ def test_a_region_after_the_day(server, tmp_path):
         host.locator("#write button[value=write]").click()
         expect(host.locator("article.response .preview strong")).to_have_text("edge of care")
         assert host.title() != "owned" and host.locator("article.response script").count() == 0
+        host.evaluate("window.scrollTo(0, 0)")  # the page returns at its #responses anchor
         host.screenshot(path=str(ARTIFACTS / "followup-response-written.png"), full_page=True)
 
         # Before six months: every review of impact is upcoming.
