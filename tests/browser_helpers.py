@@ -72,3 +72,36 @@ def send(phone, text: str, kind_label: str | None = None, category: str | None =
         phone.select_option("#category", category)
     phone.fill("#text", text)
     phone.click("#send")
+
+
+AXE = Path(__file__).parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_IMPACTS = ("critical", "serious", "moderate")
+AXE_LOG = ARTIFACTS / "axe.tsv"
+
+_AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                       nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))}));
+}"""
+
+
+def axe_findings(page, impacts=AXE_IMPACTS) -> list[dict]:
+    """Run axe-core (pinned from npm) in the page as it is now; its findings of these impacts.
+
+    The script is evaluated through the browser's debugging protocol, which the page's
+    Content-Security-Policy does not govern, so the page under test stays as served."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    return [v for v in page.evaluate(_AXE_RUN) if v["impact"] in impacts]
+
+
+def assert_accessible(page, label: str) -> None:
+    """No critical, serious or moderate axe finding on the page in its current state.
+
+    Each check is logged to artifacts/axe.tsv (page, findings) for the table in the notes."""
+    findings = axe_findings(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with AXE_LOG.open("a", encoding="utf-8") as log:
+        log.write(f"{label}\t{len(findings)}\t{' '.join(sorted(f['id'] for f in findings))}\n")
+    assert not findings, f"axe on {label}: " + "; ".join(
+        f"{f['impact']} {f['id']} ({f['help']}) at {', '.join(f['nodes'])}" for f in findings)
