@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from html.parser import HTMLParser
 
 import docx
 import pytest
@@ -273,3 +274,56 @@ def test_summit_register_by_text_similarity_and_public_responses(agreed, app, cl
     assert client.get("/followup/summit/pack.html").status_code == 400
     assert client.get("/followup/summit/pack.html", query_string={"day": day["id"], "since": "June"}).status_code == 400
     assert app.test_client().get("/followup/summit/pack.json", query_string={"day": day["id"]}).status_code == 403
+
+
+class _Links(HTMLParser):
+    """Each link of a page: its address, its text, and the ids and labels of the elements around it."""
+
+    VOID = {"br", "img", "input", "meta", "link", "hr", "source", "wbr"}
+
+    def __init__(self):
+        super().__init__()
+        self.open: list[tuple[str, set]] = []
+        self.links: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a":
+            self.links.append({"href": attrs.get("href", ""), "text": "",
+                               "within": set().union(*(marks for _, marks in self.open))})
+        if tag not in self.VOID:
+            self.open.append((tag, {attrs.get(k) for k in ("id", "aria-labelledby", "class") if attrs.get(k)}))
+
+    def handle_endtag(self, tag):
+        while self.open and self.open.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        if self.open and any(t == "a" for t, _ in self.open):
+            self.links[-1]["text"] += data
+
+
+def links_in(client, path: str, area: str) -> dict[str, str]:
+    page = client.get(path)
+    assert page.status_code == 200, path
+    parser = _Links()
+    parser.feed(page.get_data(as_text=True))
+    return {" ".join(a["text"].split()): a["href"] for a in parser.links if area in a["within"]}
+
+
+def test_the_facilitator_reaches_follow_up_ledger_and_word_export_from_its_pages(client, day):
+    client.get(f"/f/{day['facilitator_key']}")
+    home = links_in(client, "/", "days-h")  # the "Your days" card
+    console = links_in(client, f"/console/{day['id']}", "console-top")  # beside "After the session"
+    exports = links_in(client, f"/console/{day['id']}/summary", "exports")
+    assert home["Follow-up: reviews of impact due"] == console["Follow-up"] == "/followup"
+    assert home["The region's ledger of asks and offers"] == console["Ledger"] == "/ledger"
+    assert exports["Word"] == f"/console/{day['id']}/export.docx"
+    for path, says in (("/followup", "Test day"), ("/ledger", "No ask or offer has been agreed")):
+        page = client.get(path)
+        assert page.status_code == 200 and says in page.get_data(as_text=True)
+    word = client.get(exports["Word"])
+    assert word.status_code == 200 and docx.Document(io.BytesIO(word.data)).tables
+    stranger = client.application.test_client()  # a browser that holds no day is not shown it
+    assert "Test day" not in stranger.get("/followup").get_data(as_text=True)
+    assert stranger.get(exports["Word"]).status_code in (302, 403)
