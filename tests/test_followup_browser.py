@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from facilitator.app import TEST_CLOCK_OFFSET
-from tests.browser_helpers import ARTIFACTS, LAPTOP, launch, watch_errors
+from tests.browser_helpers import ARTIFACTS, LAPTOP, assert_accessible, launch, watch_errors
 from tests.conftest import LiveServer
 from tests.daybuilder import Day
 from tests.test_reports_browser import LiveClient
@@ -163,6 +163,7 @@ def test_a_region_after_the_day(server, tmp_path):
         west = links[(round1["Westvale"]["id"], "Westvale")]
         host.goto(west)
         host.get_by_role("link", name="Your response to the day").click()
+        assert_accessible(host, "followup: host response, empty")
         bad = [("response.docx", b"MZ\x90\x00\x03" + b"\x00" * 5000, "is named .docx but is not a Word document"),
                ("big.pdf", b"%PDF-1.4\n" + b"0" * (11 * 1024 * 1024) + b"\n%%EOF\n", "at most 10 MB"),
                ("empty.docx", b"", "is empty")]
@@ -173,6 +174,7 @@ def test_a_region_after_the_day(server, tmp_path):
             expect(host.locator("#error")).to_contain_text(message)
             expect(host.locator("article.response")).to_have_count(0)
         host.screenshot(path=str(ARTIFACTS / "followup-response-refused.png"), full_page=True)
+        assert_accessible(host, "followup: host response, upload refused")
         host.set_input_files("#document", files=[{"name": "Westvale response.docx", "buffer": docx_bytes(),
                                                   "mimeType": "application/octet-stream"}])
         host.locator("#upload input[name=public]").check()
@@ -180,6 +182,7 @@ def test_a_region_after_the_day(server, tmp_path):
         expect(host.locator("article.response")).to_have_count(1)
         expect(host.locator("article.response h3")).to_contain_text("Uploaded: Westvale response.docx")
         expect(host.locator("article.response .state")).to_contain_text("Public")
+        assert_accessible(host, "followup: host response, uploaded")
 
         # Kingsford writes its response in the app.
         host.goto(links[(round1["Kingsford"]["id"], "Kingsford")].rstrip("/") + "/response")
@@ -191,11 +194,13 @@ def test_a_region_after_the_day(server, tmp_path):
         assert host.title() != "owned" and host.locator("article.response script").count() == 0
         host.evaluate("window.scrollTo(0, 0)")  # the page returns at its #responses anchor
         host.screenshot(path=str(ARTIFACTS / "followup-response-written.png"), full_page=True)
+        assert_accessible(host, "followup: host response, written")
 
         # Before six months: every review of impact is upcoming.
         fac.goto(f"{server.url}/followup")
         expect(fac.locator("#followup tbody tr")).to_have_count(18)
         expect(fac.locator("#followup .standing-upcoming")).to_have_count(18)
+        assert_accessible(fac, "followup: follow-up list, upcoming")
 
         # Time passes: the server restarts with its clock on 10 June 2027.
         server.env[TEST_CLOCK_OFFSET] = str((Date(2027, 6, 10) - Date.today()).days)
@@ -205,6 +210,7 @@ def test_a_region_after_the_day(server, tmp_path):
         expect(fac.locator("#followup .standing-overdue")).to_have_count(9)  # round 1, due 1 April 2027
         expect(fac.locator("#followup .standing-due")).to_have_count(9)  # round 2, due 20 May 2027
         fac.screenshot(path=str(ARTIFACTS / "followup-due.png"), full_page=True)
+        assert_accessible(fac, "followup: follow-up list, due and overdue")
         ics = download(fac, fac.locator("#followup tr", has_text="Westvale").filter(has_text="Round 1").get_by_role(
             "link", name=re.compile("Calendar")), "westvale.ics").read_text()
         assert ics.count("BEGIN:VEVENT") == 2 and "DTSTART;VALUE=DATE:20270401" in ics
@@ -227,30 +233,36 @@ def test_a_region_after_the_day(server, tmp_path):
             host.fill("#evidence", evidence)
             if asker == "Westvale":
                 host.screenshot(path=str(ARTIFACTS / "followup-impact-form.png"), full_page=True)
+                assert_accessible(host, "followup: review of impact, filled in")
             host.get_by_role("button", name="Submit the review of impact").click()
             expect(host.locator("#standing")).to_contain_text("Submitted on 2027-06-10")
             expect(host.locator("section:has(#ask-h) .ledger-status")).to_have_text("answered")
+        assert_accessible(host, "followup: review of impact, submitted")
         impact_docx = download(host, host.get_by_role("link", name="Download as Word"), "review-of-impact.docx")
 
         fac.goto(f"{server.url}/followup")
         expect(fac.locator("#followup .standing-done")).to_have_count(3)
+        assert_accessible(fac, "followup: follow-up list, three done")
 
         # The ledger: answered asks, offers taken up, and the facilitator confirms a suggested match.
         fac.goto(f"{server.url}/ledger")
         expect(fac.locator("#ledger tbody tr")).to_have_count(36)
         expect(fac.locator("#ledger .ledger-answered")).to_have_count(3)
         expect(fac.locator("#ledger .ledger-taken-up")).to_have_count(3)
+        assert_accessible(fac, "followup: ledger")
         harbour = fac.locator("#ledger tr[data-role=ask]", has_text="front door is overwhelmed")
         expect(harbour.locator(".suggestion").first).to_contain_text("Harbourton")
         harbour.get_by_role("button", name=re.compile("^Confirm Harbourton")).first.click()
         expect(fac.locator("#ledger tr[data-role=ask]", has_text="front door is overwhelmed").locator(".pill")).to_have_text("matched")
         fac.screenshot(path=str(ARTIFACTS / "followup-ledger.png"), full_page=True)
+        assert_accessible(fac, "followup: ledger, a match confirmed")
         ledger_csv = download(fac, fac.get_by_role("link", name="Download CSV (Excel)"), "ledger.csv").read_text("utf-8-sig")
         assert ledger_csv.count(",answered,") == 3 and ledger_csv.count(",taken up,") == 3
         assert ledger_csv.count(",matched,") == 2  # the ask and the offer
 
         # The summit pack, round 2 against round 1.
         fac.goto(f"{server.url}/followup/summit")
+        assert_accessible(fac, "followup: summit round on round, choosing the days")
         for d in days[3:]:
             fac.locator(f"fieldset:has(legend:text('This round')) input[value='{d['id']}']").check()
         for d in days[:3]:
@@ -264,6 +276,7 @@ def test_a_region_after_the_day(server, tmp_path):
         expect(fac.locator("#answered tbody tr")).to_have_count(3)
         expect(fac.locator("#taken-up tbody tr")).to_have_count(3)
         fac.screenshot(path=str(ARTIFACTS / "followup-summit.png"), full_page=True)
+        assert_accessible(fac, "followup: summit round on round, the pack")
         fac.go_back()
         summit_docx = download(fac, fac.get_by_role("button", name="Word"), "summit.docx")
 
