@@ -18,6 +18,19 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
+# For tests only: the app's clock runs this many days ahead of the real one, so a browser test can
+# restart the server six months on (a review of impact falls due) without waiting. Never set it live.
+TEST_CLOCK_OFFSET = "FACILITATOR_TEST_CLOCK_OFFSET_DAYS"
+
+
+def _offset_clock(days: str):
+    try:
+        offset = int(float(days) * 86_400_000)
+    except ValueError:
+        raise ValueError(f"{TEST_CLOCK_OFFSET} must be a number of days, not '{days}'") from None
+    return lambda: now_ms() + offset
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: configuration, the store, the scripts, the views and the socket layer."""
     app = Flask(__name__, static_folder=str(ROOT / "static"), template_folder=str(ROOT / "templates"))
@@ -49,6 +62,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         # The key setting up a day from the home page needs; None lets anyone who reaches the page.
         ORGANISER_KEY=None,
     )
+    if os.environ.get(TEST_CLOCK_OFFSET):
+        app.config["NOW"] = _offset_clock(os.environ[TEST_CLOCK_OFFSET])
     if test_config:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
@@ -66,6 +81,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     assets.init_app(app, views.VENDOR)  # static files compressed, versioned, cached for good
     app.register_blueprint(reports.bp)
     _init_reviews(app, folders)
+    from .followup import service as followup, views as followup_views
+
+    followup.init_app(app)
+    app.register_blueprint(followup_views.bp)
     sockets.init_app(app)
     if app.config["ALLOWED_HOSTS"]:
         app.wsgi_app = doors.HostCheck(app.wsgi_app, app.config["ALLOWED_HOSTS"])

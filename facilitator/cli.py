@@ -55,11 +55,14 @@ def _app(db: str, **config):
     return create_app({"DATABASE": db, **config})
 
 
-def _write(path: Path, text: str) -> None:
-    """Write an output file, or say in one line why it cannot be written there."""
+def _write(path: Path, content: str | bytes) -> None:
+    """Write an output file (text, or bytes such as a Word file), or say in one line why it cannot."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
     except OSError as exc:
         raise click.ClickException(f"{path}: cannot be written ({exc.strerror or exc}): "
                                    f"give an --out in a folder you can write to") from None
@@ -295,27 +298,33 @@ def _days(engine, ids) -> list[dict]:
 
 @cli.command()
 @click.argument("day_id", metavar="DAY")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "csv"]), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "csv", "docx"]), default="md", show_default=True)
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--internal", is_flag=True, help="An internal copy that names participants; it says so on its first line.")
 @click.option("--db", "db", default=DEFAULT_DB, show_default=True)
 def export(day_id, fmt, out, internal, db):
-    """Export a day (its id or join code): Markdown, printable HTML, JSON or CSV."""
+    """Export a day (its id or join code): Markdown, printable HTML, JSON, CSV or Word."""
     from . import export as exporting
     from .app import now_ms
 
     engine, reports = _reports_app(db)
     day = _days(engine, [day_id])[0]
     doc = exporting.gather(engine, reports, day, now_ms(), internal=internal)
-    _write(out, exporting.write(doc, fmt))
+    if fmt == "docx":
+        from .followup import word
+
+        _write(out, word.day(doc))
+    else:
+        _write(out, exporting.write(doc, fmt))
     click.echo(f"{out}: {fmt} export of '{day['title']}'" + (" (INTERNAL: names participants)" if internal else ""))
 
 
 @cli.command()
 @click.argument("day_ids", metavar="DAY [DAY ...]", nargs=-1, required=True)
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--previous", "previous_ids", multiple=True, help="A day of the previous round, to compare with; repeat for each.")
 @click.option("--db", "db", default=DEFAULT_DB, show_default=True)
-def summit(day_ids, out, db):
+def summit(day_ids, out, previous_ids, db):
     """Write the summit pack of several days: summit.html, summit.md, summit.json and grid.svg."""
     from . import export as exporting
     from . import summit as summiting
@@ -329,8 +338,45 @@ def summit(day_ids, out, db):
     _write(out / "summit.md", summiting.to_markdown(pack))
     _write(out / "summit.json", summiting.to_json(pack))
     _write(out / "grid.svg", summiting.grid_svg(pack["grid"]))
+    _summit_rounds(_app(db), docs, _days(engine, previous_ids), out)
     click.echo(f"{out}: summit pack of {len(docs)} days, {len(pack['case_studies'])} agreed case studies, "
                f"{len(pack['asks'])} asks")
+
+
+def _summit_rounds(app, docs, previous_days, out: Path) -> None:
+    """The pack round on round (the ledger's asks answered and offers taken up) in Word and Markdown."""
+    from . import export as exporting
+    from .app import now_ms
+    from .followup import rounds, service, word
+
+    engine, reports = app.extensions["facilitator"], app.extensions["facilitator_reports"]
+    previous = [exporting.gather(engine, reports, d, now_ms()) for d in previous_days
+                if d["id"] not in {x["day"]["id"] for x in docs}]
+    held = {d["day"]["id"] for d in docs + previous}
+    pack = service.summit_rounds(app, docs, previous, held, None, now_ms())
+    _write(out / "summit.docx", word.summit_pack(pack))
+    _write(out / "summit-rounds.md", rounds.to_markdown(pack))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--db", "db", default=DEFAULT_DB, show_default=True)
+def ledger(fmt, out, db):
+    """Write the region's ledger: every agreed ask and offer across all days, and its status."""
+    from .app import now_ms
+    from .followup import ledger as ledgering, service
+
+    if not Path(db).exists():
+        raise click.ClickException(f"{db}: no such database")
+    rows = service.ledger_rows(_app(db))
+    if fmt == "csv":
+        _write(out, ledgering.to_csv(rows).encode("utf-8"))  # bytes: its CRLF line ends kept as they are
+    else:
+        _write(out, ledgering.to_json(rows, now_ms()))
+    counts = ledgering.counts(rows)
+    click.echo(f"{out}: {len(rows)} asks and offers; " + "; ".join(
+        f"{role}s " + ", ".join(f"{n} {s}" for s, n in c.items()) for role, c in sorted(counts.items())))
 
 
 @cli.command("forget-names")

@@ -61,6 +61,7 @@ class Script:
     kinds: dict[str, Kind]
     steps: dict[str, Step]
     source: str = ""
+    review_of_impact_months: int = 6  # the host's review of impact falls due this long after the day; 0: none
 
     @property
     def sessions_per_day(self) -> int:
@@ -132,7 +133,8 @@ def parse(text: str, source: str = "<script>") -> Script:
         raise ScriptError(f"{source}: not valid TOML: {exc}") from None
     except RecursionError:
         raise ScriptError(f"{source}: not a session script: its values are nested too deeply") from None
-    r.unknown(data, {"id", "title", "description", "session", "day", "categories", "kinds", "steps"}, "")
+    r.unknown(data, {"id", "title", "description", "session", "day", "categories", "kinds", "steps",
+                     "review_of_impact_months"}, "")
     script_id = r.get(data, "id", str, "", required=True)
     title = r.get(data, "title", str, "", required=True)
     description = r.get(data, "description", str, "", default="").strip()
@@ -161,7 +163,11 @@ def parse(text: str, source: str = "<script>") -> Script:
         r.fail("day", "must include \"session\" at least once")
     if not session:
         r.fail("session", "must name at least one step")
-    return Script(script_id, title, description, session, day, category_label, category_items, kinds, steps, source)
+    months = r.get(data, "review_of_impact_months", int, "", default=6)
+    if not 0 <= months <= 60:
+        r.fail("review_of_impact_months", f"must be from 0 to 60, not {months}")
+    return Script(script_id, title, description, session, day, category_label, category_items, kinds, steps, source,
+                  months)
 
 
 def _kind(r: _Reader, key: str, table) -> Kind:

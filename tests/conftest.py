@@ -103,20 +103,24 @@ class LiveServer:
         self.log = open(tmp / "server.log", "w")
         self.proc = None
 
-    def start(self) -> "LiveServer":
+    def start(self, timeout: float = 120) -> "LiveServer":
+        """Start the server and wait until it answers /healthz or exits; `timeout` only bounds a hang.
+
+        On a busy machine start-up can take many seconds: the wait is for the state, not a time."""
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "facilitator", "serve", "--host", "127.0.0.1", "--port", str(self.port),
              "--db", str(self.db), *self.options],
             stdout=self.log, stderr=subprocess.STDOUT, env=self.env,
         )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.proc.poll() is None:
             try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as r:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as r:
                     if r.status == 200:
                         return self
             except OSError:
                 time.sleep(0.1)
+        self.stop()  # a server that did not come up is not left running
         raise RuntimeError("the server did not start: " + (self.db.parent / "server.log").read_text())
 
     def stop(self) -> None:

@@ -1,0 +1,106 @@
+"""Where the ledger and the follow-up page find their work: triad days now, hypothesis-led reviews later.
+
+A source gives two lists: engagements (a host's day or review, whose review of impact falls due
+some months on) and items (each agreed ask, offer or action). Anything that can list those plugs
+in with `register(app, source)`; the ledger and follow-up page read every registered source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .. import casestudies
+from ..casestudies import AGREED
+
+ROLES = ("ask", "offer", "action")
+EXTENSION = "facilitator_followup_sources"
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """One host's part in a day or review: its review of impact falls due `months` after `date`."""
+
+    source: str  # "day", "review", ...
+    ref: str  # the day's (or review's) id
+    title: str
+    date: str  # YYYY-MM-DD, the fieldwork
+    host: str
+    visiting: tuple[str, ...]
+    months: int
+    script: str = ""
+
+
+@dataclass(frozen=True)
+class Item:
+    """An agreed ask, offer or action, as its host agreed it."""
+
+    id: str
+    source: str
+    ref: str
+    title: str
+    date: str
+    authority: str
+    role: str  # one of ROLES
+    text: str
+    agreed_on: str | None = None
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+class Source(Protocol):
+    def engagements(self) -> list[Engagement]: ...
+
+    def items(self) -> list[Item]: ...
+
+
+class Days:
+    """Every triad day the store holds, with the asks and offers its hosts agreed."""
+
+    def __init__(self, engine, reports):
+        self.engine, self.reports = engine, reports
+
+    def _days(self):
+        return [(d, self.engine.scripts.get(d["script"])) for d in self.engine.store.days()]
+
+    def engagements(self) -> list[Engagement]:
+        out = []
+        for day, script in self._days():
+            months = script.review_of_impact_months if script else 0
+            for host in day["authorities"]:
+                visiting = tuple(a for a in day["authorities"] if a != host)
+                out.append(Engagement("day", day["id"], day["title"], day["date"], host, visiting, months,
+                                      day["script"]))
+        return sorted(out, key=lambda e: (e.date, e.title, e.host))
+
+    def items(self) -> list[Item]:
+        out = []
+        for day, script in self._days():
+            if script is None:
+                continue
+            agreements = self.reports.agreements(day["id"])
+            for row in self.engine.store.contributions(day["id"]):
+                kind = script.kinds.get(row["kind"])
+                a = agreements.get(row["id"])
+                if not kind or kind.summit not in ("ask", "offer") or row["hidden"] or row["merged_into"]:
+                    continue
+                if not a or a["status"] not in AGREED or not row["presenter"]:
+                    continue
+                out.append(Item(row["id"], "day", day["id"], day["title"], day["date"], row["presenter"],
+                                kind.summit, casestudies.agreed_text(row, agreements), a["decided_on"]))
+        return out
+
+
+def register(app, source: Source) -> None:
+    app.extensions.setdefault(EXTENSION, []).append(source)
+
+
+def registered(app) -> list[Source]:
+    return app.extensions.get(EXTENSION, [])
+
+
+def all_engagements(app) -> list[Engagement]:
+    return [e for s in registered(app) for e in s.engagements()]
+
+
+def all_items(app) -> list[Item]:
+    return [i for s in registered(app) for i in s.items()]

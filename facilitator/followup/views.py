@@ -1,0 +1,304 @@
+"""Pages after the day. The host, through its review link: the response and the review of impact.
+The facilitator: the follow-up page, calendar entries, the region's ledger, the summit round on round
+and the Word copies. Thin: each checks who is asking, calls the domain and renders."""
+
+from __future__ import annotations
+
+import re
+from datetime import date as Date
+
+from werkzeug.exceptions import RequestEntityTooLarge
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
+
+from .. import auth, export
+from ..views import engine as _engine, facilitated_day as _facilitated, now as _now, public_url
+from . import calendar, impact, ledger, responses, service, sources, word
+from .records import MATCH_DECISIONS, Records
+
+bp = Blueprint("followup", __name__)
+# Read a little past the 10 MB a response may be, so a file just too big is told why, not cut off.
+UPLOAD_LIMIT = 16 * 1024 * 1024
+
+
+def _records() -> Records:
+    return current_app.extensions[service.EXTENSION]
+
+
+def _host():
+    """The review link's day and authority, as for the host's review page."""
+    entry = current_app.extensions["facilitator_reports"].by_review_key(request.view_args["key"])
+    day = _engine().store.day(entry["day_id"]) if entry else None
+    if day is None:
+        abort(404, "This review link is not known here.")
+    return day, entry["authority"]
+
+
+def _docx(data: bytes, filename: str) -> Response:
+    response = Response(data, mimetype=word.MIMETYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.docx"'
+    return response
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+# -- the host's response
+
+def _response_page(key, day, authority, error=None, status=200, form=None):
+    rows = _records().responses(day["id"], authority)
+    for r in rows:
+        r["html"] = service.render_markdown(r["markdown"]) if r["markdown"] else None
+    return render_template("followup/response.html", key=key, day=day, authority=authority, responses=rows,
+                           error=error, form=form or {}, max_mb=responses.MAX_BYTES // (1024 * 1024)), status
+
+
+@bp.get("/review/<key>/response")
+def response_page(key):
+    day, authority = _host()
+    return _response_page(key, day, authority)
+
+
+@bp.post("/review/<key>/response")
+def add_response(key):
+    request.max_content_length = UPLOAD_LIMIT  # this form alone carries a document
+    day, authority = _host()
+    try:
+        request.files
+    except RequestEntityTooLarge:
+        return _response_page(key, day, authority, "That file is far larger than 10 MB, the most a response "
+                              "can be: nothing was stored.", 413)
+    auth.check_csrf()
+    public = request.form.get("public") == "1"
+    if request.form.get("action") == "write":
+        text = request.form.get("markdown", "").replace("\r\n", "\n").strip()
+        if not text:
+            return _response_page(key, day, authority, "Write the response before saving it.", 400)
+        if len(text) > responses.MAX_MARKDOWN:
+            return _response_page(key, day, authority, f"The response is longer than {responses.MAX_MARKDOWN} "
+                                  "characters: upload it as a document instead.", 400, request.form)
+        _records().add_response(day["id"], authority, _now(), markdown=text, public=public)
+    else:
+        upload = request.files.get("document")
+        try:
+            checked = responses.check_upload(upload.filename if upload else "", upload.read() if upload else b"")
+        except responses.BadUpload as bad:
+            return _response_page(key, day, authority, f"{bad} Nothing was stored.", 400)
+        finally:
+            if upload:
+                upload.close()  # a large upload waits in a temporary file
+        _records().add_response(day["id"], authority, _now(), file=checked, public=public)
+    return redirect(url_for("followup.response_page", key=key, _anchor="responses"))
+
+
+def _own_response(day, authority, response_id) -> dict:
+    row = _records().response_file(response_id)
+    if row is None or row["day_id"] != day["id"] or row["authority"] != authority:
+        abort(404, "No such response.")
+    return row
+
+
+@bp.post("/review/<key>/response/<response_id>")
+def change_response(key, response_id):
+    day, authority = _host()
+    auth.check_csrf()
+    _own_response(day, authority, response_id)
+    action = request.form.get("action")
+    if action == "public":
+        _records().set_public(response_id, request.form.get("public") == "1", _now())
+    elif action == "remove":
+        _records().remove_response(response_id)
+    else:
+        abort(400, "Choose to mark the response public or private, or to remove it.")
+    return redirect(url_for("followup.response_page", key=key, _anchor="responses"))
+
+
+@bp.get("/review/<key>/response/<response_id>/file")
+def response_file(key, response_id):
+    day, authority = _host()
+    row = _own_response(day, authority, response_id)
+    if not row["file_data"]:
+        abort(404, "This response was written here, not uploaded.")
+    response = Response(row["file_data"], mimetype=row["file_type"])
+    response.headers["Content-Disposition"] = f'attachment; filename="{_slug(row["file_name"].rsplit(".", 1)[0])}.' \
+                                              f'{row["file_name"].rsplit(".", 1)[-1].lower()}"'
+    return response
+
+
+# -- the host's review of impact
+
+def _impact_page(key, e, error=None, status=200):
+    doc = service.impact_document(current_app, e, _now())
+    mine = {i["id"] for i in doc["items"]}
+    offers = [r for r in service.ledger_rows(current_app, suggest=False)
+              if r["role"] == "offer" and r["authority"] != e.host and r["id"] not in mine]
+    state = impact.standing(e, _records().impact(e.ref, e.host), _now())
+    return render_template("followup/impact.html", key=key, e=e, doc=doc, offers=offers, state=state,
+                           region=[a for a in service.region(current_app) if a != e.host], statuses=impact.STATUSES,
+                           commentary=service.render_markdown(doc["commentary"]), error=error), status
+
+
+@bp.get("/review/<key>/impact")
+def impact_page(key):
+    day, authority = _host()
+    e = service.engagement(current_app, day["id"], authority)
+    if e is None or impact.due_date(e) is None:
+        abort(404, "This day asks for no review of impact.")
+    return _impact_page(key, e)
+
+
+@bp.post("/review/<key>/impact")
+def save_impact(key):
+    day, authority = _host()
+    auth.check_csrf()
+    e = service.engagement(current_app, day["id"], authority)
+    if e is None or impact.due_date(e) is None:
+        abort(404, "This day asks for no review of impact.")
+    items = sources.all_items(current_app)
+    mine = [i for i in items if i.ref == e.ref and i.authority == authority]
+    progress = request.form.get("progress", "").replace("\r\n", "\n").strip()
+    evidence = request.form.get("evidence", "").replace("\r\n", "\n").strip()
+    submit = request.form.get("action") == "submit"
+    try:
+        if max(len(progress), len(evidence)) > impact.MAX_TEXT:
+            raise impact.BadReview(f"Keep progress and evidence to {impact.MAX_TEXT} characters each.")
+        if submit and not evidence:
+            raise impact.BadReview("Give the measurable evidence of impact before submitting the review.")
+        outcomes = impact.read_outcomes(request.form, mine, [i for i in items if i.authority != authority],
+                                        service.region(current_app))
+    except impact.BadReview as bad:
+        return _impact_page(key, e, str(bad), 400)
+    _records().save_impact(e.ref, authority, progress, evidence, outcomes, submit, _now())
+    return redirect(url_for("followup.impact_page", key=key, saved=1))
+
+
+@bp.get("/review/<key>/impact.docx")
+def impact_docx(key):
+    day, authority = _host()
+    e = service.engagement(current_app, day["id"], authority)
+    if e is None:
+        abort(404, "This day asks for no review of impact.")
+    return _docx(word.review_of_impact(service.impact_document(current_app, e, _now())),
+                 f"review-of-impact-{_slug(authority)}-{day['date']}")
+
+
+# -- the facilitator's pages, across every day held on this browser
+
+def _held() -> set[str]:
+    return {d for d in session.get(auth.FACILITATOR_DAYS, []) if _engine().store.day(d)}
+
+
+@bp.get("/followup")
+def followup_page():
+    held = _held()
+    engagements = [e for e in sources.all_engagements(current_app) if e.ref in held]
+    rows = impact.follow_up_rows(engagements, _records().impacts(), _now())
+    days = [_engine().store.day(d) for d in held]
+    return render_template("followup/followup.html", rows=rows, today=impact.today(_now()).isoformat(),
+                           days=sorted(days, key=lambda d: (d["date"], d["title"])))
+
+
+@bp.get("/followup/<day_id>/<authority>.ics")
+def calendar_file(day_id, authority):
+    day = _facilitated(day_id)
+    e = service.engagement(current_app, day_id, authority)
+    if e is None or impact.due_date(e) is None:
+        abort(404, "No review of impact falls due for that authority.")
+    key = current_app.extensions["facilitator_reports"].review_key(day_id, authority, _now())
+    body = calendar.events(e, impact.due_date(e), _now(), public_url() + url_for("followup.impact_page", key=key))
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="review-of-impact-{_slug(authority)}-{day["date"]}.ics"'
+    return response
+
+
+@bp.get("/followup/<day_id>/<authority>/impact.docx")
+def facilitator_impact_docx(day_id, authority):
+    day = _facilitated(day_id)
+    e = service.engagement(current_app, day_id, authority)
+    if e is None:
+        abort(404, "No such host on that day.")
+    return _docx(word.review_of_impact(service.impact_document(current_app, e, _now())),
+                 f"review-of-impact-{_slug(authority)}-{day['date']}")
+
+
+@bp.get("/console/<day_id>/export.docx")
+def day_docx(day_id):
+    day = _facilitated(day_id)
+    internal = request.args.get("internal") == "1"
+    doc = export.gather(_engine(), current_app.extensions["facilitator_reports"], day, _now(), internal=internal)
+    return _docx(word.day(doc), f"{day['date']}-{day['id']}" + ("-INTERNAL" if internal else ""))
+
+
+# -- the region's ledger
+
+@bp.get("/ledger")
+def ledger_page():
+    rows = service.ledger_rows(current_app, _held())
+    return render_template("followup/ledger.html", rows=rows, counts=ledger.counts(rows))
+
+
+@bp.get("/ledger.<fmt>")
+def ledger_export(fmt):
+    rows = service.ledger_rows(current_app, _held())
+    if fmt == "csv":
+        response = Response(ledger.to_csv(rows), mimetype="text/csv")
+    elif fmt == "json":
+        response = Response(ledger.to_json(rows, _now()), mimetype="application/json")
+    else:
+        abort(404, "No such format.")
+    response.headers["Content-Disposition"] = f'attachment; filename="ledger-{impact.today(_now())}.{fmt}"'
+    return response
+
+
+@bp.post("/ledger/match")
+def decide_match():
+    auth.check_csrf()
+    ask_id, offer_id, decision = (request.form.get(k, "") for k in ("ask_id", "offer_id", "decision"))
+    if decision not in MATCH_DECISIONS:
+        abort(400, "Confirm or reject the suggestion.")
+    held = _held()
+    items = {i.id: i for i in sources.all_items(current_app) if i.ref in held}
+    ask, offer = items.get(ask_id), items.get(offer_id)
+    if not ask or not offer or ask.role != "ask" or offer.role != "offer" or ask.authority == offer.authority:
+        abort(404, "That ask and offer are not in a ledger you hold.")
+    score = request.form.get("score", "")
+    _records().decide_match(ask_id, offer_id, decision, float(score) if re.fullmatch(r"0?\.\d+|[01]", score) else None,
+                            _now())
+    return redirect(url_for("followup.ledger_page", _anchor=f"i-{ask_id}"))
+
+
+# -- the summit, round on round
+
+@bp.get("/followup/summit")
+def summit_page():
+    days = sorted((_engine().store.day(d) for d in _held()), key=lambda d: (d["date"], d["title"]))
+    return render_template("followup/summit.html", days=days)
+
+
+@bp.get("/followup/summit/pack.<fmt>")
+def summit_pack(fmt):
+    from . import rounds
+
+    if fmt not in ("html", "md", "json", "docx"):
+        abort(404, "No such format.")
+    now_ids = list(dict.fromkeys(request.args.getlist("day")))
+    before_ids = [d for d in dict.fromkeys(request.args.getlist("previous")) if d not in now_ids]
+    if not now_ids:
+        abort(400, "Choose at least one day for this round.")
+    since = request.args.get("since") or None
+    if since:
+        try:
+            Date.fromisoformat(since)
+        except ValueError:
+            abort(400, "Give the date of the last summit as YYYY-MM-DD.")
+    reports = current_app.extensions["facilitator_reports"]
+    docs = [export.gather(_engine(), reports, _facilitated(d), _now()) for d in now_ids]
+    previous = [export.gather(_engine(), reports, _facilitated(d), _now()) for d in before_ids]
+    p = service.summit_rounds(current_app, docs, previous, _held(), since, _now())
+    if fmt == "docx":
+        return _docx(word.summit_pack(p), "summit-pack")
+    if fmt == "json":
+        return Response(export.to_json(p), mimetype="application/json")
+    if fmt == "md":
+        return Response(rounds.to_markdown(p), mimetype="text/markdown")
+    return render_template("followup/summit_pack.html", p=p)
