@@ -246,7 +246,7 @@ def is_review(path: str | Path) -> bool:
     """Whether a file is a review script (`kind = "review"`) rather than a day's."""
     try:
         return tomllib.loads(Path(path).read_text(encoding="utf-8")).get("kind") == "review"
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return False  # the day loader says what is wrong with it
 
 

@@ -15,6 +15,7 @@ from facilitator import clock as c
 from facilitator import cli as climod
 from facilitator import network
 from facilitator.cli import cli
+from facilitator.lock import GROUP_ENV
 from facilitator.sockets import socketio
 from facilitator.store import Store, migrations
 
@@ -91,7 +92,10 @@ def serve(monkeypatch, tmp_path, *args):
     served = []
     real_app = climod._app
     monkeypatch.setattr(climod, "_app", lambda db, **config: real_app(db, **{**config, "ASYNC_MODE": "threading"}))
-    monkeypatch.setattr(climod, "_run_eventlet", lambda app, host, port: served.append((app, host, port)))
+    # the listening and serving left out: what serve prints and the app it built
+    monkeypatch.setattr(climod, "_listen", lambda host, port: None)
+    monkeypatch.setattr(climod, "_run_eventlet", lambda app, listener, *rest: served.append((app, listener)))
+    monkeypatch.delenv(GROUP_ENV, raising=False)  # the server lock's group, set by serve, goes with the test
     result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "s.db"), "--demo", *args])
     assert result.exit_code == 0, result.output
     return result.output, served[0][0]
