@@ -224,7 +224,7 @@ def _create_demo(app) -> dict:
 
     engine = app.extensions["facilitator"]
     return engine.create_day("Demo challenge day", Date.today().isoformat(),
-                             ["Northshire", "Eastbridge", "Westvale"], "se-triad", None, now_ms())
+                             ["Northshire", "Eastbridge", "Westvale"], scripts.DEFAULT, None, now_ms())
 
 
 @cli.command("new-day")
@@ -232,7 +232,7 @@ def _create_demo(app) -> dict:
 @click.option("--date", "day_date", required=True, help="YYYY-MM-DD")
 @click.option("--authority", "authorities", multiple=True, required=True,
               help="A presenting authority; give one per session, in presenting order.")
-@click.option("--script", default="se-triad", show_default=True)
+@click.option("--script", default=scripts.DEFAULT, show_default=True)
 @click.option("--start", "start_time", default=None, help="The day's planned start, HH:MM.")
 @click.option("--db", "db", default=DEFAULT_DB, show_default=True)
 @click.option("--url", default="http://localhost:5000", show_default=True, help="Where the app is served.")

@@ -9,6 +9,7 @@ from pathlib import Path
 from . import ROOT
 
 SCRIPTS_DIR = ROOT / "session_scripts"  # in the package when installed, else the checkout's
+DEFAULT = "se-triad"  # the script a day is set up with unless another is chosen
 SPEAKERS = ("presenter", "visitors", "everyone", "facilitator", "nobody")
 WHO = ("presenter", "visitors", "anyone")
 SUMMIT_ROLES = ("", "ask", "offer")

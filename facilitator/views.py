@@ -11,7 +11,7 @@ import segno
 from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, session,
                    url_for)
 
-from . import assets, auth, doors, network, protocol, sockets, vendor_files
+from . import assets, auth, doors, network, protocol, scripts, sockets, vendor_files
 from .errors import Refused
 from .ratelimit import Buckets
 
@@ -57,7 +57,7 @@ def vendor(name):
 def home():
     ids = session.get(auth.FACILITATOR_DAYS, [])
     days = [d for d in (engine().store.day(i) for i in ids) if d]
-    return render_template("home.html", days=days, scripts=engine().scripts.values(),
+    return render_template("home.html", days=days, scripts=engine().scripts.values(), default_script=scripts.DEFAULT,
                            today=Date.today().isoformat(), form={}, error=None, organiser_needed=organiser_needed())
 
 
@@ -75,7 +75,7 @@ def create_day():
         if not doors.key_matches(form.get("organiser_key"), current_app.config["ORGANISER_KEY"]):
             message = ("That is not the organiser's key." if form.get("organiser_key") else
                        "Setting up a day on this server needs the organiser's key: ask whoever runs it.")
-            return render_template("home.html", days=[], scripts=engine().scripts.values(),
+            return render_template("home.html", days=[], scripts=engine().scripts.values(), default_script=scripts.DEFAULT,
                                    today=Date.today().isoformat(), form=form, error=message,
                                    organiser_needed=True), 403
         session["organiser"] = doors.key_digest(current_app.config["ORGANISER_KEY"])
@@ -84,7 +84,7 @@ def create_day():
         day = engine().create_day(form.get("title"), form.get("date"), authorities, form.get("script"),
                                    form.get("start_time"), now())
     except Refused as refused:
-        return render_template("home.html", days=[], scripts=engine().scripts.values(),
+        return render_template("home.html", days=[], scripts=engine().scripts.values(), default_script=scripts.DEFAULT,
                                today=Date.today().isoformat(), form=form, error=refused.message,
                                organiser_needed=organiser_needed()), 400
     auth.remember_facilitator(day["id"])

@@ -9,17 +9,10 @@ import pytest
 import socketio
 
 pytest.importorskip("playwright")
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
-from .browser_helpers import PHONE, launch, send, shot, watch_errors  # noqa: E402
+from .browser_helpers import PHONE, send, shot, watch_errors  # noqa: E402
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 class Wire:

@@ -9,9 +9,9 @@ import pytest
 
 pytest.importorskip("playwright")
 from docx import Document  # noqa: E402
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
-from .browser_helpers import (ARTIFACTS, LAPTOP, PHONE, PROJECTOR, assert_accessible, launch, shot,  # noqa: E402
+from .browser_helpers import (ARTIFACTS, LAPTOP, PHONE, PROJECTOR, assert_accessible, shot,  # noqa: E402
                               watch_errors)
 
 PHONE_360 = {**PHONE, "viewport": {"width": 360, "height": 780}}
@@ -23,21 +23,6 @@ HYPOTHESES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def errors():
-    found: list[str] = []
-    yield found
-    # A phone the test takes offline may log the one request it had under way failing: expected.
-    found = [e for e in found if "ERR_INTERNET_DISCONNECTED" not in e]
-    assert not found, "errors in the pages:\n" + "\n".join(found)
 
 
 def new_page(browser, errors, options=LAPTOP):

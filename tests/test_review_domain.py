@@ -46,7 +46,8 @@ def test_shipped_review_scripts_load_and_the_day_loader_skips_them(scripts):
     assert scripts["em-pctr"].due_working_days == 10 and scripts["em-sav"].due_working_days == 5
     assert scripts["lga-safeguarding"].mode == "themes" and len(scripts["lga-safeguarding"].optional) == 4
     from facilitator.scripts import available as day_scripts
-    assert set(day_scripts(SCRIPTS_DIR)) == {"se-triad"}
+    day_ids = set(day_scripts(SCRIPTS_DIR))
+    assert "se-triad" in day_ids and not day_ids & set(scripts)
 
 
 BASE = 'kind = "review"\nid = "x"\ntitle = "X"\n[enquiry]\nmode = "{mode}"\n[sources]\nitems = ["Interview"]\n'

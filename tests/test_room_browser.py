@@ -12,9 +12,9 @@ import pytest
 
 pytest.importorskip("playwright")
 import socketio  # noqa: E402
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
-from .browser_helpers import (LAPTOP, PHONE, assert_accessible, axe_findings, launch, open_console, open_projector,  # noqa: E402
+from .browser_helpers import (LAPTOP, PHONE, assert_accessible, axe_findings, open_console, open_projector,  # noqa: E402
                               shot, watch_errors)
 from .conftest import LiveServer  # noqa: E402
 
@@ -30,19 +30,6 @@ RISKS = [("Budget", "Placement costs rising faster than the budget"),
          ("Budget", "Home-to-school transport overspend")]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def errors():
-    found: list[str] = []
-    yield found
-    assert not found, "errors in the pages:\n" + "\n".join(found)
 
 
 def api_join(server, code, name, authority) -> dict:
@@ -509,7 +496,8 @@ def test_the_agenda_panel_scrolls_and_can_be_reached_by_keyboard(live_server, br
     panel.focus()
     expect(panel).to_be_focused()
     console.keyboard.press("PageDown")
-    assert panel.evaluate("(n) => n.scrollTop") > 0
+    # the scroll may be animated: wait for it to have moved rather than reading it once
+    console.wait_for_function("() => document.querySelector('.agenda-panel').scrollTop > 0")
 
 
 def test_no_axe_findings_on_the_console_and_projector_at_any_step(live_server, browser, errors, room):
