@@ -24,7 +24,7 @@ import socketio
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from conftest import LiveServer  # noqa: E402
+from conftest import LiveServer, origin  # noqa: E402
 
 
 def join(url: str, code: str, name: str, authority: str, source: str = "127.0.0.1") -> tuple[int, dict]:
@@ -44,7 +44,8 @@ async def burst(url: str, day_id: str, tokens: list[str], each: int) -> Counter:
     clients = []
     for token in tokens:
         c = socketio.AsyncClient(reconnection=False)
-        await c.connect(url, auth={"day": day_id, "role": "participant", "token": token}, transports=["websocket"])
+        await c.connect(url, auth={"day": day_id, "role": "participant", "token": token}, transports=["websocket"],
+                        headers=origin(url))
         clients.append(c)
 
     async def send(c, n):
@@ -60,7 +61,8 @@ async def burst(url: str, day_id: str, tokens: list[str], each: int) -> Counter:
 
 async def facilitator_next(url: str, day_id: str, key: str) -> None:
     c = socketio.AsyncClient(reconnection=False)
-    await c.connect(url, auth={"day": day_id, "role": "facilitator", "key": key}, transports=["websocket"])
+    await c.connect(url, auth={"day": day_id, "role": "facilitator", "key": key}, transports=["websocket"],
+                    headers=origin(url))
     assert (await c.call("timer", {"action": "next"}))["ok"]
     await c.disconnect()
 

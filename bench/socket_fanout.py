@@ -23,7 +23,7 @@ from pathlib import Path
 import socketio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.conftest import LiveServer  # noqa: E402
+from tests.conftest import LiveServer, origin  # noqa: E402
 
 AUTHORITIES = ["Northshire", "Eastbridge", "Westvale"]
 
@@ -56,13 +56,13 @@ async def run(server: LiveServer, phones: int, rounds: int) -> dict:
             arrivals.setdefault(data["contribution"]["id"], []).append(time.perf_counter())
 
         await sio.connect(server.url, auth={"day": joined["day"], "role": "participant", "token": joined["token"]},
-                          transports=["websocket"])
+                          transports=["websocket"], headers=origin(server.url))
         clients.append(sio)
     connected_rss = rss_mb(server.proc.pid)
 
     fac = socketio.AsyncClient()
     await fac.connect(server.url, auth={"day": joined["day"], "role": "facilitator", "key": day["key"]},
-                      transports=["websocket"])
+                      transports=["websocket"], headers=origin(server.url))
     await fac.call("timer", {"action": "next"})  # into the presentation: risks are open to all
 
     acks, fanouts = [], []

@@ -171,3 +171,8 @@ def errors():
     found: list[str] = []
     yield found
     assert not found, "errors in the pages:\n" + "\n".join(found)
+
+
+def origin(url: str) -> dict:
+    """The Origin header a Python socket client sends as a browser would: the server's own address."""
+    return {"Origin": url.rstrip("/")}
