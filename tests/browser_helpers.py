@@ -110,3 +110,17 @@ def assert_accessible(page, label: str, rules=()) -> None:
         log.write(f"{label}\t{len(findings)}\t{' '.join(sorted(f['id'] for f in findings))}\n")
     assert not findings, f"axe on {label}: " + "; ".join(
         f"{f['impact']} {f['id']} ({f['help']}) at {', '.join(f['nodes'])}" for f in findings)
+
+
+def start_and_send_a_risk(console, phone, projector) -> None:
+    """The live path end to end: the console starts the day and moves to the presentation by its
+    keys, a phone sends a risk, and the projector's wall shows it."""
+    from playwright.sync_api import expect
+
+    console.keyboard.press("Space")
+    expect(console.locator("#clock-status")).to_contain_text("Running")
+    console.keyboard.press("n")
+    expect(phone.locator("#step-title")).to_have_text("Presentation")
+    send(phone, "Budget pressure from home-to-school transport", category="Budget")
+    expect(phone.locator("#mine")).to_contain_text("on the wall")
+    expect(projector.locator("#wall")).to_contain_text("home-to-school transport")

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("playwright")
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
 
-from .browser_helpers import join_phone, launch, open_console, open_projector, send  # noqa: E402
+from .browser_helpers import join_phone, launch, open_console, open_projector, start_and_send_a_risk  # noqa: E402
 from .conftest import free_port  # noqa: E402
 
 CHECKOUT = Path(__file__).resolve().parent.parent
@@ -116,13 +116,7 @@ def test_the_installed_wheel_serves_a_day_from_another_folder(installed):
             console, day_id = open_console(browser, day, errors)
             projector = open_projector(browser, day, day_id, errors)
             phone = join_phone(browser, day, "Priya", "Northshire", errors)
-            console.keyboard.press("Space")
-            expect(console.locator("#clock-status")).to_contain_text("Running")
-            console.keyboard.press("n")
-            expect(phone.locator("#step-title")).to_have_text("Presentation")
-            send(phone, "Budget pressure from home-to-school transport", category="Budget")
-            expect(phone.locator("#mine")).to_contain_text("on the wall")
-            expect(projector.locator("#wall")).to_contain_text("home-to-school transport")
+            start_and_send_a_risk(console, phone, projector)
             browser.close()
         assert not errors, "errors in the pages:\n" + "\n".join(errors)
     finally:

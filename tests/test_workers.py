@@ -116,9 +116,9 @@ def test_workers_need_a_message_queue_and_say_so(tmp_path):
 
 def test_pages_through_nginx_phone_on_one_worker_projector_on_the_other(region):
     pytest.importorskip("playwright")
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import sync_playwright
 
-    from .browser_helpers import LAPTOP, PHONE, PROJECTOR, launch, send, watch_errors
+    from .browser_helpers import LAPTOP, PHONE, PROJECTOR, launch, start_and_send_a_risk, watch_errors
 
     day = region.new_day()
     errors: list[str] = []
@@ -144,12 +144,6 @@ def test_pages_through_nginx_phone_on_one_worker_projector_on_the_other(region):
         phone.select_option("#authority", "Northshire")
         phone.click("button[type=submit]")
         phone.locator("#conn.ok").wait_for()
-        console.keyboard.press("Space")
-        expect(console.locator("#clock-status")).to_contain_text("Running")
-        console.keyboard.press("n")
-        expect(phone.locator("#step-title")).to_have_text("Presentation")
-        send(phone, "Budget pressure from home-to-school transport", category="Budget")
-        expect(phone.locator("#mine")).to_contain_text("on the wall")
-        expect(projector.locator("#wall")).to_contain_text("home-to-school transport")
+        start_and_send_a_risk(console, phone, projector)
         browser.close()
     assert not errors, "errors in the pages:\n" + "\n".join(errors)
