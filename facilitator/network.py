@@ -76,15 +76,6 @@ def reach(host: str, port: int) -> Reach:
     return Reach(f"http://{main or '127.0.0.1'}:{port}", [f"http://{a}:{port}" for a in others])
 
 
-def lan_address() -> str:
-    """The address of the default route's interface, else any other, else loopback."""
-    return reach("0.0.0.0", 0).url.split("://", 1)[1].rsplit(":", 1)[0]
-
-
-def public_url(host: str, port: int) -> str:
-    return reach(host, port).url
-
-
 def loopback_warning(url: str) -> str:
     return (f"WARNING: phones cannot reach {url}: it is this laptop's loopback address. Join the room's "
             f"Wi-Fi and restart, or give the address phones can reach with --public-url http://ADDRESS:PORT")
