@@ -43,6 +43,7 @@ class Engine:
         self.store = store
         self.scripts = scripts
         self._agendas: dict[tuple, list[Item]] = {}
+        self._day_scripts: dict[str, Script] = {}  # a day's script never changes
 
     # -- set-up
 
@@ -184,8 +185,9 @@ class Engine:
         recent = index < clock["index"] and ended is not None and now - ended <= LATE_GRACE_MS
         return items[index] if recent else items[clock["index"]]
 
-    def nudge(self, row: dict, day: dict | None = None) -> str | None:
-        return contrib.nudge(self.scripts[(day or self._day(row["day_id"]))["script"]], row)
+    def nudge(self, row: dict) -> str | None:
+        script = self._day_scripts.get(row["day_id"]) or self.scripts[self._day(row["day_id"])["script"]]
+        return contrib.nudge(script, row)
 
     def edit_own(self, day_id: str, participant: dict, payload, now: int) -> Broadcast:
         row = self._contribution(day_id, payload)
@@ -263,13 +265,16 @@ class Engine:
         day = self._day(day_id)
         script, items = self._script_items(day)
         stored, seq = self.store.update_contribution(day_id, contribution_id, changes)
-        return self._changed(day, script, items, stored, seq)
+        return self._changed(day, script, items, stored, seq, requeue="kind" in changes)
 
-    def _changed(self, day: dict, script: Script, items: list[Item], row: dict, seq: int) -> Broadcast:
-        queue = self._queue(day, script, items)  # one session's questions, by index: flat as the day fills
-        staff = {"seq": seq, "contribution": _public(row), "queue": queue}
-        shown = _public(row) if not row["hidden"] else _withdrawn(row)
-        return Broadcast("contribution", staff, {"seq": seq, "contribution": shown, "queue": queue})
+    def _changed(self, day: dict, script: Script, items: list[Item], row: dict, seq: int,
+                 requeue: bool = False) -> Broadcast:
+        staff = {"seq": seq, "contribution": _public(row)}
+        if requeue or script.kinds[row["kind"]].queue:  # no other change moves the queue (one session's, by index)
+            staff["queue"] = self._queue(day, script, items)
+        if row["hidden"]:
+            return Broadcast("contribution", staff, {**staff, "contribution": _withdrawn(row)})
+        return Broadcast("contribution", staff, staff)  # the same for all: sent once
 
     def _contribution(self, day_id: str, payload) -> dict:
         if not isinstance(payload, dict):
@@ -286,7 +291,7 @@ class Engine:
         return day
 
     def _script_items(self, day: dict) -> tuple[Script, list[Item]]:
-        script = self.scripts[day["script"]]
+        script = self._day_scripts[day["id"]] = self.scripts[day["script"]]
         key = (script.id, tuple(day["authorities"]))
         items = self._agendas.get(key)
         if items is None:  # a day's agenda never changes: expand it once, not on every change

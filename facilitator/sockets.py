@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import logging
 
-from flask import current_app, request, session
+from flask import current_app, request
 from flask_socketio import SocketIO, join_room
 
 from . import auth, doors, protocol
@@ -19,7 +19,7 @@ from .ratelimit import Buckets
 socketio = SocketIO()
 FACILITATOR, PROJECTOR, PARTICIPANT = "facilitator", "projector", "participant"
 ROLES = (FACILITATOR, PROJECTOR, PARTICIPANT)
-WHO = "who"  # the connection's identity, in its own copy of the session
+WHO = "facilitator.who"  # the connection's identity, kept in its WSGI environ
 MAX_KEY = 200  # keys, tokens and day ids are far shorter; anything longer is not one
 log = logging.getLogger("facilitator.sockets")
 
@@ -36,6 +36,8 @@ def init_app(app) -> None:
         message_queue=app.config.get("MESSAGE_QUEUE"),  # the regional server's workers share broadcasts
     )
     protocol.guard(socketio.server)
+    for name, handler in _EVENTS.items():  # on each app's server: init_app makes a new one
+        socketio.server.on(name, handler)
     app.extensions["facilitator_buckets"] = Buckets(app.config["RATE_CAPACITY"], app.config["RATE_PER_SECOND"])
     app.extensions["facilitator_day_buckets"] = Buckets(app.config["DAY_RATE_CAPACITY"],
                                                         app.config["DAY_RATE_PER_SECOND"])
@@ -57,6 +59,9 @@ def broadcast(day_id: str, changes: Broadcast | list[Broadcast] | None) -> None:
     """Send each change to the facilitator's room and, as the public sees it, to everyone else."""
     staff, public = rooms(day_id)
     for change in changes if isinstance(changes, list) else [changes] if changes else []:
+        if change.staff is change.public:  # one packet, encoded once, for both rooms
+            socketio.emit(change.event, change.staff, to=[staff, public])
+            continue
         socketio.emit(change.event, change.staff, to=staff)
         socketio.emit(change.event, change.public, to=public)
 
@@ -84,7 +89,7 @@ def connect(auth_data=None):
     except Exception as exc:  # noqa: BLE001 - whatever was sent, the answer is a refusal (rooms are left)
         log.warning("refused a connection: %s", protocol.describe(exc))
         raise ConnectionRefusedError("the connection could not be checked: reload the page") from None
-    session[WHO] = who
+    request.environ[WHO] = who  # the environ lives as long as the connection: events read it there
     socketio.emit(*first, to=request.sid)
     return None
 
@@ -135,6 +140,7 @@ def _identify(auth_data) -> dict:
     if participant is None or participant["day_id"] != day["id"]:
         raise ConnectionRefusedError("join the day first")
     who["participant"] = participant["id"]
+    who["authority"] = participant["authority"]  # fixed at joining: events need not read it again
     return who
 
 
@@ -152,31 +158,42 @@ def _changes(who: dict, since) -> dict | None:
     return None if since is None else _engine().changes(who["day"], _viewer(who), since, _now())
 
 
+_EVENTS: dict = {}
+
+
 def event(name: str, roles: tuple[str, ...] = ROLES, payload: bool | None = True):
     """Register a handler that answers through its ack: {ok: true, ...} or {ok: false, error}.
 
     Whatever arrives, the answer has that shape: a handler takes one payload (`payload=True`),
     none (`False`) or one at most (`None`); any other count of arguments, or anything the handler
     did not expect, is refused.
+
+    Handlers go on python-socketio's server itself, under an app context only: the request
+    context Flask-SocketIO builds for each event (a Request, URL matching, the session cookie
+    verified again) costs more than many a handler, and an event needs none of it.
     """
 
     def wrap(fn):
         @functools.wraps(fn)
-        def handler(*args):
-            try:
-                return _answer(name, roles, payload, fn, args)
-            except Exception as exc:  # noqa: BLE001 - the last resort: one line, and an answer
-                log.error("event '%s' failed: %s", name, protocol.describe(exc))
-                return _error(Refused("internal", "something went wrong on the server: try again"))
+        def handler(sid, *args):
+            environ = socketio.server.get_environ(sid) or {}
+            app = environ.get("flask.app")
+            if app is None:  # gone already: nobody is left to answer
+                return _error(Refused("unauthorised", "connect with a day and a role first"))
+            with app.app_context():
+                try:
+                    return _answer(name, environ.get(WHO), roles, payload, fn, args)
+                except Exception as exc:  # noqa: BLE001 - the last resort: one line, and an answer
+                    log.error("event '%s' failed: %s", name, protocol.describe(exc))
+                    return _error(Refused("internal", "something went wrong on the server: try again"))
 
-        socketio.on_event(name, handler)
+        _EVENTS[name] = handler
         return handler
 
     return wrap
 
 
-def _answer(name: str, roles: tuple[str, ...], takes_payload: bool | None, fn, args: tuple) -> dict:
-    who = session.get(WHO)
+def _answer(name: str, who: dict | None, roles: tuple[str, ...], takes_payload: bool | None, fn, args: tuple) -> dict:
     if who is None:
         return _error(Refused("unauthorised", "connect with a day and a role first"))
     if who["role"] not in roles:
@@ -201,7 +218,7 @@ def _error(refused: Refused) -> dict:
 
 
 def _participant(who: dict) -> dict:
-    return _engine().store.participant(who["participant"])
+    return {"id": who["participant"], "authority": who["authority"]}
 
 
 @event("time", payload=False)
@@ -223,8 +240,7 @@ def contribute(who, payload):
     if who["role"] == FACILITATOR:
         author = {"id": None, "authority": None, "facilitator": True}
     else:
-        p = _participant(who)
-        author = {"id": p["id"], "authority": p["authority"]}
+        author = _participant(who)
     stored, change = _engine().contribute(who["day"], author, payload, _now())
     broadcast(who["day"], change)
     return {"id": stored["id"], "duplicate": change is None, "nudge": _engine().nudge(stored)}

@@ -113,7 +113,9 @@ def apply(snap, name, msg):
             snap["contributions"][i] = {**snap["contributions"][i], "hidden": 1} if "kind" not in c else c
         elif "kind" in c:
             snap["contributions"].append(c)
-    snap.update(seq=msg["seq"], queue=msg["queue"])
+    snap["seq"] = msg["seq"]
+    if "queue" in msg:  # a change that cannot move the queue leaves the one held
+        snap["queue"] = msg["queue"]
     if "clock" in msg:
         snap["clock"] = msg["clock"]
     return snap
@@ -163,6 +165,12 @@ def test_after_many_changes_the_followed_queue_and_wall_match_a_fresh_computatio
         if step % 5 == 0 and len(ids) > 2:
             a, b = rng.sample(ids, 2)
             act(fac, "moderate", {"id": a, "action": "merge", "into": b})
+        if step % 7 == 3:  # kinds the queue does not hold, and a question re-kinded out of it and back
+            act(fac, "contribute", {"id": str(uuid.uuid4()), "kind": "risk", "category": "Workforce",
+                                    "text": f"Agency staff, {step}", "authority": rng.choice(AUTHORITIES)})
+            moved = rng.choice(ids)
+            act(fac, "moderate", {"id": moved, "action": "edit", "kind": "insight"})
+            act(fac, "moderate", {"id": moved, "action": "edit", "kind": "question"})
     assert len(ids) > 60
     fresh = engine.snapshot(day_id, {"role": "facilitator", "participant": None}, clock.now)
     for key in ("seq", "queue", "contributions"):

@@ -138,7 +138,7 @@ export function connectLive({ day, role, render, onConnect, onStatus }) {
   socket.on("spotlight", (msg) => follow(msg, (s) => { s.spotlight = msg.spotlight; }));
   socket.on("contribution", (msg) => follow(msg, (s) => {
     upsert(s.contributions, msg.contribution);
-    s.queue = msg.queue;
+    if (msg.queue) s.queue = msg.queue; // sent only when the change could move it
   }));
 
   async function send(event, payload, timeoutMs = 5000) {
