@@ -31,6 +31,7 @@ def init_app(app) -> None:
         max_http_buffer_size=32 * 1024,  # the longest contribution is 1000 characters
         manage_session=True,
         json=protocol.BoundedJSON,
+        serializer=protocol.JsonPacket,
         engineio_logger=protocol.QuietLogger(protocol.log),
         cors_allowed_origins=doors.origin_checker(app.config.get("ALLOWED_HOSTS")),  # DNS rebinding: not the Host
         message_queue=app.config.get("MESSAGE_QUEUE"),  # the regional server's workers share broadcasts

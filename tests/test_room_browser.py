@@ -89,6 +89,17 @@ class Room:
             ids[text] = self.send(who, authority, "risk", text, category)
         return ids
 
+    def crowd(self, questions: int) -> None:
+        """Open questions with many questions, added by the facilitator for the two visitors."""
+        self.timer("start")
+        self.timer("next")
+        self.timer("next")
+        for n in range(1, questions + 1):
+            ack = self.fac.call("contribute", {"id": str(uuid.uuid4()), "kind": "question",
+                                               "authority": ("Eastbridge", "Westvale")[n % 2],
+                                               "text": f"Crowd {n}: what does the data say about step-downs?"}, timeout=5)
+            assert ack["ok"], ack
+
     def close(self):
         for sio in [self.fac, *self.phones.values()]:
             sio.disconnect()
@@ -144,6 +155,23 @@ def test_a_full_wall_hides_nothing_silently_and_reads_from_the_back_at_both_size
     expect(projector.locator(".risk-list li", has_text=RISKS[0][1])).to_be_visible(timeout=40_000)
 
 
+def test_a_crowded_wall_keeps_a_screenful_in_the_page_and_still_brings_every_question_round(
+        live_server, browser, errors, room):
+    room.crowd(70)
+    projector = open_projector(browser, room.day, room.day_id, errors, query="?mute=1&rotate=1000")
+    expect(projector.locator(".next-question")).to_contain_text("Crowd 2:")  # Eastbridge's turn first
+    # 69 waiting: no more than 40 of them are drawn at once, and the "+N more" counts the rest too
+    assert projector.locator(".queue-rest > li").count() <= 40
+    facts = projector.evaluate(WALL_FACTS)
+    assert facts["cut"] == 0, facts
+    assert facts["shown"] + facts["more"] == 70, f"questions neither shown nor counted: {facts}"
+    # the last two in the queue (turns alternate: ..., 70, 69), never in the page at first, come round
+    expect(projector.locator(".queue-rest li", has_text="Crowd 69:")).to_be_visible(timeout=40_000)
+    expect(projector.locator(".queue-rest li", has_text="Crowd 70:")).to_be_visible(timeout=40_000)
+    facts = projector.evaluate(WALL_FACTS)
+    assert facts["shown"] + facts["more"] == 70, facts
+
+
 # ---- the console
 
 
@@ -152,6 +180,30 @@ FEED_VISIBLE = """() => {
   return [...document.querySelectorAll('#feed li.feed-item')].filter((li) => {
     const r = li.getBoundingClientRect(); return r.top >= feed.top - 1 && r.bottom <= feed.bottom + 1; }).length;
 }"""
+
+
+def test_a_full_sessions_feed_draws_each_kinds_first_thirty_and_the_rest_on_asking(live_server, browser, errors, room):
+    room.crowd(45)
+    console, _ = open_console(browser, room.day, errors)
+    expect(console.locator("#feed li.feed-item")).to_have_count(30)
+    more = console.get_by_role("button", name="Show all 45 open questions")
+    expect(more).to_be_visible()
+    # the queue beside it names the next ten after the first, and says where the rest are
+    expect(console.locator("#queue .queue-rest > li")).to_have_count(10)
+    expect(console.locator("#queue")).to_contain_text("+34 more waiting")
+    assert_accessible(console, "console with a long feed")
+    more.scroll_into_view_if_needed()
+    shot(console, "room-console-long-feed")
+    more.focus()
+    console.keyboard.press("Enter")
+    expect(console.locator("#feed li.feed-item")).to_have_count(45)
+    expect(more).to_have_count(0)
+    # the keyboard carries on where the list did: at the first of those just drawn
+    thirty_first = console.locator("#feed li.feed-item").nth(30)
+    expect(thirty_first.get_by_role("button", name="Hide")).to_be_focused()
+    # a new question keeps the list whole
+    room.send("Tom", "Eastbridge", "question", "Crowd 46: and the lead member's view?")
+    expect(console.locator("#feed li.feed-item")).to_have_count(46)
 
 
 def test_the_feed_leads_with_what_the_step_collects_filters_and_fits_a_1366x768_laptop(live_server, browser, errors, room):

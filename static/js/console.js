@@ -18,6 +18,11 @@ let merging = null;         // id being merged
 const drafts = {};          // unsaved edits, kept across redraws
 const clockNews = makeClockNews();
 const filter = { kind: "", words: "" };
+// A full day holds hundreds of contributions: each kind's newest (or, for questions, the queue's
+// first) are drawn, and the rest on asking, so the console is quick to open and to redraw.
+const FEED_SHOWN = 30;
+const QUEUE_SHOWN = 10;
+const expanded = new Set();  // kinds whose whole list was asked for
 
 const live = connectLive({ day: dayId, role: "facilitator", render, onStatus: (s) => showStatus($("#conn"), s) });
 unlockAudioOnGesture();
@@ -210,8 +215,9 @@ function drawFeed(snap, item) {
   const list = all.filter(matches);
   setText($("#feed-count"), filter.kind || filter.words ? `Showing ${list.length} of ${all.length}` : "");
   const queueOrder = new Map((snap.queue.ids || []).map((id, i) => [id, i]));
-  const key = JSON.stringify([scope, editing, merging, item.index, snap.spotlight, list.map((c) => [c.id, c.updated_ms, c.votes, c.hidden, c.kind, queueOrder.get(c.id)])]);
+  const key = JSON.stringify([scope, editing, merging, item.index, snap.spotlight, [...expanded], list.map((c) => [c.id, c.updated_ms, c.votes, c.hidden, c.kind, queueOrder.get(c.id)])]);
   replaceIfChanged($("#feed"), key, () => {
+    const map = byId(snap);
     const groups = stepFirst(groupByKind(snap, list), item);
     if (!groups.length) {
       return [el("p", { class: "muted empty", text: all.length ? "Nothing matches the filter." : "Nothing yet. Contributions appear here as they are sent." })];
@@ -224,9 +230,13 @@ function drawFeed(snap, item) {
         }
         return b.created_ms - a.created_ms;
       });
+      const shown = expanded.has(kind) ? sorted : sorted.slice(0, FEED_SHOWN);
       return el("section", { class: "feed-group" },
         el("h3", {}, kindLabel(snap, kind), el("span", { class: "count", text: ` ${items.filter(visible).length}` })),
-        el("ul", { class: "feed-list" }, sorted.map((c) => feedItem(snap, c))));
+        el("ul", { class: "feed-list" }, shown.map((c) => feedItem(snap, c, map))),
+        shown.length < sorted.length ? el("button", { type: "button", class: "link-button feed-more",
+          "data-fk": `more:${kind}`, text: `Show all ${sorted.length} ${plural(kindLabel(snap, kind)).toLowerCase()}`,
+          onclick: () => { expanded.add(kind); redrawFocusing(`${sorted[shown.length].id}:hide`, `${sorted[shown.length].id}:show`); } }) : null);
     });
   });
 }
@@ -243,8 +253,7 @@ function alertFeed(message) {
   setText(err, message);
 }
 
-function feedItem(snap, c) {
-  const map = byId(snap);
+function feedItem(snap, c, map) {
   const cls = ["feed-item", c.hidden ? "is-hidden" : "", c.merged_into ? "is-merged" : "", c.starred ? "is-starred" : ""].join(" ");
   const actions = [];
   // a button keeps the keyboard focus when it turns into its opposite (Hide -> Show)
@@ -355,8 +364,9 @@ function drawQueue(snap, item) {
         el("p", { class: "feed-meta" }, badges(snap, next, { kind: false, origin: false }),
           el("button", { type: "button", class: "button small", text: "Mark asked", "data-fk": "queue-asked",
             onclick: () => moderate({ id: next.id, action: "asked" }) }))),
-      rest.length ? el("ol", { class: "queue-rest" }, rest.map((c) => el("li", {},
+      rest.length ? el("ol", { class: "queue-rest" }, rest.slice(0, QUEUE_SHOWN).map((c) => el("li", {},
         el("span", { text: c.text }), " ", el("span", { class: "badge authority", text: c.author_authority || "observer" })))) : null,
+      rest.length > QUEUE_SHOWN ? el("p", { class: "muted", text: `+${rest.length - QUEUE_SHOWN} more waiting: all are in the feed, in this order.` }) : null,
     ];
   });
 }

@@ -45,7 +45,7 @@ export function spotlit(snap) {
 function drawPrompts(root, item) {
   replaceIfChanged(part(root, "proj-prompts"), `${item.index}`, () => item.prompts.length ? [
     el("h2", { text: item.prompts_title || "Prompts" }),
-    el("ul", { "data-fits": "prompts", "data-keep": "1" }, item.prompts.map((p) => el("li", { text: p }))),
+    fitsList("ul", { "data-fits": "prompts" }, item.prompts.map((p) => el("li", { text: p }))),
   ] : []);
   replaceIfChanged(part(root, "proj-guidance"), `${item.index}`, () => paragraphs(item.guidance));
   root.classList.toggle("has-prompts", item.prompts.length > 0);
@@ -105,29 +105,63 @@ export function fitScreen(root) {
   for (const box of root.querySelectorAll(".proj-wall, .proj-left")) fitBox(box);
 }
 
+// A list on the wall: at most DRAWN items are in the page at once (no screen shows more), the
+// rest wait their turn in `list.waiting`, counted in its "+N more" and brought on by rotation.
+const DRAWN = 40;
+
+function fitsList(tag, attrs, items) {
+  const list = el(tag, { "data-keep": "1", ...attrs }, items.slice(0, DRAWN));
+  list.waiting = items.slice(DRAWN);
+  return list;
+}
+
+// The order of taking off is known without drawing anything; only "does it fit yet?" needs the
+// layout, so a binary search over how many to take off asks it a handful of times, not once an item.
 function fitBox(box) {
   const lists = [...box.querySelectorAll("[data-fits]")];
-  for (const list of lists) {
-    list.querySelectorAll(":scope > li").forEach((li) => { li.hidden = false; });
-    const more = list.nextElementSibling;
-    if (more && more.classList.contains("more")) more.remove();
-  }
+  const items = lists.map((list) => [...list.querySelectorAll(":scope > li")]);
+  const waiting = lists.map((list) => (list.waiting || []).length);
+  const notes = lists.map((list) => {
+    const old = list.nextElementSibling;
+    if (old && old.classList.contains("more")) old.remove();
+    return el("p", { class: "more" });
+  });
+  const order = takingOff(items.map((lis) => lis.length), lists.map((l) => Number(l.dataset.keep || 1)));
   const overflows = () => box.scrollHeight > box.clientHeight + 1;
-  const showing = (list) => [...list.querySelectorAll(":scope > li")].filter((li) => !li.hidden);
-  const notes = new Map();
-  let guard = 200;
-  while (overflows() && guard-- > 0) {
-    const candidates = lists.filter((l) => showing(l).length > Number(l.dataset.keep || 1));
-    if (!candidates.length) break;
-    const longest = candidates.reduce((a, b) => (showing(b).length > showing(a).length ? b : a));
-    const items = showing(longest);
-    items[items.length - 1].hidden = true;
-    if (!notes.has(longest)) {
-      notes.set(longest, el("p", { class: "more" }));
-      longest.after(notes.get(longest));
-    }
-    const n = longest.querySelectorAll(":scope > li[hidden]").length;
-    notes.get(longest).textContent = `+${n} more ${longest.dataset.fits}`;
+  const takeOff = (k) => {
+    const off = lists.map(() => 0);
+    for (let j = 0; j < k; j++) off[order[j]] += 1;
+    lists.forEach((list, i) => {
+      const cut = items[i].length - off[i];
+      items[i].forEach((li, n) => { li.hidden = n >= cut; });
+      const more = off[i] + waiting[i];
+      if (!more) { notes[i].remove(); return; }
+      notes[i].textContent = `+${more} more ${list.dataset.fits}`;
+      if (!notes[i].isConnected) list.after(notes[i]);
+    });
+  };
+  takeOff(0);
+  if (!overflows() || !order.length) return;
+  let fits = order.length, over = 0; // taking off `over` items still overflows
+  takeOff(fits);
+  if (overflows()) return; // as much off as may be: the rest cannot help
+  while (fits - over > 1) {
+    const mid = (fits + over) >> 1;
+    takeOff(mid);
+    if (overflows()) over = mid; else fits = mid;
+  }
+  takeOff(fits);
+}
+
+// Which list loses an item at each turn: the one showing the most, of those above what they keep.
+function takingOff(counts, keep) {
+  const showing = [...counts], order = [];
+  for (;;) {
+    let longest = -1;
+    showing.forEach((n, i) => { if (n > keep[i] && (longest === -1 || n > showing[longest])) longest = i; });
+    if (longest === -1) return order;
+    showing[longest] -= 1;
+    order.push(longest);
   }
 }
 
@@ -137,8 +171,11 @@ export function rotateScreen(root) {
   for (const list of root.querySelectorAll("[data-fits]")) {
     const items = [...list.querySelectorAll(":scope > li")];
     const shown = items.filter((li) => !li.hidden);
-    if (shown.length === items.length) continue;
-    list.append(...shown);
+    const waiting = list.waiting || [];
+    if (shown.length === items.length && !waiting.length) continue;
+    const next = [...items.filter((li) => li.hidden), ...waiting, ...shown];
+    list.replaceChildren(...next.slice(0, DRAWN));
+    list.waiting = next.slice(DRAWN);
     moved = true;
   }
   if (moved) fitScreen(root);
@@ -153,7 +190,7 @@ function queueSection(snap, queued) {
         next.votes ? el("span", { class: "badge votes", text: voteText(next.votes) }) : null),
       el("p", { class: "next-text", text: next.text }))
       : el("p", { class: "wall-empty-text", text: "Questions sent from phones queue here." }),
-    rest.length ? el("ol", { class: "queue-rest", "data-fits": "questions waiting", "data-keep": "1" }, rest.map((c, i) => el("li", { value: i + 2 },
+    rest.length ? fitsList("ol", { class: "queue-rest", "data-fits": "questions waiting" }, rest.map((c, i) => el("li", { value: i + 2 },
       el("span", { class: "q-text", text: c.text }),
       el("span", { class: "badge authority", text: c.author_authority || "observer" }),
       c.votes ? el("span", { class: "badge votes", text: voteText(c.votes) }) : null))) : null);
@@ -165,7 +202,7 @@ function riskSection(snap, item, risks) {
   const label = plural(snap.script.category_label).toLowerCase();
   const column = (title, list) => el("div", { class: "risk-col" },
     el("h3", { text: title }),
-    list.length ? el("ul", { class: "risk-list", "data-fits": label, "data-keep": "1" }, list.map((c) => el("li", {},
+    list.length ? fitsList("ul", { class: "risk-list", "data-fits": label }, list.map((c) => el("li", {},
       el("span", { class: "risk-cat", text: c.category }),
       el("span", { class: "risk-text", text: c.text }))))
       : el("p", { class: "wall-empty-text", text: "None yet." }));
@@ -180,7 +217,7 @@ function cardSection(snap, kinds, cards) {
   const title = kinds.map((k, i) => { const t = plural(kindLabel(snap, k)); return i ? t.toLowerCase() : t; }).join(" and ");
   return el("section", { class: "wall-section cards" },
     el("h2", { text: title }),
-    cards.length ? el("ul", { class: "card-grid", "data-fits": title.toLowerCase(), "data-keep": "1" }, cards.map((c) => el("li", { class: `wall-card kind-${c.kind}` },
+    cards.length ? fitsList("ul", { class: "card-grid", "data-fits": title.toLowerCase() }, cards.map((c) => el("li", { class: `wall-card kind-${c.kind}` },
       el("p", { class: "card-text", text: c.text }),
       el("p", { class: "card-meta" }, badges(snap, c, { kind: kinds.length > 1, origin: false, votes: false })))))
       : el("p", { class: "wall-empty-text", text: "Contributions from phones appear here." }));
