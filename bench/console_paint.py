@@ -6,7 +6,8 @@ that has opened it before (its files cached), as a facilitator coming back to it
 
 "Painted" is measured inside the page, from the start of its navigation: the console is
 connected, shows the current step, and its feed holds what the day has (or says there is
-nothing yet); then the next frame is drawn.
+nothing yet); then the next frame is drawn. "Preview drawn": the console's small copy of the
+projector shows the step too (it is drawn just after the rest, on the first load).
 
     python bench/console_paint.py [--contributions 900] [--runs 9]
 
@@ -47,12 +48,13 @@ PAINTED_PROBE = """(() => {
     return document.querySelector('#conn.ok') && title && title.textContent !== 'Loading…'
       && feed && feed.children.length > 0;
   };
+  const previewed = () => { const t = document.querySelector('.preview-screen .proj-title'); return t && t.textContent; };
+  // the frame after the one that holds the change: it has been drawn by then
+  const stamp = (name) => { window[name] = -1; requestAnimationFrame(() => setTimeout(() => { window[name] = performance.now(); })); };
   new MutationObserver((_, obs) => {
-    if (window.paintedAt !== undefined || !done()) return;
-    obs.disconnect();
-    window.paintedAt = -1;
-    // the frame after the one that holds the change: it has been drawn by then
-    requestAnimationFrame(() => setTimeout(() => { window.paintedAt = performance.now(); }));
+    if (window.paintedAt === undefined && done()) stamp('paintedAt');
+    if (window.previewAt === undefined && previewed()) stamp('previewAt');
+    if (window.paintedAt !== undefined && window.previewAt !== undefined) obs.disconnect();
   }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
 })();"""
 
@@ -126,10 +128,11 @@ def painted(browser, url: str) -> float:
         context.close()
 
 
-def load(page, url: str) -> float:
+def load(page, url: str) -> tuple[float, float]:
+    """Painted, and the projector's preview in it drawn: ms from the start of navigation."""
     page.goto(url)
-    page.wait_for_function("() => window.paintedAt > 0", timeout=60_000)
-    return page.evaluate("window.paintedAt")
+    page.wait_for_function("() => window.paintedAt > 0 && window.previewAt > 0", timeout=60_000)
+    return page.evaluate("[window.paintedAt, window.previewAt]")
 
 
 def warm_page(browser, url: str):
@@ -165,8 +168,8 @@ def main() -> None:
                         for name in ("empty", "full") if run % 2 == 0 else ("full", "empty"):
                             got[name, "cold"].append(painted(browser, urls[name]))
                             got[name, "warm"].append(load(pages[name], urls[name]))
-                            print(f"run {run + 1} {name}: cold {got[name, 'cold'][-1]:.0f} ms, "
-                                  f"warm {got[name, 'warm'][-1]:.0f} ms", flush=True)
+                            print(f"run {run + 1} {name}: cold {got[name, 'cold'][-1][0]:.0f} ms, "
+                                  f"warm {got[name, 'warm'][-1][0]:.0f} ms", flush=True)
                     browser.close()
             finally:
                 proc.terminate()
@@ -174,11 +177,12 @@ def main() -> None:
     print(f"\nconsole painted, median of {args.runs} loads each, empty and full alternating "
           f"(snapshot {sizes['empty']:.1f} KB empty, {sizes['full']:.1f} KB with {args.contributions} contributions):")
     for how in ("cold", "warm"):
-        e, f = got["empty", how], got["full", how]
-        ratios = sorted(b / a for a, b in zip(e, f))
-        print(f"  {how}: empty {statistics.median(e):.0f} ms ({min(e):.0f}-{max(e):.0f}), "
-              f"full {statistics.median(f):.0f} ms ({min(f):.0f}-{max(f):.0f}); "
-              f"full/empty per pair {statistics.median(ratios):.2f} ({ratios[0]:.2f}-{ratios[-1]:.2f})")
+        for part, label in ((0, "painted"), (1, "preview drawn")):
+            e, f = [t[part] for t in got["empty", how]], [t[part] for t in got["full", how]]
+            ratios = sorted(b / a for a, b in zip(e, f))
+            print(f"  {how}, {label}: empty {statistics.median(e):.0f} ms ({min(e):.0f}-{max(e):.0f}), "
+                  f"full {statistics.median(f):.0f} ms ({min(f):.0f}-{max(f):.0f}); "
+                  f"full/empty per pair {statistics.median(ratios):.2f} ({ratios[0]:.2f}-{ratios[-1]:.2f})")
 
 if __name__ == "__main__":
     main()

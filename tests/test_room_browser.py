@@ -160,8 +160,8 @@ def test_a_crowded_wall_keeps_a_screenful_in_the_page_and_still_brings_every_que
     room.crowd(70)
     projector = open_projector(browser, room.day, room.day_id, errors, query="?mute=1&rotate=1000")
     expect(projector.locator(".next-question")).to_contain_text("Crowd 2:")  # Eastbridge's turn first
-    # 69 waiting: no more than 40 of them are drawn at once, and the "+N more" counts the rest too
-    assert projector.locator(".queue-rest > li").count() <= 40
+    # 69 waiting: no more than 30 of them are drawn at once, and the "+N more" counts the rest too
+    assert projector.locator(".queue-rest > li").count() <= 30
     facts = projector.evaluate(WALL_FACTS)
     assert facts["cut"] == 0, facts
     assert facts["shown"] + facts["more"] == 70, f"questions neither shown nor counted: {facts}"
@@ -182,10 +182,10 @@ FEED_VISIBLE = """() => {
 }"""
 
 
-def test_a_full_sessions_feed_draws_each_kinds_first_thirty_and_the_rest_on_asking(live_server, browser, errors, room):
+def test_a_full_sessions_feed_draws_each_kinds_first_twenty_and_the_rest_on_asking(live_server, browser, errors, room):
     room.crowd(45)
     console, _ = open_console(browser, room.day, errors)
-    expect(console.locator("#feed li.feed-item")).to_have_count(30)
+    expect(console.locator("#feed li.feed-item")).to_have_count(20)
     more = console.get_by_role("button", name="Show all 45 open questions")
     expect(more).to_be_visible()
     # the queue beside it names the next ten after the first, and says where the rest are
@@ -199,8 +199,8 @@ def test_a_full_sessions_feed_draws_each_kinds_first_thirty_and_the_rest_on_aski
     expect(console.locator("#feed li.feed-item")).to_have_count(45)
     expect(more).to_have_count(0)
     # the keyboard carries on where the list did: at the first of those just drawn
-    thirty_first = console.locator("#feed li.feed-item").nth(30)
-    expect(thirty_first.get_by_role("button", name="Hide")).to_be_focused()
+    first_drawn = console.locator("#feed li.feed-item").nth(20)
+    expect(first_drawn.get_by_role("button", name="Hide")).to_be_focused()
     # a new question keeps the list whole
     room.send("Tom", "Eastbridge", "question", "Crowd 46: and the lead member's view?")
     expect(console.locator("#feed li.feed-item")).to_have_count(46)

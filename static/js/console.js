@@ -20,7 +20,7 @@ const clockNews = makeClockNews();
 const filter = { kind: "", words: "" };
 // A full day holds hundreds of contributions: each kind's newest (or, for questions, the queue's
 // first) are drawn, and the rest on asking, so the console is quick to open and to redraw.
-const FEED_SHOWN = 30;
+const FEED_SHOWN = 20;
 const QUEUE_SHOWN = 10;
 const expanded = new Set();  // kinds whose whole list was asked for
 
@@ -114,8 +114,16 @@ function render(state, reason) {
 
 // ---- what the projector shows, and the spotlight
 
+let previewDrawn = false;
+
 function drawPreview(snap) {
-  drawScreen(preview, snap);
+  if (previewDrawn) drawScreen(preview, snap);
+  else {
+    // The first time, once the console itself is on the screen: of all its parts, the small copy
+    // of the projector is the one not needed in the first moment, and the costliest to fit.
+    previewDrawn = true;
+    requestAnimationFrame(() => setTimeout(() => drawScreen(preview, live.state.snap)));
+  }
   const c = spotlit(snap);
   $("#spotlight-off").hidden = !c;
   setText($("#spotlight-status"), c ? `In the spotlight: “${truncate(c.text, 80)}”` : "");

@@ -107,7 +107,7 @@ export function fitScreen(root) {
 
 // A list on the wall: at most DRAWN items are in the page at once (no screen shows more), the
 // rest wait their turn in `list.waiting`, counted in its "+N more" and brought on by rotation.
-const DRAWN = 40;
+const DRAWN = 30;
 
 function fitsList(tag, attrs, items) {
   const list = el(tag, { "data-keep": "1", ...attrs }, items.slice(0, DRAWN));
