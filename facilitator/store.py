@@ -11,6 +11,7 @@ import json
 import secrets
 import sqlite3
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
@@ -124,6 +125,11 @@ class Store:
                 raise
             raise known from None
         self.lock = threading.RLock()  # threaded servers share the one connection
+        # Every event reads its day: parsed days are kept, with the seq each write commits, and
+        # dropped whenever another connection (a worker, a command) has committed anything.
+        self._days: dict[str, dict] = {}
+        self._version = None
+        self._bumped: dict[str, int] = {}
 
     @staticmethod
     def _open(path: str) -> sqlite_utils.Database:
@@ -186,7 +192,31 @@ class Store:
                 return code
 
     def day(self, day_id: str) -> dict | None:
-        return self._one("days", "id = ?", day_id)
+        with self.lock:
+            version = self.db.conn.execute("PRAGMA data_version").fetchone()[0]
+            if version != self._version:
+                self._days.clear()
+                self._version = version
+            day = self._days.get(day_id)
+            if day is None:
+                day = self._one("days", "id = ?", day_id)
+                if day is None:
+                    return None
+                self._days[day_id] = day
+            return _copy(day)
+
+    @contextmanager
+    def _writing(self, day_id: str, whole: bool = False):
+        """A write transaction that bumps `day_id`'s seq; once committed, the kept copy of the day
+        takes the new seq, or (`whole`: its clock or spotlight changed) is dropped."""
+        with self.lock:
+            self._bumped.clear()
+            with self.db.atomic():
+                yield
+            if whole:
+                self._days.pop(day_id, None)
+            elif day_id in self._days and day_id in self._bumped:
+                self._days[day_id]["seq"] = self._bumped[day_id]
 
     def day_by_code(self, code: str) -> dict | None:
         return self._one("days", "join_code = ?", (code or "").strip().upper())
@@ -198,7 +228,7 @@ class Store:
         return self._one("days", "projector_key = ?", key)
 
     def set_spotlight(self, day_id: str, contribution_id: str | None) -> int:
-        with self.lock, self.db.atomic():
+        with self._writing(day_id, whole=True):
             self.db.execute("UPDATE days SET spotlight = ? WHERE id = ?", [contribution_id, day_id])
             return self._bump(day_id)
 
@@ -221,12 +251,14 @@ class Store:
             return [dict(zip(keys, row)) for row in cursor.fetchall()]
 
     def save_clock(self, day_id: str, clock: dict) -> int:
-        with self.lock, self.db.atomic():
+        with self._writing(day_id, whole=True):
             self.db.execute("UPDATE days SET clock = ? WHERE id = ?", [json.dumps(clock), day_id])
             return self._bump(day_id)
 
     def _bump(self, day_id: str) -> int:
-        return self.db.execute("UPDATE days SET seq = seq + 1 WHERE id = ? RETURNING seq", [day_id]).fetchone()[0]
+        seq = self.db.execute("UPDATE days SET seq = seq + 1 WHERE id = ? RETURNING seq", [day_id]).fetchone()[0]
+        self._bumped[day_id] = seq
+        return seq
 
     # -- participants
 
@@ -266,7 +298,7 @@ class Store:
     def add_contribution(self, day_id: str, row: dict) -> tuple[dict, int | None]:
         """Store a contribution once; a repeat of its id returns the stored one and no seq."""
         try:
-            with self.lock, self.db.atomic():
+            with self._writing(day_id):
                 seq = self._bump(day_id)
                 stored = {**row, "day_id": day_id, "seq": seq}
                 self._insert("contributions", stored)
@@ -278,7 +310,7 @@ class Store:
         return {**stored, "votes": 0}, seq  # every column, as a read would give it: no read needed
 
     def update_contribution(self, day_id: str, contribution_id: str, changes: dict) -> tuple[dict, int]:
-        with self.lock, self.db.atomic():
+        with self._writing(day_id):
             seq = self._bump(day_id)
             changes = {**changes, "seq": seq}
             self.db.execute(f"UPDATE contributions SET {', '.join(f'[{k}] = ?' for k in changes)} WHERE id = ?",
@@ -298,7 +330,7 @@ class Store:
                 "SELECT ?, participant_id FROM votes WHERE contribution_id = ?", [target_id, source_id])
 
     def set_vote(self, day_id: str, contribution_id: str, participant_id: str, on: bool) -> tuple[dict, int]:
-        with self.lock, self.db.atomic():
+        with self._writing(day_id):
             if on:
                 self.db.execute("INSERT OR IGNORE INTO votes (contribution_id, participant_id) VALUES (?, ?)",
                                 [contribution_id, participant_id])
@@ -346,6 +378,14 @@ class Store:
         with self.lock:
             return [r["contribution_id"] for r in self.db.query(
                 "SELECT contribution_id FROM votes WHERE participant_id = ?", [participant_id])]
+
+
+def _copy(day: dict) -> dict:
+    """A day its caller may change, as a freshly read one: the kept copy stays as committed."""
+    clock = dict(day["clock"])
+    if "history" in clock:
+        clock["history"] = {k: dict(v) for k, v in clock["history"].items()}
+    return {**day, "authorities": list(day["authorities"]), "clock": clock}
 
 
 def _day(row: dict) -> dict:

@@ -183,3 +183,34 @@ def test_after_many_changes_the_followed_queue_and_wall_match_a_fresh_computatio
     fresh = engine.snapshot(day_id, {"role": "participant", "participant": sleeper.participant}, clock.now)
     for key in ("seq", "queue", "contributions", "me"):
         assert caught_up.get(key) == fresh[key] if key != "me" else changes["me"] == fresh["me"], key
+
+
+def test_the_kept_day_follows_its_own_writes_and_every_other_connections(tmp_path):
+    """Each event reads its day from a kept copy: it must be the committed day, whoever wrote."""
+    from facilitator.store import Store
+
+    here, other = Store(tmp_path / "day.db"), Store(tmp_path / "day.db")  # e.g. two workers
+    day = here.create_day("Kept", "2026-11-22", AUTHORITIES, "se-triad", {"index": 0, "status": "ready"}, None, 0)
+    row = {"id": str(uuid.uuid4()), "kind": "risk", "text": "Agency staff", "author_id": None}
+    assert here.day(day["id"])["seq"] == 0  # kept from here on
+    _, seq = here.add_contribution(day["id"], row)
+    assert here.day(day["id"])["seq"] == seq == 1
+    # a repeated id is rolled back: the kept seq stays what was committed
+    assert here.add_contribution(day["id"], row) == (here.contribution(row["id"]), None)
+    assert here.day(day["id"])["seq"] == 1
+    # a caller changing what it was given changes nothing kept
+    given = here.day(day["id"])
+    given["clock"]["index"] = 7
+    given["authorities"].append("Elsewhere")
+    assert here.day(day["id"])["clock"]["index"] == 0 and here.day(day["id"])["authorities"] == AUTHORITIES
+    # another connection moves the clock and adds: seen at once
+    other.save_clock(day["id"], {"index": 2, "status": "running"})
+    other.add_contribution(day["id"], {**row, "id": str(uuid.uuid4())})
+    seen = here.day(day["id"])
+    assert (seen["seq"], seen["clock"]["index"]) == (3, 2)
+    # and this one's own clock and spotlight changes
+    here.save_clock(day["id"], {"index": 3, "status": "paused"})
+    here.set_spotlight(day["id"], row["id"])
+    seen = here.day(day["id"])
+    assert (seen["seq"], seen["clock"]["status"], seen["spotlight"]) == (5, "paused", row["id"])
+    assert other.day(day["id"]) == seen
