@@ -124,7 +124,9 @@ class Phone:
         self.base, self.seq, self.synced = auth, None, asyncio.Event()
         self.bytes = 0
         opts = {"websocket_extra_options": {"compress": 15}} if deflate else {}
-        self.sio = socketio.AsyncClient(reconnection_delay=0.5, reconnection_delay_max=2, **opts)
+        # reconnecting as live.js does: 0.5 s, randomised by half, doubling to at most 2 s
+        self.sio = socketio.AsyncClient(reconnection_delay=0.5, reconnection_delay_max=2, randomization_factor=0.5,
+                                        **opts)
         self.sio.on("snapshot", self._snapshot)
         self.sio.on("changes", self._changes)
         if on_contribution:

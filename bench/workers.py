@@ -116,9 +116,9 @@ def failover(region: Region, phones: int, kills: int) -> None:
     console.next("snapshot")
     backs, lasts = [], []
     for kill in range(kills):
-        # the browser's own reconnection timing: 1 s first delay, randomised by half, at most 5 s
+        # live.js's reconnection timing: 0.5 s first delay, randomised by half, at most 2 s
         clients = [Client(region.url, to_phones, {"day": day_id, "role": "participant", "token": j["token"]},
-                          reconnection_delay=1, reconnection_delay_max=5, randomization_factor=0.5)
+                          reconnection_delay=0.5, reconnection_delay_max=2, randomization_factor=0.5)
                    for j in joined]
         for client in clients:
             client.next("snapshot")
@@ -136,7 +136,7 @@ def failover(region: Region, phones: int, kills: int) -> None:
         wait_until(lambda: region.worker_pids()[1] != pid, "the worker's restart", 60)
         wait_until(lambda: region.worker_of(to_phones) == 1, "the restarted worker", 60)
     console.close()
-    print(f"kill -9 of the phones' worker, {kills} times with {phones} phones (browser reconnection timing):")
+    print(f"kill -9 of the phones' worker, {kills} times with {phones} phones (the phone page's reconnection timing):")
     print(f"  each phone back with a snapshot: {summary(backs)}")
     print(f"  the last phone back:             median {statistics.median(lasts):6.0f} ms, max {max(lasts):6.0f} ms")
 

@@ -23,6 +23,10 @@ export function connectLive({ day, role, render, onConnect, onStatus }) {
     auth: (cb) => cb(state.snap ? { day, role, seq: state.seq } : { day, role }),
     transports: ["websocket", "polling"],
     tryAllTransports: true,
+    // After a blip or a restart, try again after half a second (randomised by half), doubling to
+    // at most 2 s: a room is back in seconds, and 500 phones still arrive spread out.
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 2000,
   });
   let renderQueued = false;
 
