@@ -43,7 +43,6 @@ class Engine:
         self.store = store
         self.scripts = scripts
         self._agendas: dict[tuple, list[Item]] = {}
-        self._day_scripts: dict[str, Script] = {}  # a day's script never changes
 
     # -- set-up
 
@@ -186,8 +185,7 @@ class Engine:
         return items[index] if recent else items[clock["index"]]
 
     def nudge(self, row: dict) -> str | None:
-        script = self._day_scripts.get(row["day_id"]) or self.scripts[self._day(row["day_id"])["script"]]
-        return contrib.nudge(script, row)
+        return contrib.nudge(self.scripts[self._day(row["day_id"])["script"]], row)
 
     def edit_own(self, day_id: str, participant: dict, payload, now: int) -> Broadcast:
         row = self._contribution(day_id, payload)
@@ -291,7 +289,7 @@ class Engine:
         return day
 
     def _script_items(self, day: dict) -> tuple[Script, list[Item]]:
-        script = self._day_scripts[day["id"]] = self.scripts[day["script"]]
+        script = self.scripts[day["script"]]
         key = (script.id, tuple(day["authorities"]))
         items = self._agendas.get(key)
         if items is None:  # a day's agenda never changes: expand it once, not on every change

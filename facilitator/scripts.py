@@ -125,15 +125,20 @@ def _describe(kind) -> str:
     return {str: "a string", float: "a number", bool: "true or false", list: "a list", dict: "a table"}[kind]
 
 
-def parse(text: str, source: str = "<script>") -> Script:
-    """Parse and check a script's TOML text; raise ScriptError naming the field at fault."""
-    r = _Reader(source)
+def read_toml(text: str, source: str) -> dict:
+    """A script's TOML as data, or a ScriptError in one line: bad TOML, or nesting too deep to read."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScriptError(f"{source}: not valid TOML: {exc}") from None
     except RecursionError:
         raise ScriptError(f"{source}: not a session script: its values are nested too deeply") from None
+
+
+def parse(text: str, source: str = "<script>") -> Script:
+    """Parse and check a script's TOML text; raise ScriptError naming the field at fault."""
+    r = _Reader(source)
+    data = read_toml(text, source)
     r.unknown(data, {"id", "title", "description", "session", "day", "categories", "kinds", "steps",
                      "review_of_impact_months"}, "")
     script_id = r.get(data, "id", str, "", required=True)

@@ -93,11 +93,15 @@ def create_day():
 
 @bp.get("/f/<key>")
 def facilitator_link(key):
-    day = engine().store.day_by_key(key)
+    return _open_by_key(engine().store.day_by_key(key), auth.remember_facilitator, "views.console", "facilitator")
+
+
+def _open_by_key(day: dict | None, remember, endpoint: str, whose: str):
+    """A day's private link: remember this browser for the day, then go to the page it opens."""
     if day is None:
-        abort(404, "This facilitator link is not known here.")
-    auth.remember_facilitator(day["id"])
-    return redirect(url_for("views.console", day_id=day["id"]))
+        abort(404, f"This {whose} link is not known here.")
+    remember(day["id"])
+    return redirect(url_for(endpoint, day_id=day["id"]))
 
 
 def facilitated_day(day_id: str) -> dict:
@@ -112,11 +116,8 @@ def facilitated_day(day_id: str) -> dict:
 @bp.get("/v/<key>")
 def projector_link(key):
     """The projector's own link: read-only, it opens this day's projector and nothing else."""
-    day = engine().store.day_by_projector_key(key)
-    if day is None:
-        abort(404, "This projector link is not known here.")
-    auth.remember_projector(day["id"])
-    return redirect(url_for("views.projector", day_id=day["id"]))
+    return _open_by_key(engine().store.day_by_projector_key(key), auth.remember_projector, "views.projector",
+                        "projector")
 
 
 @bp.get("/console/<day_id>")

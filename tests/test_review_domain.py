@@ -218,3 +218,11 @@ def test_the_survey_is_once_each_and_its_composite_waits_for_three(rs, scripts):
     assert after["peers"]["Lead"]["strengths"] == ["clear 1", "clear 2", "clear 3"]
     stored = rs.db.execute("SELECT * FROM review_survey").fetchall()
     assert all("member" not in str(row) for row in stored)  # answers carry no member
+
+
+def test_a_review_script_nested_too_deeply_is_refused_in_one_line():
+    from facilitator.review.script import parse
+    from facilitator.scripts import ScriptError
+
+    with pytest.raises(ScriptError, match="nested too deeply"):
+        parse('kind = "review"\nid = ' + "[" * 20_000 + "]" * 20_000 + "\n", "deep.toml")

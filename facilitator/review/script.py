@@ -7,11 +7,10 @@ letter is due and the schedule of the days on site. Nothing in the code names a 
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..scripts import SCRIPTS_DIR, ScriptError, _Reader, is_review
+from ..scripts import SCRIPTS_DIR, ScriptError, _Reader, is_review, read_toml
 
 HYPOTHESES, THEMES = "hypotheses", "themes"
 MODES = (HYPOTHESES, THEMES)
@@ -78,10 +77,7 @@ class ReviewScript:
 def parse(text: str, source: str = "<script>") -> ReviewScript:
     """Parse and check a review script's TOML; raise ScriptError naming the field at fault."""
     r = _Reader(source)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScriptError(f"{source}: not valid TOML: {exc}") from None
+    data = read_toml(text, source)
     r.unknown(data, {"kind", "id", "title", "description", "host_label", "lead_label", "enquiry", "sources",
                      "roles", "letter", "schedule"}, "")
     if r.get(data, "kind", str, "", required=True) != "review":

@@ -143,20 +143,21 @@ def create():
 
 @bp.get("/lead/<key>")
 def lead_link(key):
-    review = rs().review_by("lead_key", key)
-    if review is None:
-        abort(404, "This lead reviewer's link is not known here.")
-    _remember(LEADS, review["id"])
-    return redirect(url_for("review.console", review_id=review["id"]))
+    return _open_by_key("lead_key", key, LEADS, "review.console", "lead reviewer's")
 
 
 @bp.get("/host/<key>")
 def host_link(key):
-    review = rs().review_by("host_key", key)
+    return _open_by_key("host_key", key, HOSTS, "review.host", "host's")
+
+
+def _open_by_key(column: str, key: str, remembered: str, endpoint: str, whose: str):
+    """A private link: remember this browser for the review it opens, then go to its page."""
+    review = rs().review_by(column, key)
     if review is None:
-        abort(404, "This host's link is not known here.")
-    _remember(HOSTS, review["id"])
-    return redirect(url_for("review.host", review_id=review["id"]))
+        abort(404, f"This {whose} link is not known here.")
+    _remember(remembered, review["id"])
+    return redirect(url_for(endpoint, review_id=review["id"]))
 
 
 @bp.route("/join/<code>", methods=["GET", "POST"])
