@@ -37,9 +37,9 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from browser_helpers import LAPTOP, launch  # noqa: E402
 from conftest import AUTHORITIES, free_port  # noqa: E402
-from facilitator import scripts  # noqa: E402
-from facilitator.engine import Engine  # noqa: E402
-from facilitator.store import Store  # noqa: E402
+from facilitator.core.scripts import day as scripts  # noqa: E402
+from facilitator.live.engine import Engine  # noqa: E402
+from facilitator.live.store import Store  # noqa: E402
 
 PAINTED_PROBE = """(() => {
   const done = () => {

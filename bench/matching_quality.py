@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from types import SimpleNamespace
 
-from facilitator import summit
+from facilitator.writeup import summit
 from facilitator.followup import matching
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "asks_offers.json"

@@ -106,7 +106,7 @@ class Server:
         return {"day": joined["day"], "role": "participant", "token": joined["token"]}
 
     def _stored_participant(self, day: dict, n: int) -> dict:
-        from facilitator.store import Store
+        from facilitator.live.store import Store
 
         if "store" not in day:
             day["store"] = Store(str(self.db))

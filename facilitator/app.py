@@ -9,9 +9,12 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import ROOT, default_database, doors, reports_store, scripts
-from .engine import Engine
-from .store import Store, StoreError
+from . import ROOT, default_database
+from .web import doors
+from .writeup import store as reports_store
+from .core.scripts import day as scripts
+from .live.engine import Engine
+from .live.store import Store, StoreError
 
 
 def now_ms() -> int:
@@ -75,13 +78,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     reports_store.migrate(engine.store.db)
     app.extensions["facilitator_reports"] = reports_store.Reports(engine.store)
 
-    from . import assets, reports, sockets, views
+    from .web import assets, writeup_pages as reports, realtime as sockets, day_pages as views
 
     app.register_blueprint(views.bp)
     assets.init_app(app, views.VENDOR)  # static files compressed, versioned, cached for good
     app.register_blueprint(reports.bp)
     _init_reviews(app, folders)
-    from .followup import service as followup, views as followup_views
+    from .followup import service as followup
+    from .web import followup_pages as followup_views
 
     followup.init_app(app)
     app.register_blueprint(followup_views.bp)
@@ -89,7 +93,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["ALLOWED_HOSTS"]:
         app.wsgi_app = doors.HostCheck(app.wsgi_app, app.config["ALLOWED_HOSTS"])
     if app.config.get("MESSAGE_QUEUE"):  # a worker of the regional server: one allowance per phone across workers
-        from .workers import RedisBuckets
+        from .serve.workers import RedisBuckets
 
         app.extensions["facilitator_buckets"] = RedisBuckets(app.config["MESSAGE_QUEUE"], app.config["RATE_CAPACITY"],
                                                              app.config["RATE_PER_SECOND"])
@@ -103,8 +107,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_reviews(app, folders) -> None:
     """Hypothesis- and theme-led peer reviews: their tables, scripts, pages and socket events."""
-    from .review import events, views  # noqa: F401  events registers its socket handlers
-    from .review.script import available
+    from .web import review_events as events, review_pages as views  # noqa: F401  events registers its socket handlers
+    from .core.scripts.review import available
     from .review.store import ReviewStore
 
     app.extensions["facilitator_review"] = ReviewStore(app.extensions["facilitator"].store)

@@ -12,10 +12,13 @@ from pathlib import Path
 
 import click
 
-from . import default_database, doors, missing_assets, network, scripts
-from .errors import Refused
-from .lock import AlreadyServing, LockError, ServerLock
-from .store import StoreError, explain
+from . import default_database, missing_assets
+from .web import doors
+from .core import network
+from .core.scripts import day as scripts
+from .core.errors import Refused
+from .serve.lock import AlreadyServing, LockError, ServerLock
+from .live.store import StoreError, explain
 
 DEFAULT_DB = str(default_database())  # FACILITATOR_DATA, else the user's data folder
 DB_META = "facilitator.db"  # the database a command works on, for its error messages
@@ -140,7 +143,7 @@ def _serve_region(host, port, db, demo, public_url, workers, redis_url, doors_co
     """One worker of a regional server, or (with --workers) the process that runs them all."""
     import os
 
-    from . import workers as region
+    from .serve import workers as region
 
     if not redis_url:
         raise click.ClickException("--workers needs --redis URL: the workers share their broadcasts through Redis")
@@ -213,7 +216,7 @@ def _listen_failure(host: str, port: int, exc: OSError) -> str:
 
 def _run_eventlet(app, listener, max_connections: int | None = None) -> None:
     """Serve on eventlet (facilitator/server.py): connection cap, idle timeouts, compression, GC."""
-    from . import server
+    from .serve import server
 
     server.run(app, listener, max_connections or server.DEFAULT_MAX_CONNECTIONS,
                echo=lambda line: (click.echo(line), sys.stdout.flush()))
@@ -266,7 +269,7 @@ def check_script(path):
 
 
 def _check_review_script(path: Path) -> None:
-    from .review import script as review_script
+    from .core.scripts import review as review_script
 
     try:
         script = review_script.load(path)
@@ -304,14 +307,14 @@ def _days(engine, ids) -> list[dict]:
 @click.option("--db", "db", default=DEFAULT_DB, show_default=True)
 def export(day_id, fmt, out, internal, db):
     """Export a day (its id or join code): Markdown, printable HTML, JSON, CSV or Word."""
-    from . import export as exporting
+    from .writeup import document as exporting
     from .app import now_ms
 
     engine, reports = _reports_app(db)
     day = _days(engine, [day_id])[0]
     doc = exporting.gather(engine, reports, day, now_ms(), internal=internal)
     if fmt == "docx":
-        from .followup import word
+        from .writers import word
 
         _write(out, word.day(doc))
     else:
@@ -326,8 +329,8 @@ def export(day_id, fmt, out, internal, db):
 @click.option("--db", "db", default=DEFAULT_DB, show_default=True)
 def summit(day_ids, out, previous_ids, db):
     """Write the summit pack of several days: summit.html, summit.md, summit.json and grid.svg."""
-    from . import export as exporting
-    from . import summit as summiting
+    from .writeup import document as exporting
+    from .writeup import summit as summiting
     from .app import now_ms
 
     engine, reports = _reports_app(db)
@@ -345,9 +348,10 @@ def summit(day_ids, out, previous_ids, db):
 
 def _summit_rounds(app, docs, previous_days, out: Path) -> None:
     """The pack round on round (the ledger's asks answered and offers taken up) in Word and Markdown."""
-    from . import export as exporting
+    from .writeup import document as exporting
     from .app import now_ms
-    from .followup import rounds, service, word
+    from .followup import rounds, service
+    from .writers import word
 
     engine, reports = app.extensions["facilitator"], app.extensions["facilitator_reports"]
     previous = [exporting.gather(engine, reports, d, now_ms()) for d in previous_days

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from facilitator.app import create_app
-from facilitator.sockets import socketio
+from facilitator.web.realtime import socketio
 
 AUTHORITIES = ["Northshire", "Eastbridge", "Westvale"]
 

@@ -6,7 +6,7 @@ import gzip
 import re
 
 from facilitator import ROOT
-from facilitator.assets import Assets
+from facilitator.web.assets import Assets
 
 GZIP = {"Accept-Encoding": "gzip, deflate"}
 

@@ -5,7 +5,7 @@ import re
 from click.testing import CliRunner
 
 from facilitator.cli import cli
-from facilitator.store import Store
+from facilitator.live.store import Store
 
 
 def test_new_day_prints_the_facilitator_link_and_join_code_and_stores_the_day(tmp_path):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from facilitator import scripts
+from facilitator.core.scripts import day as scripts
 from facilitator.app import create_app
 from facilitator.cli import cli
 
@@ -194,12 +194,12 @@ def test_the_database_is_free_again_once_its_server_is_killed(tmp_path):
 
 
 def test_the_processes_of_one_server_share_its_database(tmp_path):
-    from facilitator.lock import GROUP_ENV, ServerLock
+    from facilitator.serve.lock import GROUP_ENV, ServerLock
 
     db = tmp_path / "f.db"
     parent = ServerLock(db).acquire("127.0.0.1", 5000)
     try:
-        code = ("import sys; from facilitator.lock import ServerLock, AlreadyServing\n"
+        code = ("import sys; from facilitator.serve.lock import ServerLock, AlreadyServing\n"
                 "try:\n    ServerLock(sys.argv[1]).acquire('127.0.0.1', 5000)\n"
                 "except AlreadyServing as exc:\n    sys.exit(str(exc))\n")
         worker = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True,

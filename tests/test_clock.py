@@ -2,7 +2,7 @@
 
 import pytest
 
-from facilitator import clock as c
+from facilitator.core import clock as c
 
 MIN = 60_000
 PLANNED = [15 * MIN, 70 * MIN, 5 * MIN]

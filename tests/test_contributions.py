@@ -4,9 +4,9 @@ import uuid
 
 import pytest
 
-from facilitator import contributions as c
-from facilitator import scripts
-from facilitator.errors import Refused
+from facilitator.live import contributions as c
+from facilitator.core.scripts import day as scripts
+from facilitator.core.errors import Refused
 
 SCRIPT = scripts.load(scripts.SCRIPTS_DIR / "se-triad.toml")
 ITEMS = {i.step.key: i for i in scripts.agenda(SCRIPT, ["A", "B", "C"]) if i.session in (0, None)}

@@ -4,10 +4,10 @@ import re
 import tomllib
 from pathlib import Path
 
-from facilitator import scripts
+from facilitator.core.scripts import day as scripts
 from facilitator.app import create_app
 from facilitator.cli import cli
-from facilitator.sockets import socketio
+from facilitator.web.realtime import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 API = (ROOT / "docs" / "realtime-api.md").read_text()
@@ -24,7 +24,7 @@ def test_every_socket_event_the_server_handles_is_documented():
 
 def test_every_event_the_server_sends_is_documented():
     sent = set()
-    for path in (ROOT / "facilitator").glob("*.py"):
+    for path in (ROOT / "facilitator" / "live").rglob("*.py"):
         sent |= set(re.findall(r'Broadcast\("(\w+)"', path.read_text()))
         sent |= set(re.findall(r'socketio\.emit\("(\w+)"', path.read_text()))
     section = API.split("## Events the server sends")[1].split("## Events a client sends")[0]

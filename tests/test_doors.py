@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from facilitator import cli as cli_module
 from facilitator.app import create_app
-from facilitator.lock import GROUP_ENV
+from facilitator.serve.lock import GROUP_ENV
 
 from .conftest import AUTHORITIES, LiveServer
 

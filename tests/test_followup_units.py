@@ -10,7 +10,7 @@ from datetime import date as Date, datetime
 import docx
 import pytest
 
-from facilitator import scripts
+from facilitator.core.scripts import day as scripts
 from facilitator.followup import calendar, impact, ledger, matching, responses, rounds
 from facilitator.followup.sources import Engagement, Item
 

@@ -10,8 +10,8 @@ import uuid
 import pytest
 
 from facilitator.app import create_app
-from facilitator.ratelimit import Buckets
-from facilitator.sockets import socketio
+from facilitator.web.ratelimit import Buckets
+from facilitator.web.realtime import socketio
 
 from .conftest import AUTHORITIES, FakeClock
 
@@ -250,7 +250,7 @@ def test_the_days_contributions_are_limited_across_phones(limited):
 
 
 def test_buckets_forget_full_ones_when_there_are_very_many_keys(monkeypatch):
-    from facilitator import ratelimit
+    from facilitator.web import ratelimit
 
     monkeypatch.setattr(ratelimit, "MAX_KEYS", 100)
     buckets = Buckets(capacity=2, per_second=1)
@@ -271,7 +271,7 @@ def test_buckets_forget_full_ones_when_there_are_very_many_keys(monkeypatch):
     ('["\\\\", ' + "[" * 31 + "]" * 31 + "]", True),  # an escaped backslash ends where it should
 ])
 def test_bounded_json_counts_nesting_outside_strings(text, depth_ok):
-    from facilitator.protocol import BoundedJSON
+    from facilitator.web.protocol import BoundedJSON
 
     if depth_ok:
         assert BoundedJSON.loads(text) is not None
@@ -285,14 +285,14 @@ def test_bounded_json_counts_nesting_outside_strings(text, depth_ok):
     "x" * (600 * 1024),
 ])
 def test_bounded_json_refuses_what_no_client_sends_with_a_value_error(text):
-    from facilitator.protocol import BoundedJSON
+    from facilitator.web.protocol import BoundedJSON
 
     with pytest.raises(ValueError):
         BoundedJSON.loads(text)
 
 
 def test_bounded_json_reads_what_clients_do_send():
-    from facilitator.protocol import BoundedJSON
+    from facilitator.web.protocol import BoundedJSON
 
     payload = ["contribute", {"id": new_id(), "kind": "risk", "text": 'He said "no" \\ [twice] {ok}', "n": 10 ** 99}]
     assert BoundedJSON.loads(BoundedJSON.dumps(payload)) == payload

@@ -14,7 +14,7 @@ pytest.importorskip("playwright")
 import socketio  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
-from facilitator.contributions import CLOSED_QUESTION, looks_closed  # noqa: E402
+from facilitator.live.contributions import CLOSED_QUESTION, looks_closed  # noqa: E402
 
 from .browser_helpers import SMALL_PHONE, assert_accessible, join_phone, send, shot  # noqa: E402
 

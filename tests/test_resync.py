@@ -6,9 +6,9 @@ import uuid
 
 import pytest
 
-from facilitator import contributions as contrib
-from facilitator import engine as engine_module
-from facilitator.sockets import socketio
+from facilitator.live import contributions as contrib
+from facilitator.live import engine as engine_module
+from facilitator.web.realtime import socketio
 
 from .conftest import AUTHORITIES
 
@@ -187,7 +187,7 @@ def test_after_many_changes_the_followed_queue_and_wall_match_a_fresh_computatio
 
 def test_the_kept_day_follows_its_own_writes_and_every_other_connections(tmp_path):
     """Each event reads its day from a kept copy: it must be the committed day, whoever wrote."""
-    from facilitator.store import Store
+    from facilitator.live.store import Store
 
     here, other = Store(tmp_path / "day.db"), Store(tmp_path / "day.db")  # e.g. two workers
     day = here.create_day("Kept", "2026-11-22", AUTHORITIES, "se-triad", {"index": 0, "status": "ready"}, None, 0)

@@ -10,13 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from facilitator.cli import cli
-from facilitator.errors import Refused
+from facilitator.core.errors import Refused
 from facilitator.review import enquiry, feedback, findings, letter, notebook, survey, visit
-from facilitator.review.script import ScriptError, available, parse
+from facilitator.core.scripts.review import ScriptError, available, parse
 from facilitator.review.store import ReviewStore
-from facilitator.review.workdays import add_working_days
-from facilitator.scripts import SCRIPTS_DIR
-from facilitator.store import Store
+from facilitator.core.dates import add_working_days
+from facilitator.core.scripts.day import SCRIPTS_DIR
+from facilitator.live.store import Store
 
 
 @pytest.fixture
@@ -45,7 +45,7 @@ def test_shipped_review_scripts_load_and_the_day_loader_skips_them(scripts):
     assert set(scripts) == {"em-pctr", "em-sav", "lga-safeguarding"}
     assert scripts["em-pctr"].due_working_days == 10 and scripts["em-sav"].due_working_days == 5
     assert scripts["lga-safeguarding"].mode == "themes" and len(scripts["lga-safeguarding"].optional) == 4
-    from facilitator.scripts import available as day_scripts
+    from facilitator.core.scripts.day import available as day_scripts
     day_ids = set(day_scripts(SCRIPTS_DIR))
     assert "se-triad" in day_ids and not day_ids & set(scripts)
 
@@ -221,8 +221,8 @@ def test_the_survey_is_once_each_and_its_composite_waits_for_three(rs, scripts):
 
 
 def test_a_review_script_nested_too_deeply_is_refused_in_one_line():
-    from facilitator.review.script import parse
-    from facilitator.scripts import ScriptError
+    from facilitator.core.scripts.review import parse
+    from facilitator.core.scripts.day import ScriptError
 
     with pytest.raises(ScriptError, match="nested too deeply"):
         parse('kind = "review"\nid = ' + "[" * 20_000 + "]" * 20_000 + "\n", "deep.toml")

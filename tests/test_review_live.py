@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from facilitator.sockets import socketio
+from facilitator.web.realtime import socketio
 
 NS = "/review"
 
@@ -265,6 +265,6 @@ def test_every_review_event_is_documented(app):
     handled = {name for name in socketio.server.handlers[NS] if name not in ("connect", "disconnect")}
     documented = set(re.findall(r"^\| `(\w+)` \| `/review` \|", api, re.M))
     assert handled and handled == documented
-    source = (Path(__file__).resolve().parent.parent / "facilitator" / "review" / "events.py").read_text()
+    source = (Path(__file__).resolve().parent.parent / "facilitator" / "web" / "review_events.py").read_text()
     sent = set(re.findall(r'socketio\.emit\("(\w+)"', source))
     assert sent and all(f"| `{name}` | " in api for name in sent)

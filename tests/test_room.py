@@ -11,13 +11,13 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from facilitator import clock as c
+from facilitator.core import clock as c
 from facilitator import cli as climod
-from facilitator import network
+from facilitator.core import network
 from facilitator.cli import cli
-from facilitator.lock import GROUP_ENV
-from facilitator.sockets import socketio
-from facilitator.store import Store, migrations
+from facilitator.serve.lock import GROUP_ENV
+from facilitator.web.realtime import socketio
+from facilitator.live.store import Store, migrations
 
 MIN = 60_000
 PLANNED = [15 * MIN, 70 * MIN, 5 * MIN]

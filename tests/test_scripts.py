@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from facilitator import scripts
+from facilitator.core.scripts import day as scripts
 from facilitator.cli import cli
 
 SE = scripts.SCRIPTS_DIR / "se-triad.toml"

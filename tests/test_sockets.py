@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from facilitator.app import create_app
-from facilitator.sockets import socketio
+from facilitator.web.realtime import socketio
 
 from .conftest import AUTHORITIES
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.daybuilder import NAMES, active_parts, play
-from facilitator import summary
+from facilitator.writeup import summary
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from facilitator import casestudies, export, summary
+from facilitator.writeup import casestudies, document as export, summary
 from tests.test_export import csrf
 from tests.test_summit import decide, host, played  # noqa: F401  (the fixture)
 

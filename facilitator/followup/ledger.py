@@ -12,7 +12,7 @@ import csv
 import io
 import json
 
-from ..export import iso
+from ..writeup.document import iso
 from . import matching
 from .sources import Item
 

@@ -4,7 +4,7 @@ hosts' public responses. Built over the summit pack, which stays as it was for a
 
 from __future__ import annotations
 
-from .. import summit
+from ..writeup import summit
 
 
 def grid_change(now: dict, before: dict) -> dict:
@@ -62,7 +62,7 @@ def register(ledger_rows: list[dict], refs: set[str]) -> list[dict]:
 
 
 def to_markdown(p: dict) -> str:
-    from ..summary import md_text as md, plural
+    from ..writeup.summary import md_text as md, plural
 
     out = [summit.to_markdown(p).rstrip(), ""]
     if p["change"]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .. import export, summary
+from ..writeup import document as export, summary
 from . import impact, ledger, responses, rounds, sources
-from .records import Records
+from .store import Records
 
 EXTENSION = "facilitator_followup"
 

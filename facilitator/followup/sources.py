@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .. import casestudies
-from ..casestudies import AGREED
+from ..writeup import casestudies
+from ..writeup.casestudies import AGREED
 
 ROLES = ("ask", "offer", "action")
 EXTENSION = "facilitator_followup_sources"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import secrets
 
-from ..errors import Refused
-from .checks import lines_of, text, yes_no
-from .script import THEMES, ReviewScript
+from ..core.errors import Refused
+from ..core.checks import lines_of, text, yes_no
+from ..core.scripts.review import THEMES, ReviewScript
 from .store import ReviewStore
 
 PROPOSED, INVESTIGATE, PARK = "proposed", "investigate", "park"

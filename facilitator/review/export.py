@@ -11,7 +11,7 @@ from datetime import datetime
 from flask import render_template
 
 from . import letter
-from .script import ReviewScript
+from ..core.scripts.review import ReviewScript
 from .store import ReviewStore
 
 FORMATS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

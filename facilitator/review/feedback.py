@@ -7,8 +7,8 @@ from __future__ import annotations
 import secrets
 from datetime import date as Date
 
-from ..errors import Refused
-from .checks import text
+from ..core.errors import Refused
+from ..core.checks import text
 from .enquiry import investigated
 from .notebook import by_line
 from .store import ReviewStore

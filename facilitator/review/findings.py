@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import secrets
 
-from ..errors import Refused
-from .checks import text
+from ..core.errors import Refused
+from ..core.checks import text
 from .enquiry import get_line
 from .store import ReviewStore
 

@@ -4,8 +4,8 @@ An incident stays in the review's own record: only an explicit internal export c
 
 from __future__ import annotations
 
-from ..errors import Refused
-from .checks import client_id, text
+from ..core.errors import Refused
+from ..core.checks import client_id, text
 from .store import ReviewStore
 
 

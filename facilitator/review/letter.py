@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import date as Date
 
-from ..errors import Refused
-from .checks import text
+from ..core.errors import Refused
+from ..core.checks import text
 from .feedback import verbal
-from .script import HYPOTHESES, ReviewScript
+from ..core.scripts.review import HYPOTHESES, ReviewScript
 from .store import ReviewStore
-from .workdays import add_working_days, on_site_days
+from ..core.dates import add_working_days, on_site_days
 
 EDITABLE = (("salutation", 200, "The greeting"), ("summary", 4000, "The opening"),
             ("variations", 4000, "Variations between team members' findings"), ("signature", 200, "The signature"))

@@ -11,7 +11,7 @@ import secrets
 
 from sqlite_utils import Migrations
 
-from ..store import CODE_ALPHABET, Store
+from ..live.store import CODE_ALPHABET, Store
 
 migrations = Migrations("facilitator-review")
 JSON_COLUMNS = {"reviews": {"clock", "themes"}, "review_lines": {"methods"}, "review_findings": {"evidence"},

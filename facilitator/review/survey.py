@@ -3,8 +3,8 @@ composite of the whole team, and only once at least three have answered."""
 
 from __future__ import annotations
 
-from ..errors import Refused
-from .checks import text
+from ..core.errors import Refused
+from ..core.checks import text
 from .store import ReviewStore
 
 MIN_ANSWERS = 3

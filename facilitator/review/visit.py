@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date as Date
 
-from .. import clock as clocks
-from ..errors import Refused
+from ..core import clock as clocks
+from ..core.errors import Refused
 from . import enquiry
-from .checks import text
-from .script import THEMES, ReviewScript
+from ..core.checks import text
+from ..core.scripts.review import THEMES, ReviewScript
 from .store import ReviewStore
 
 

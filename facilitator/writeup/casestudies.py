@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .scripts import Script
+from ..core.scripts.day import Script
 from .summary import owned_by_presenter, shown
 
 # The kinds the sector writes up as case studies; a script without them uses its other

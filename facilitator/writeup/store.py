@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlite_utils import Migrations
 
-from .store import Store
+from ..live.store import Store
 
 migrations = Migrations("facilitator-reports")
 STATUSES = ("agreed", "edited", "declined")

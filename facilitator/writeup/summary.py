@@ -12,7 +12,7 @@ import re
 import markdown as markdown_lib
 import nh3
 
-from .scripts import Script
+from ..core.scripts.day import Script
 
 DAY_PART = "day"
 ALLOWED_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "code", "pre",

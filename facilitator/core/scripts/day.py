@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import ROOT
+from ... import ROOT
 
 SCRIPTS_DIR = ROOT / "session_scripts"  # in the package when installed, else the checkout's
 DEFAULT = "se-triad"  # the script a day is set up with unless another is chosen

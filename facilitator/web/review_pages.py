@@ -13,12 +13,12 @@ from datetime import datetime
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
-from .. import auth
-from ..errors import Refused
-from . import enquiry, findings, incidents, letter, survey, visit
-from .notebook import by_line
-from .script import ReviewScript
-from .store import ReviewStore
+from . import access as auth
+from ..core.errors import Refused
+from ..review import enquiry, findings, incidents, letter, survey, visit
+from ..review.notebook import by_line
+from ..core.scripts.review import ReviewScript
+from ..review.store import ReviewStore
 
 bp = Blueprint("review", __name__, url_prefix="/reviews")
 LEADS, HOSTS, MEMBERS = "review_leads", "review_hosts", "review_members"
@@ -95,7 +95,7 @@ def back(endpoint: str, review: dict, error: str | None = None, anchor: str = ""
 def shown(review: dict, error: str | None) -> str | None:
     """After a committed change the verbal feedback shows, the projected page fetches it afresh."""
     if error is None:
-        from .events import feedback_changed
+        from .review_events import feedback_changed
 
         feedback_changed(review["id"])
     return error
@@ -175,7 +175,7 @@ def join(code):
             joined = visit.join(rs(), review, script, request.form.get("role"), now())
             session[MEMBERS] = {**session.get(MEMBERS, {}), review["id"]: joined["token"]}
             session.permanent = True
-            from .events import member_joined
+            from .review_events import member_joined
 
             member_joined(review["id"], joined["role"])
             return redirect(url_for("review.notebook", review_id=review["id"]))
@@ -252,7 +252,7 @@ def finding_evidence(review, script, finding_id):
 def release(review, script, finding_id):
     error = shown(review, attempt(findings.release, rs(), review, finding_id, request.form.get("on") == "1"))
     if error is None:
-        from .events import finding_released
+        from .review_events import finding_released
 
         finding_released(review["id"], findings.get_finding(rs(), review, finding_id))
     return back("review.line", review, error, "#findings", line_id=request.form.get("line", ""))
@@ -296,7 +296,7 @@ def host_sign(review, script, incident_id):
 
 
 def _announce_incident(review: dict, incident_id: str) -> None:
-    from .events import incident_changed
+    from .review_events import incident_changed
 
     incident_changed(review["id"], incidents.get(rs(), review, incident_id))
 
@@ -334,4 +334,4 @@ def reflect(review, script):
                            comments=survey.COMMENTS, error=error), 400 if error else 200
 
 
-from . import record  # noqa: E402,F401  the record's pages register on this blueprint
+from . import letter_pages as record  # noqa: E402,F401  the record's pages register on this blueprint

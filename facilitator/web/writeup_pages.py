@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, session, url_for
 
-from . import auth, casestudies, export, summary, summit
-from .casestudies import FIELD_LABELS
-from .reports_store import STATUSES, Reports
-from .views import engine as _engine, facilitated_day as _facilitated, now as _now, public_url
+from . import access as auth
+from ..writeup import casestudies, document as export, summary, summit
+from ..writeup.casestudies import FIELD_LABELS
+from ..writeup.store import STATUSES, Reports
+from .day_pages import engine as _engine, facilitated_day as _facilitated, now as _now, public_url
 
 bp = Blueprint("reports", __name__)
 MAX_SUMMARY = 60_000  # characters: far more than a day's write-up, far less than a request may carry

@@ -10,10 +10,12 @@ from datetime import date as Date
 from werkzeug.exceptions import RequestEntityTooLarge
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
 
-from .. import auth, export
-from ..views import engine as _engine, facilitated_day as _facilitated, now as _now, public_url
-from . import calendar, impact, ledger, responses, service, sources, word
-from .records import MATCH_DECISIONS, Records
+from . import access as auth
+from ..writeup import document as export
+from .day_pages import engine as _engine, facilitated_day as _facilitated, now as _now, public_url
+from ..followup import calendar, impact, ledger, responses, service, sources
+from ..writers import word
+from ..followup.store import MATCH_DECISIONS, Records
 
 bp = Blueprint("followup", __name__)
 # Read a little past the 10 MB a response may be, so a file just too big is told why, not cut off.
@@ -277,7 +279,7 @@ def summit_page():
 
 @bp.get("/followup/summit/pack.<fmt>")
 def summit_pack(fmt):
-    from . import rounds
+    from ..followup import rounds
 
     if fmt not in ("html", "md", "json", "docx"):
         abort(404, "No such format.")

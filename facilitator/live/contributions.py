@@ -6,8 +6,8 @@ import re
 import unicodedata
 import uuid
 
-from .errors import Refused
-from .scripts import Item, Script
+from ..core.errors import Refused
+from ..core.scripts.day import Item, Script
 
 MAX_TEXT = 1000
 OBSERVER = "observer"

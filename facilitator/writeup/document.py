@@ -17,9 +17,10 @@ from datetime import datetime, timezone
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from . import ROOT, casestudies, summary
+from .. import ROOT
+from . import casestudies, summary
 from .casestudies import FIELD_LABELS
-from .scripts import Script
+from ..core.scripts.day import Script
 
 FORMATS = ("md", "html", "json", "csv")
 SUMMARY_FIELDS = ("part", "title", "edited", "updated_ms", "markdown")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import io
 import re
 
-from .. import export, summary, summit
-from ..casestudies import FIELD_LABELS
+from ..writeup import document as export, summary, summit
+from ..writeup.casestudies import FIELD_LABELS
 
 MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 _INLINE = re.compile(r"(\*\*[^*]+\*\*|\*[^*]+\*|_[^_]+_)")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import Response, abort, render_template, request
 
-from ..errors import Refused
-from . import export, feedback, incidents, letter
-from .views import attempt, back, bp, is_lead, member, now, page, rs, shown
+from ..core.errors import Refused
+from ..review import export, feedback, incidents, letter
+from .review_pages import attempt, back, bp, is_lead, member, now, page, rs, shown
 
 
 @bp.get("/<review_id>/incidents/<incident_id>")

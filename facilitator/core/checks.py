@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from ..errors import Refused
+from .errors import Refused
 
 YES_NO = {"Y": 1, "N": 0, "": None}
 

@@ -11,8 +11,11 @@ import segno
 from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, session,
                    url_for)
 
-from . import assets, auth, doors, network, protocol, scripts, sockets, vendor_files
-from .errors import Refused
+from . import assets, access as auth, doors, protocol, realtime as sockets
+from ..core import network
+from ..core.scripts import day as scripts
+from .. import vendor_files
+from ..core.errors import Refused
 from .ratelimit import Buckets
 
 bp = Blueprint("views", __name__)

@@ -12,10 +12,10 @@ import functools
 from flask import current_app, request, session
 from flask_socketio import join_room
 
-from ..errors import Refused
-from ..sockets import socketio
-from . import incidents, notebook, visit
-from .views import is_host, is_lead, member, rs, scripts
+from ..core.errors import Refused
+from .realtime import socketio
+from ..review import incidents, notebook, visit
+from .review_pages import is_host, is_lead, member, rs, scripts
 
 NS = "/review"
 LEAD, MEMBER, HOST = "lead", "member", "host"

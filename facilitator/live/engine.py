@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date as Date
 from datetime import datetime
 
-from . import clock as clockmod
+from ..core import clock as clockmod
 from . import contributions as contrib
-from .errors import Refused
-from .scripts import Item, Script, agenda
+from ..core.errors import Refused
+from ..core.scripts.day import Item, Script, agenda
 from .store import Store
 
 MAX_TITLE = 120

@@ -11,9 +11,9 @@ import logging
 from flask import current_app, request
 from flask_socketio import SocketIO, join_room
 
-from . import auth, doors, protocol
-from .engine import Broadcast, Engine
-from .errors import Refused
+from . import access as auth, doors, protocol
+from ..live.engine import Broadcast, Engine
+from ..core.errors import Refused
 from .ratelimit import Buckets
 
 socketio = SocketIO()

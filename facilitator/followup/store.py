@@ -11,7 +11,7 @@ import secrets
 
 from sqlite_utils import Migrations
 
-from ..store import Store
+from ..live.store import Store
 
 migrations = Migrations("facilitator-followup")
 MATCH_DECISIONS = ("confirmed", "rejected")

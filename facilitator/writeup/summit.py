@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
 
-from . import export, summary
+from . import document as export, summary
 from .casestudies import AGREED, FIELD_LABELS
 
 # The register pairs the sector's asks with its offers; a script without these kinds has none.

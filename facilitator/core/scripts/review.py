@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..scripts import SCRIPTS_DIR, ScriptError, _Reader, is_review, read_toml
+from .day import SCRIPTS_DIR, ScriptError, _Reader, is_review, read_toml
 
 HYPOTHESES, THEMES = "hypotheses", "themes"
 MODES = (HYPOTHESES, THEMES)
