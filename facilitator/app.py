@@ -10,11 +10,16 @@ from pathlib import Path
 from flask import Flask
 
 from . import ROOT, default_database
-from .web import doors
-from .writeup import store as reports_store
 from .core.scripts import day as scripts
+from .core.scripts import review as review_scripts
+from .followup.service import FollowUp
+from .followup.store import Records
 from .live.engine import Engine
 from .live.store import Store, StoreError
+from .review.store import ReviewStore
+from .web import doors, house
+from .web.ratelimit import Buckets
+from .writeup.store import Reports
 
 
 def now_ms() -> int:
@@ -73,30 +78,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(app.config["DATABASE"])
 
     folders = [Path(f) for f in (app.config["SCRIPTS_DIR"], app.config["EXTRA_SCRIPTS"]) if f]
-    engine = Engine(Store(app.config["DATABASE"]), scripts.available(*folders))
-    app.extensions["facilitator"] = engine
-    reports_store.migrate(engine.store.db)
-    app.extensions["facilitator_reports"] = reports_store.Reports(engine.store)
+    app.extensions[house.KEY] = _house(app.config, folders)
 
-    from .web import assets, writeup_pages as reports, realtime as sockets, day_pages as views
+    from .web import assets, day_pages, followup_pages, realtime, review_events, review_pages, writeup_pages
 
-    app.register_blueprint(views.bp)
-    assets.init_app(app, views.VENDOR)  # static files compressed, versioned, cached for good
-    app.register_blueprint(reports.bp)
-    _init_reviews(app, folders)
-    from .followup import service as followup
-    from .web import followup_pages as followup_views
-
-    followup.init_app(app)
-    app.register_blueprint(followup_views.bp)
-    sockets.init_app(app)
+    app.register_blueprint(day_pages.bp)
+    assets.init_app(app, day_pages.VENDOR)  # static files compressed, versioned, cached for good
+    app.register_blueprint(writeup_pages.bp)
+    app.register_blueprint(review_pages.bp)
+    app.register_blueprint(followup_pages.bp)
+    realtime.init_app(app)  # review_events' handlers are registered on the same socketio as it is imported
     if app.config["ALLOWED_HOSTS"]:
         app.wsgi_app = doors.HostCheck(app.wsgi_app, app.config["ALLOWED_HOSTS"])
-    if app.config.get("MESSAGE_QUEUE"):  # a worker of the regional server: one allowance per phone across workers
-        from .serve.workers import RedisBuckets
-
-        app.extensions["facilitator_buckets"] = RedisBuckets(app.config["MESSAGE_QUEUE"], app.config["RATE_CAPACITY"],
-                                                             app.config["RATE_PER_SECOND"])
     if app.config.get("BEHIND_PROXY"):  # the proxy's address is not the phone's: trust its X-Forwarded-*
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -105,15 +98,24 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-def _init_reviews(app, folders) -> None:
-    """Hypothesis- and theme-led peer reviews: their tables, scripts, pages and socket events."""
-    from .web import review_events as events, review_pages as views  # noqa: F401  events registers its socket handlers
-    from .core.scripts.review import available
-    from .review.store import ReviewStore
+def _house(config, folders: list[Path]) -> house.House:
+    """Every stage's store over the one database file, and the limits the doors apply."""
+    store = Store(config["DATABASE"])
+    engine = Engine(store, scripts.available(*folders))
+    reports = Reports(store)
+    limits = {
+        "phone": Buckets(config["RATE_CAPACITY"], config["RATE_PER_SECOND"]),
+        "day": Buckets(config["DAY_RATE_CAPACITY"], config["DAY_RATE_PER_SECOND"]),
+        "join_address": Buckets(config["JOIN_ADDRESS_CAPACITY"], config["JOIN_ADDRESS_PER_SECOND"]),
+        "join_day": Buckets(config["JOIN_DAY_CAPACITY"], config["JOIN_DAY_PER_SECOND"]),
+    }
+    if config.get("MESSAGE_QUEUE"):  # a worker of the regional server: one allowance per phone across workers
+        from .serve.workers import RedisBuckets
 
-    app.extensions["facilitator_review"] = ReviewStore(app.extensions["facilitator"].store)
-    app.extensions["facilitator_review_scripts"] = available(*folders)
-    app.register_blueprint(views.bp)
+        limits["phone"] = RedisBuckets(config["MESSAGE_QUEUE"], config["RATE_CAPACITY"], config["RATE_PER_SECOND"])
+    return house.House(engine=engine, reports=reports, reviews=ReviewStore(store),
+                       review_scripts=review_scripts.available(*folders),
+                       followup=FollowUp(engine, reports, Records(store)), buckets=limits)
 
 
 def _security_headers(response):

@@ -19,6 +19,7 @@ from .core.scripts import day as scripts
 from .core.errors import Refused
 from .serve.lock import AlreadyServing, LockError, ServerLock
 from .live.store import StoreError, explain
+from .web import house
 
 DEFAULT_DB = str(default_database())  # FACILITATOR_DATA, else the user's data folder
 DB_META = "facilitator.db"  # the database a command works on, for its error messages
@@ -105,7 +106,7 @@ def serve(host, port, db, demo, public_url, allowed_host, organiser_key, open_se
     listener = _listen(host, port)
     phones = reach.url
     app = _app(db, ASYNC_MODE="eventlet", PUBLIC_URL=phones, OTHER_URLS=reach.others, **doors_config)
-    app.extensions["facilitator_lock"] = server_lock  # held, by this process, until it exits
+    house.of(app).lock = server_lock  # held, by this process, until it exits
     local = f"http://localhost:{port}"
     click.echo(f"The facilitator is running on {db}.")
     click.echo(f"  On this laptop:   {local}/")
@@ -117,7 +118,7 @@ def serve(host, port, db, demo, public_url, allowed_host, organiser_key, open_se
     _echo_organiser_key(doors_config, generated)
     if demo:
         _create_demo(app)
-    for day in app.extensions["facilitator"].store.days()[:5]:
+    for day in house.of(app).engine.store.days()[:5]:
         click.echo(f"  '{day['title']}' ({day['date']}): facilitator link {local}/f/{day['facilitator_key']}")
         click.echo(f"      join code {day['join_code']}: {phones}/join/{day['join_code']}")
         click.echo(f"      projector link {local}/v/{day['projector_key']}")
@@ -155,7 +156,7 @@ def _serve_region(host, port, db, demo, public_url, workers, redis_url, doors_co
     server_lock = ServerLock(db).acquire(host, port)
     app = _app(db, ASYNC_MODE="eventlet", PUBLIC_URL=public_url, MESSAGE_QUEUE=redis_url, BEHIND_PROXY=True,
                **doors_config)
-    app.extensions["facilitator_lock"] = server_lock
+    house.of(app).lock = server_lock
     if index is None:
         # the first process prepares the database (migrations, the signing key) before any worker opens it
         click.echo(f"The facilitator's regional server is running on {db}, with Redis at {redis_url}.")
@@ -225,7 +226,7 @@ def _run_eventlet(app, listener, max_connections: int | None = None) -> None:
 def _create_demo(app) -> dict:
     from .app import now_ms
 
-    engine = app.extensions["facilitator"]
+    engine = house.of(app).engine
     return engine.create_day("Demo challenge day", Date.today().isoformat(),
                              ["Northshire", "Eastbridge", "Westvale"], scripts.DEFAULT, None, now_ms())
 
@@ -243,7 +244,7 @@ def new_day(title, day_date, authorities, script, start_time, db, url):
     """Set up a day; print its facilitator link and join code."""
     from .app import now_ms
 
-    engine = _app(db).extensions["facilitator"]
+    engine = house.of(_app(db)).engine
     try:
         day = engine.create_day(title, day_date, list(authorities), script, start_time, now_ms())
     except Refused as refused:
@@ -286,7 +287,7 @@ def _reports_app(db: str):
     if not Path(db).exists():
         raise click.ClickException(f"{db}: no such database: give the --db the day was set up in")
     app = _app(db)
-    return app.extensions["facilitator"], app.extensions["facilitator_reports"]
+    return house.of(app).engine, house.of(app).reports
 
 
 def _days(engine, ids) -> list[dict]:
@@ -350,14 +351,14 @@ def _summit_rounds(app, docs, previous_days, out: Path) -> None:
     """The pack round on round (the ledger's asks answered and offers taken up) in Word and Markdown."""
     from .writeup import document as exporting
     from .app import now_ms
-    from .followup import rounds, service
+    from .followup import rounds
     from .writers import word
 
-    engine, reports = app.extensions["facilitator"], app.extensions["facilitator_reports"]
+    engine, reports = house.of(app).engine, house.of(app).reports
     previous = [exporting.gather(engine, reports, d, now_ms()) for d in previous_days
                 if d["id"] not in {x["day"]["id"] for x in docs}]
     held = {d["day"]["id"] for d in docs + previous}
-    pack = service.summit_rounds(app, docs, previous, held, None, now_ms())
+    pack = house.of(app).followup.summit_rounds(docs, previous, held, None, now_ms())
     _write(out / "summit.docx", word.summit_pack(pack))
     _write(out / "summit-rounds.md", rounds.to_markdown(pack))
 
@@ -369,11 +370,11 @@ def _summit_rounds(app, docs, previous_days, out: Path) -> None:
 def ledger(fmt, out, db):
     """Write the region's ledger: every agreed ask and offer across all days, and its status."""
     from .app import now_ms
-    from .followup import ledger as ledgering, service
+    from .followup import ledger as ledgering
 
     if not Path(db).exists():
         raise click.ClickException(f"{db}: no such database")
-    rows = service.ledger_rows(_app(db))
+    rows = house.of(_app(db)).followup.ledger_rows()
     if fmt == "csv":
         _write(out, ledgering.to_csv(rows).encode("utf-8"))  # bytes: its CRLF line ends kept as they are
     else:

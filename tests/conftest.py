@@ -44,7 +44,7 @@ def app(tmp_path, clock):
 
 @pytest.fixture
 def engine(app):
-    return app.extensions["facilitator"]
+    return app.extensions["facilitator"].engine
 
 
 @pytest.fixture

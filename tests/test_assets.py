@@ -20,7 +20,7 @@ def test_pages_link_versioned_files_that_come_gzipped_and_immutable(app, client,
     page = client.get(f"/console/{day['id']}/summary").get_data(as_text=True)
     urls = versioned(page)
     assert any(u.endswith("/static/css/report.css") for u in urls) and any(u.endswith("/js/summary.js") for u in urls)
-    assets = app.extensions["facilitator_assets"]
+    assets = app.extensions["facilitator"].assets
     for url in urls:
         assert url.startswith(f"/v/{assets.version}/")
         response = client.get(url, headers=GZIP)
@@ -69,7 +69,7 @@ def test_plain_addresses_still_work_and_are_revalidated(client):
 def test_a_page_from_before_an_update_gets_todays_file_uncached(app, client):
     response = client.get("/v/000000000000/static/css/app.css", headers=GZIP)
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-cache"
-    assert client.get(f"/v/{app.extensions['facilitator_assets'].version}/static/../app.py").status_code == 404
+    assert client.get(f"/v/{app.extensions['facilitator'].assets.version}/static/../app.py").status_code == 404
 
 
 def test_the_version_follows_the_content(tmp_path):

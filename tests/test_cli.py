@@ -34,7 +34,7 @@ def test_forget_names_keeps_authorities_and_contributions_but_no_names(tmp_path,
     from facilitator.app import create_app
 
     db = tmp_path / "day.db"
-    engine = create_app({"DATABASE": str(db), "SECRET_KEY": "k", "NOW": clock}).extensions["facilitator"]
+    engine = create_app({"DATABASE": str(db), "SECRET_KEY": "k", "NOW": clock}).extensions["facilitator"].engine
     day = engine.create_day("Done", "2026-11-22", ["A", "B", "C"], "se-triad", None, clock.now)
     for name, authority in (("Priya Shah", "A"), ("Tom Reed", "B")):
         engine.join(day, name, authority, clock.now)

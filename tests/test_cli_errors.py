@@ -50,7 +50,7 @@ def run(*args) -> str:
 @pytest.fixture
 def good_db(tmp_path) -> Path:
     db = tmp_path / "good.db"
-    engine = create_app({"DATABASE": str(db), "SECRET_KEY": "k"}).extensions["facilitator"]
+    engine = create_app({"DATABASE": str(db), "SECRET_KEY": "k"}).extensions["facilitator"].engine
     engine.create_day("T", "2027-02-01", AUTHORITIES, "se-triad", None, 0)
     engine.store.db.conn.close()  # as the command does at its exit: everything in the database file itself
     assert db.stat().st_size > 3000

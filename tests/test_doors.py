@@ -39,7 +39,7 @@ def day_form(client, **extra) -> dict:
 
 def test_setting_up_a_day_needs_the_organisers_key_once_per_browser(tmp_path, clock):
     app = make_app(tmp_path, clock, ORGANISER_KEY="plum-kettle-42")
-    client, engine = app.test_client(), app.extensions["facilitator"]
+    client, engine = app.test_client(), app.extensions["facilitator"].engine
     assert 'id="organiser_key"' in client.get("/").get_data(as_text=True)
 
     missing = client.post("/days", data=day_form(client))
@@ -83,7 +83,7 @@ def serve_in_process(monkeypatch, *args, env=None) -> tuple[str, object]:
         result = CliRunner().invoke(cli_module.cli, ["serve", *args], env=env)
     assert result.exit_code == 0, result.output
     app = built["app"]
-    app.extensions["facilitator_lock"].release()
+    app.extensions["facilitator"].lock.release()
     monkeypatch.delenv(GROUP_ENV, raising=False)
     return result.output, app
 
@@ -127,7 +127,7 @@ def test_a_form_posted_from_another_site_is_refused_whatever_its_token(tmp_path,
     refused = client.post("/days", data=day_form(client), headers=headers)
     assert refused.status_code == 403
     assert "sent from a page on another site" in refused.get_data(as_text=True)
-    assert app.extensions["facilitator"].store.days() == []
+    assert app.extensions["facilitator"].engine.store.days() == []
 
 
 @pytest.mark.parametrize("headers", [{"Origin": "http://localhost"}, {"Origin": "https://facilitator.example.org"},
@@ -140,7 +140,7 @@ def test_a_form_posted_from_this_servers_own_pages_is_taken(tmp_path, clock, hea
 
 def test_joining_from_a_form_on_another_site_is_refused(tmp_path, clock):
     app = make_app(tmp_path, clock)  # no host names configured: the post's origin must be the page's own host
-    engine = app.extensions["facilitator"]
+    engine = app.extensions["facilitator"].engine
     day = engine.create_day("D", "2026-11-22", AUTHORITIES, "se-triad", None, clock.now)
     client = app.test_client()
     client.get(f"/join/{day['join_code']}")

@@ -98,11 +98,11 @@ def test_the_host_writes_a_response_sanitised_and_marks_it_public(agreed, app):
 def test_a_bad_upload_is_refused_and_changes_nothing(agreed, app, engine, name, data, message):
     path = agreed["links"]["Northshire"]
     browser, _ = host(app, path)
-    before = app.extensions["facilitator_followup"].responses()
+    before = app.extensions["facilitator"].followup.records.responses()
     r = upload(browser, path, name, data)
     assert r.status_code == 400
     assert message in r.get_data(as_text=True)
-    assert app.extensions["facilitator_followup"].responses() == before
+    assert app.extensions["facilitator"].followup.records.responses() == before
 
 
 def test_an_upload_far_over_the_limit_is_refused(agreed, app):
@@ -110,7 +110,7 @@ def test_an_upload_far_over_the_limit_is_refused(agreed, app):
     browser, _ = host(app, path)
     r = upload(browser, path, "huge.pdf", b"%PDF-1.4\n" + b"x" * (17 * 1024 * 1024))
     assert r.status_code == 413 and "larger than 10 MB" in r.get_data(as_text=True)
-    assert app.extensions["facilitator_followup"].responses() == []
+    assert app.extensions["facilitator"].followup.records.responses() == []
 
 
 def test_a_docx_response_is_kept_in_the_database_and_downloads_unchanged(agreed, app):
@@ -196,8 +196,8 @@ def test_a_bad_review_of_impact_is_refused_and_changes_nothing(agreed, app, chan
     form.update({k.format(ask=ask): v.format(own_offer=own_offer) for k, v in change.items()})
     r = browser.post(path + "/impact", data=form)
     assert r.status_code == 400 and message in r.get_data(as_text=True)
-    assert app.extensions["facilitator_followup"].outcomes() == {}
-    assert app.extensions["facilitator_followup"].impacts() == {}
+    assert app.extensions["facilitator"].followup.records.outcomes() == {}
+    assert app.extensions["facilitator"].followup.records.impacts() == {}
 
 
 def test_facilitator_confirms_and_rejects_suggestions_and_the_ledger_remembers(agreed, client):
@@ -217,7 +217,7 @@ def test_facilitator_confirms_and_rejects_suggestions_and_the_ledger_remembers(a
     rows = {r["id"]: r for r in json.loads(client.get("/ledger.json").data)["items"]}
     assert rows[north_ask]["status"] == "matched" and rows[north_ask]["with_authority"] == "Eastbridge"
     assert rows[north_ask]["suggestions"] == []
-    assert client.application.extensions["facilitator_followup"].matches()[(north_ask, west_offer)]["decision"] == "rejected"
+    assert client.application.extensions["facilitator"].followup.records.matches()[(north_ask, west_offer)]["decision"] == "rejected"
     other_ask = next(r for r in rows.values() if r["role"] == "ask" and r["authority"] == "Eastbridge")
     assert [s["authority"] for s in other_ask["suggestions"]] == ["Northshire"]  # its practice framework
     assert client.post("/ledger/match", data={"csrf": token, "ask_id": north_ask, "offer_id": north_ask,

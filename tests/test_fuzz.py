@@ -103,7 +103,7 @@ class Tracebacks(logging.Handler):
 
 def test_thousands_of_malformed_events_are_each_answered_and_change_nothing(fuzz_app):
     app, clock = fuzz_app
-    engine = app.extensions["facilitator"]
+    engine = app.extensions["facilitator"].engine
     db = app.config["DATABASE"]
     day = engine.create_day("Fuzz day", "2026-11-22", AUTHORITIES, "se-triad", None, clock.now)
     other = engine.create_day("Other day", "2026-11-23", ["X", "Y", "Z"], "se-triad", None, clock.now)

@@ -186,7 +186,7 @@ def limited(tmp_path):
                       "JOIN_ADDRESS_CAPACITY": 5, "JOIN_ADDRESS_PER_SECOND": 0.5,
                       "JOIN_DAY_CAPACITY": 8, "JOIN_DAY_PER_SECOND": 1.0,
                       "DAY_RATE_CAPACITY": 6, "DAY_RATE_PER_SECOND": 2.0})
-    engine = app.extensions["facilitator"]
+    engine = app.extensions["facilitator"].engine
     day = engine.create_day("Limited", "2026-11-22", AUTHORITIES, "se-triad", None, clock.now)
     return app, engine, day, clock
 

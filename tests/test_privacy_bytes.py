@@ -58,7 +58,7 @@ def test_forgotten_names_are_in_no_file_beside_the_database_running_or_stopped(l
 def test_a_withdrawn_vote_leaves_no_copy_in_the_write_ahead_log(tmp_path, clock):
     from facilitator.app import create_app
 
-    engine = create_app({"DATABASE": str(tmp_path / "v.db"), "SECRET_KEY": "k", "NOW": clock}).extensions["facilitator"]
+    engine = create_app({"DATABASE": str(tmp_path / "v.db"), "SECRET_KEY": "k", "NOW": clock}).extensions["facilitator"].engine
     day = engine.create_day("Votes", "2026-11-22", AUTHORITIES, "se-triad", None, clock.now)
     person = engine.store.add_participant(day["id"], "Quillon Marsh", AUTHORITIES[1], clock.now)
     stored, _ = engine.store.add_contribution(day["id"], {"id": "c1", "kind": "question", "text": "Why?"})
@@ -74,7 +74,7 @@ def test_a_discarded_summary_leaves_no_readable_copy_in_the_database_or_its_log(
     from facilitator.app import create_app
 
     app = create_app({"DATABASE": str(tmp_path / "s.db"), "SECRET_KEY": "k", "NOW": clock})
-    engine, reports = app.extensions["facilitator"], app.extensions["facilitator_reports"]
+    engine, reports = app.extensions["facilitator"].engine, app.extensions["facilitator"].reports
     day = engine.create_day("Summary", "2026-11-22", AUTHORITIES, "se-triad", None, clock.now)
     secret = "Mr Quentavius Blorp said the panel was rigged"
     for n in range(40):  # enough rows that the deleted one shares its page with others that stay
@@ -96,7 +96,7 @@ def test_forgetting_says_so_when_a_reader_keeps_the_old_names_in_the_log(tmp_pat
     from facilitator.cli import cli
 
     db = tmp_path / "r.db"
-    engine = create_app({"DATABASE": str(db), "SECRET_KEY": "k", "NOW": clock}).extensions["facilitator"]
+    engine = create_app({"DATABASE": str(db), "SECRET_KEY": "k", "NOW": clock}).extensions["facilitator"].engine
     day = engine.create_day("Reader", "2026-11-22", AUTHORITIES, "se-triad", None, clock.now)
     engine.join(day, "Wilhelmina Crabtree-Oduya", AUTHORITIES[0], clock.now)
     reader = sqlite3.connect(db, isolation_level=None)

@@ -135,7 +135,7 @@ def test_only_its_author_corrects_a_note_and_the_lead_hears_of_it(review):
     changed = [e["args"][0]["note"] for e in received if e["name"] == "note_changed"]
     assert changed == [ack["note"]] and changed[0]["source"] == "Focus group"
     assert [e["name"] for e in received].count("feedback") == 1
-    assert [n["text"] for n in review.app.extensions["facilitator_review"].notes(review.id)] == ["Heard in two interviews"]
+    assert [n["text"] for n in review.app.extensions["facilitator"].reviews.notes(review.id)] == ["Heard in two interviews"]
     # The same device, reconnected, is still the author; a second device under the same role is not.
     again = review.socket(tm1_client, "member")
     assert again.emit("note_edit", {"id": note_id, "text": "Heard twice"}, namespace=NS, callback=True)["ok"]
@@ -176,7 +176,7 @@ def test_withdrawing_a_note_that_is_evidence_asks_first(review):
 def test_notes_no_longer_change_once_the_letter_is_signed(review):
     tm1 = review.socket(review.member("TM1"), "member")
     note_id = _note(tm1, review)
-    review.app.extensions["facilitator_review"].save_letter(review.id, {"signed_ms": 1})
+    review.app.extensions["facilitator"].reviews.save_letter(review.id, {"signed_ms": 1})
     for event, payload in (("note_edit", {"id": note_id, "text": "Later"}), ("note_withdraw", {"id": note_id})):
         ack = tm1.emit(event, payload, namespace=NS, callback=True)
         assert ack["error"]["code"] == "closed" and "signed off" in ack["error"]["message"]
@@ -195,7 +195,7 @@ def test_the_projected_feedback_hears_of_each_change_after_it_is_stored(review):
     review.lead.post(base + "/actions", data={"csrf": review.token, "text": "", "agreed": "Y"})  # refused: no news
     seqs = [e["args"][0]["seq"] for e in lead.get_received(NS) if e["name"] == "feedback"]
     assert len(seqs) == 3 and seqs == sorted(seqs)
-    assert seqs[-1] == review.app.extensions["facilitator_review"].review(review.id)["seq"]
+    assert seqs[-1] == review.app.extensions["facilitator"].reviews.review(review.id)["seq"]
     assert not [e for e in tm1.get_received(NS) if e["name"] == "feedback"]  # the lead's pages only
 
 

@@ -247,7 +247,7 @@ def test_a_flood_from_one_phone_is_rate_limited(people, clock):
 def test_a_restarted_server_resumes_the_same_countdown(tmp_path, clock):
     config = {"DATABASE": str(tmp_path / "day.db"), "SECRET_KEY": "k", "NOW": clock}
     first = create_app(config)
-    engine = first.extensions["facilitator"]
+    engine = first.extensions["facilitator"].engine
     day = engine.create_day("Restart", "2026-11-22", AUTHORITIES, "se-triad", None, clock.now)
     engine.timer(day["id"], {"action": "start"}, clock.now)
     engine.timer(day["id"], {"action": "next"}, clock.now)

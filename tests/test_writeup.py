@@ -62,7 +62,7 @@ def test_a_drafts_title_is_its_whole_first_sentence():
 
 def test_placeholders_left_in_are_listed(engine, app, day, played):  # noqa: F811
     with app.app_context():
-        doc = export.gather(engine, app.extensions["facilitator_reports"], day, 0)
+        doc = export.gather(engine, app.extensions["facilitator"].reports, day, 0)
     found = export.placeholders(doc)
     assert "Session 1: Northshire: “to be written up” is still in the text." in found
     assert len([f for f in found if "to be written up" in f]) == 3  # one reflection per session

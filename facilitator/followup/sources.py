@@ -2,7 +2,7 @@
 
 A source gives two lists: engagements (a host's day or review, whose review of impact falls due
 some months on) and items (each agreed ask, offer or action). Anything that can list those plugs
-in with `register(app, source)`; the ledger and follow-up page read every registered source.
+in to the follow-up's list of sources; the ledger and follow-up page read every one.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from ..writeup import casestudies
 from ..writeup.casestudies import AGREED
 
 ROLES = ("ask", "offer", "action")
-EXTENSION = "facilitator_followup_sources"
 
 
 @dataclass(frozen=True)
@@ -88,19 +87,3 @@ class Days:
                 out.append(Item(row["id"], "day", day["id"], day["title"], day["date"], row["presenter"],
                                 kind.summit, casestudies.agreed_text(row, agreements), a["decided_on"]))
         return out
-
-
-def register(app, source: Source) -> None:
-    app.extensions.setdefault(EXTENSION, []).append(source)
-
-
-def registered(app) -> list[Source]:
-    return app.extensions.get(EXTENSION, [])
-
-
-def all_engagements(app) -> list[Engagement]:
-    return [e for s in registered(app) for e in s.engagements()]
-
-
-def all_items(app) -> list[Item]:
-    return [i for s in registered(app) for i in s.items()]

@@ -20,6 +20,8 @@ from pathlib import Path
 from flask import Flask, Response, abort, current_app, request
 from markupsafe import Markup, escape
 
+from .house import house, of
+
 PREFIX = "/v"
 COMPRESSIBLE = {".js", ".mjs", ".css", ".svg", ".json", ".html", ".txt", ".map"}
 FOREVER = "public, max-age=31536000, immutable"
@@ -109,7 +111,7 @@ def _resolve(base: str, spec: str) -> str | None:
 def init_app(app: Flask, vendor: dict[str, Path]) -> Assets:
     """Serve /v/<version>/..., keep /static/... (revalidated), and make url_for('static') versioned."""
     assets = Assets.from_folders(Path(app.static_folder), vendor)
-    app.extensions["facilitator_assets"] = assets
+    of(app).assets = assets
 
     def versioned(version: str, name: str):
         # A page from before an update may ask for the old version: give it today's file, uncached.
@@ -154,5 +156,5 @@ def _keep_cookies_off_files(app: Flask) -> None:
 
 def vendor_response(name: str) -> Response:
     """A vendor file at its plain address (/vendor/<name>), revalidated each time."""
-    return current_app.extensions["facilitator_assets"].response(f"vendor/{name}", REVALIDATE)
+    return house().assets.response(f"vendor/{name}", REVALIDATE)
 

@@ -16,14 +16,14 @@ from ..core import network
 from ..core.scripts import day as scripts
 from .. import vendor_files
 from ..core.errors import Refused
-from .ratelimit import Buckets
+from .house import house
 
 bp = Blueprint("views", __name__)
 VENDOR = vendor_files()  # the list is facilitator/vendor.json
 
 
 def engine():
-    return current_app.extensions["facilitator"]
+    return house().engine
 
 
 def now() -> int:
@@ -213,10 +213,7 @@ def _json_body():
 
 def _may_join(day: dict) -> None:
     """Spend a join from this address and from this day, or refuse: joins mint identities."""
-    config = current_app.config
-    by_address, by_day = current_app.extensions.setdefault("facilitator_join_buckets", (
-        Buckets(config["JOIN_ADDRESS_CAPACITY"], config["JOIN_ADDRESS_PER_SECOND"]),
-        Buckets(config["JOIN_DAY_CAPACITY"], config["JOIN_DAY_PER_SECOND"])))
+    by_address, by_day = house().buckets["join_address"], house().buckets["join_day"]
     at = now() / 1000
     for bucket, key, message in (
             (by_address, request.remote_addr or "", "Many people have just joined from this network."),

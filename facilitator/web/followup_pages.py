@@ -16,6 +16,7 @@ from .day_pages import engine as _engine, facilitated_day as _facilitated, now a
 from ..followup import calendar, impact, ledger, responses, service, sources
 from ..writers import word
 from ..followup.store import MATCH_DECISIONS, Records
+from .house import house
 
 bp = Blueprint("followup", __name__)
 # Read a little past the 10 MB a response may be, so a file just too big is told why, not cut off.
@@ -23,12 +24,12 @@ UPLOAD_LIMIT = 16 * 1024 * 1024
 
 
 def _records() -> Records:
-    return current_app.extensions[service.EXTENSION]
+    return house().followup.records
 
 
 def _host():
     """The review link's day and authority, as for the host's review page."""
-    entry = current_app.extensions["facilitator_reports"].by_review_key(request.view_args["key"])
+    entry = house().reports.by_review_key(request.view_args["key"])
     day = _engine().store.day(entry["day_id"]) if entry else None
     if day is None:
         abort(404, "This review link is not known here.")
@@ -130,20 +131,20 @@ def response_file(key, response_id):
 # -- the host's review of impact
 
 def _impact_page(key, e, error=None, status=200):
-    doc = service.impact_document(current_app, e, _now())
+    doc = house().followup.impact_document(e, _now())
     mine = {i["id"] for i in doc["items"]}
-    offers = [r for r in service.ledger_rows(current_app, suggest=False)
+    offers = [r for r in house().followup.ledger_rows(suggest=False)
               if r["role"] == "offer" and r["authority"] != e.host and r["id"] not in mine]
     state = impact.standing(e, _records().impact(e.ref, e.host), _now())
     return render_template("followup/impact.html", key=key, e=e, doc=doc, offers=offers, state=state,
-                           region=[a for a in service.region(current_app) if a != e.host], statuses=impact.STATUSES,
+                           region=[a for a in house().followup.region() if a != e.host], statuses=impact.STATUSES,
                            commentary=service.render_markdown(doc["commentary"]), error=error), status
 
 
 @bp.get("/review/<key>/impact")
 def impact_page(key):
     day, authority = _host()
-    e = service.engagement(current_app, day["id"], authority)
+    e = house().followup.engagement(day["id"], authority)
     if e is None or impact.due_date(e) is None:
         abort(404, "This day asks for no review of impact.")
     return _impact_page(key, e)
@@ -153,10 +154,10 @@ def impact_page(key):
 def save_impact(key):
     day, authority = _host()
     auth.check_csrf()
-    e = service.engagement(current_app, day["id"], authority)
+    e = house().followup.engagement(day["id"], authority)
     if e is None or impact.due_date(e) is None:
         abort(404, "This day asks for no review of impact.")
-    items = sources.all_items(current_app)
+    items = house().followup.items()
     mine = [i for i in items if i.ref == e.ref and i.authority == authority]
     progress = request.form.get("progress", "").replace("\r\n", "\n").strip()
     evidence = request.form.get("evidence", "").replace("\r\n", "\n").strip()
@@ -167,7 +168,7 @@ def save_impact(key):
         if submit and not evidence:
             raise impact.BadReview("Give the measurable evidence of impact before submitting the review.")
         outcomes = impact.read_outcomes(request.form, mine, [i for i in items if i.authority != authority],
-                                        service.region(current_app))
+                                        house().followup.region())
     except impact.BadReview as bad:
         return _impact_page(key, e, str(bad), 400)
     _records().save_impact(e.ref, authority, progress, evidence, outcomes, submit, _now())
@@ -177,10 +178,10 @@ def save_impact(key):
 @bp.get("/review/<key>/impact.docx")
 def impact_docx(key):
     day, authority = _host()
-    e = service.engagement(current_app, day["id"], authority)
+    e = house().followup.engagement(day["id"], authority)
     if e is None:
         abort(404, "This day asks for no review of impact.")
-    return _docx(word.review_of_impact(service.impact_document(current_app, e, _now())),
+    return _docx(word.review_of_impact(house().followup.impact_document(e, _now())),
                  f"review-of-impact-{_slug(authority)}-{day['date']}")
 
 
@@ -193,7 +194,7 @@ def _held() -> set[str]:
 @bp.get("/followup")
 def followup_page():
     held = _held()
-    engagements = [e for e in sources.all_engagements(current_app) if e.ref in held]
+    engagements = [e for e in house().followup.engagements() if e.ref in held]
     rows = impact.follow_up_rows(engagements, _records().impacts(), _now())
     days = [_engine().store.day(d) for d in held]
     return render_template("followup/followup.html", rows=rows, today=impact.today(_now()).isoformat(),
@@ -203,10 +204,10 @@ def followup_page():
 @bp.get("/followup/<day_id>/<authority>.ics")
 def calendar_file(day_id, authority):
     day = _facilitated(day_id)
-    e = service.engagement(current_app, day_id, authority)
+    e = house().followup.engagement(day_id, authority)
     if e is None or impact.due_date(e) is None:
         abort(404, "No review of impact falls due for that authority.")
-    key = current_app.extensions["facilitator_reports"].review_key(day_id, authority, _now())
+    key = house().reports.review_key(day_id, authority, _now())
     body = calendar.events(e, impact.due_date(e), _now(), public_url() + url_for("followup.impact_page", key=key))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="review-of-impact-{_slug(authority)}-{day["date"]}.ics"'
@@ -216,10 +217,10 @@ def calendar_file(day_id, authority):
 @bp.get("/followup/<day_id>/<authority>/impact.docx")
 def facilitator_impact_docx(day_id, authority):
     day = _facilitated(day_id)
-    e = service.engagement(current_app, day_id, authority)
+    e = house().followup.engagement(day_id, authority)
     if e is None:
         abort(404, "No such host on that day.")
-    return _docx(word.review_of_impact(service.impact_document(current_app, e, _now())),
+    return _docx(word.review_of_impact(house().followup.impact_document(e, _now())),
                  f"review-of-impact-{_slug(authority)}-{day['date']}")
 
 
@@ -227,7 +228,7 @@ def facilitator_impact_docx(day_id, authority):
 def day_docx(day_id):
     day = _facilitated(day_id)
     internal = request.args.get("internal") == "1"
-    doc = export.gather(_engine(), current_app.extensions["facilitator_reports"], day, _now(), internal=internal)
+    doc = export.gather(_engine(), house().reports, day, _now(), internal=internal)
     return _docx(word.day(doc), f"{day['date']}-{day['id']}" + ("-INTERNAL" if internal else ""))
 
 
@@ -235,13 +236,13 @@ def day_docx(day_id):
 
 @bp.get("/ledger")
 def ledger_page():
-    rows = service.ledger_rows(current_app, _held())
+    rows = house().followup.ledger_rows(_held())
     return render_template("followup/ledger.html", rows=rows, counts=ledger.counts(rows))
 
 
 @bp.get("/ledger.<fmt>")
 def ledger_export(fmt):
-    rows = service.ledger_rows(current_app, _held())
+    rows = house().followup.ledger_rows(_held())
     if fmt == "csv":
         response = Response(ledger.to_csv(rows), mimetype="text/csv")
     elif fmt == "json":
@@ -259,7 +260,7 @@ def decide_match():
     if decision not in MATCH_DECISIONS:
         abort(400, "Confirm or reject the suggestion.")
     held = _held()
-    items = {i.id: i for i in sources.all_items(current_app) if i.ref in held}
+    items = {i.id: i for i in house().followup.items() if i.ref in held}
     ask, offer = items.get(ask_id), items.get(offer_id)
     if not ask or not offer or ask.role != "ask" or offer.role != "offer" or ask.authority == offer.authority:
         abort(404, "That ask and offer are not in a ledger you hold.")
@@ -293,10 +294,10 @@ def summit_pack(fmt):
             Date.fromisoformat(since)
         except ValueError:
             abort(400, "Give the date of the last summit as YYYY-MM-DD.")
-    reports = current_app.extensions["facilitator_reports"]
+    reports = house().reports
     docs = [export.gather(_engine(), reports, _facilitated(d), _now()) for d in now_ids]
     previous = [export.gather(_engine(), reports, _facilitated(d), _now()) for d in before_ids]
-    p = service.summit_rounds(current_app, docs, previous, _held(), since, _now())
+    p = house().followup.summit_rounds(docs, previous, _held(), since, _now())
     if fmt == "docx":
         return _docx(word.summit_pack(p), "summit-pack")
     if fmt == "json":

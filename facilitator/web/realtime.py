@@ -14,7 +14,7 @@ from flask_socketio import SocketIO, join_room
 from . import access as auth, doors, protocol
 from ..live.engine import Broadcast, Engine
 from ..core.errors import Refused
-from .ratelimit import Buckets
+from .house import house
 
 socketio = SocketIO()
 FACILITATOR, PROJECTOR, PARTICIPANT = "facilitator", "projector", "participant"
@@ -39,13 +39,10 @@ def init_app(app) -> None:
     protocol.guard(socketio.server)
     for name, handler in _EVENTS.items():  # on each app's server: init_app makes a new one
         socketio.server.on(name, handler)
-    app.extensions["facilitator_buckets"] = Buckets(app.config["RATE_CAPACITY"], app.config["RATE_PER_SECOND"])
-    app.extensions["facilitator_day_buckets"] = Buckets(app.config["DAY_RATE_CAPACITY"],
-                                                        app.config["DAY_RATE_PER_SECOND"])
 
 
 def _engine() -> Engine:
-    return current_app.extensions["facilitator"]
+    return house().engine
 
 
 def _now() -> int:
@@ -199,7 +196,7 @@ def _answer(name: str, who: dict | None, roles: tuple[str, ...], takes_payload: 
         return _error(Refused("unauthorised", "connect with a day and a role first"))
     if who["role"] not in roles:
         return _error(Refused("forbidden", f"only the {' or '.join(roles)} may send '{name}'"))
-    if who["participant"] and not current_app.extensions["facilitator_buckets"].take(
+    if who["participant"] and not house().buckets["phone"].take(
             who["participant"], _now() / 1000):
         return _error(Refused("rate_limited", "too many messages at once: wait a moment and send again"))
     if takes_payload is None and len(args) > 1:
@@ -235,7 +232,7 @@ def snapshot(who, payload):
 
 @event("contribute", roles=(FACILITATOR, PARTICIPANT))
 def contribute(who, payload):
-    if who["role"] != FACILITATOR and not current_app.extensions["facilitator_day_buckets"].take(
+    if who["role"] != FACILITATOR and not house().buckets["day"].take(
             who["day"], _now() / 1000):
         raise Refused("rate_limited", "the room is sending a great deal at once: wait a few seconds and send again")
     if who["role"] == FACILITATOR:

@@ -19,17 +19,18 @@ from ..review import enquiry, findings, incidents, letter, survey, visit
 from ..review.notebook import by_line
 from ..core.scripts.review import ReviewScript
 from ..review.store import ReviewStore
+from .house import house
 
 bp = Blueprint("review", __name__, url_prefix="/reviews")
 LEADS, HOSTS, MEMBERS = "review_leads", "review_hosts", "review_members"
 
 
 def rs() -> ReviewStore:
-    return current_app.extensions["facilitator_review"]
+    return house().reviews
 
 
 def scripts() -> dict[str, ReviewScript]:
-    return current_app.extensions["facilitator_review_scripts"]
+    return house().review_scripts
 
 
 def now() -> int:

@@ -12,6 +12,7 @@ from . import access as auth
 from ..writeup import casestudies, document as export, summary, summit
 from ..writeup.casestudies import FIELD_LABELS
 from ..writeup.store import STATUSES, Reports
+from .house import house
 from .day_pages import engine as _engine, facilitated_day as _facilitated, now as _now, public_url
 
 bp = Blueprint("reports", __name__)
@@ -20,7 +21,7 @@ MAX_FIELD = 4_000
 
 
 def _reports() -> Reports:
-    return current_app.extensions["facilitator_reports"]
+    return house().reports
 
 
 def _script(day: dict):

@@ -59,6 +59,7 @@ class Reports:
     def __init__(self, store: Store):
         self.store = store
         self.db = store.db
+        migrate(self.db)
 
     # -- summaries
 

@@ -1,0 +1,36 @@
+"""The stores every page, event and command reaches, made once by the app factory and held on
+the app under one name, so a view asks `house().reviews`, not a string key of its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import Flask, current_app
+
+from ..followup.service import FollowUp
+from ..live.engine import Engine
+from ..review.store import ReviewStore
+from ..writeup.store import Reports
+from .ratelimit import Buckets
+
+KEY = "facilitator"
+
+
+@dataclass
+class House:
+    engine: Engine
+    reports: Reports
+    reviews: ReviewStore
+    review_scripts: dict
+    followup: FollowUp
+    buckets: dict[str, Buckets] = field(default_factory=dict)  # token buckets by what they limit
+    assets: object | None = None  # web.assets.Assets, once the app serves its files
+    lock: object | None = None  # serve.lock.ServerLock, held while `facilitator serve` runs
+
+
+def of(app: Flask) -> House:
+    return app.extensions[KEY]
+
+
+def house() -> House:
+    return current_app.extensions[KEY]
