@@ -10,12 +10,13 @@ from pathlib import Path
 from flask import Flask
 
 from . import ROOT, default_database
+from .core.database import Database, StoreError
 from .core.scripts import day as scripts
 from .core.scripts import review as review_scripts
 from .followup.service import FollowUp
 from .followup.store import Records
 from .live.engine import Engine
-from .live.store import Store, StoreError
+from .live.store import Store
 from .review.store import ReviewStore
 from .web import doors, house
 from .web.ratelimit import Buckets
@@ -100,9 +101,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _house(config, folders: list[Path]) -> house.House:
     """Every stage's store over the one database file, and the limits the doors apply."""
-    store = Store(config["DATABASE"])
+    database = Database(config["DATABASE"])  # every stage's migrations applied as it opens
+    store = Store(database)
     engine = Engine(store, scripts.available(*folders))
-    reports = Reports(store)
+    reports = Reports(database)
     limits = {
         "phone": Buckets(config["RATE_CAPACITY"], config["RATE_PER_SECOND"]),
         "day": Buckets(config["DAY_RATE_CAPACITY"], config["DAY_RATE_PER_SECOND"]),
@@ -115,7 +117,7 @@ def _house(config, folders: list[Path]) -> house.House:
         limits["phone"] = RedisBuckets(config["MESSAGE_QUEUE"], config["RATE_CAPACITY"], config["RATE_PER_SECOND"])
     return house.House(engine=engine, reports=reports, reviews=ReviewStore(store),
                        review_scripts=review_scripts.available(*folders),
-                       followup=FollowUp(engine, reports, Records(store)), buckets=limits)
+                       followup=FollowUp(engine, reports, Records(database)), buckets=limits)
 
 
 def _security_headers(response):

@@ -18,7 +18,7 @@ from .core import network
 from .core.scripts import day as scripts
 from .core.errors import Refused
 from .serve.lock import AlreadyServing, LockError, ServerLock
-from .live.store import StoreError, explain
+from .core.database import StoreError, explain
 from .web import house
 
 DEFAULT_DB = str(default_database())  # FACILITATOR_DATA, else the user's data folder

@@ -17,7 +17,8 @@ from facilitator.core import network
 from facilitator.cli import cli
 from facilitator.serve.lock import GROUP_ENV
 from facilitator.web.realtime import socketio
-from facilitator.live.store import Store, migrations
+from facilitator.core.migrations.live import migrations
+from facilitator.live.store import Store
 
 MIN = 60_000
 PLANNED = [15 * MIN, 70 * MIN, 5 * MIN]

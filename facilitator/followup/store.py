@@ -1,61 +1,25 @@
 """The follow-up tables: hosts' responses, reviews of impact, outcomes of asks and offers, and the
 facilitator's decisions on suggested matches.
 
-They live in the day's SQLite file under their own migration set and share the store's connection
-and lock, as the reports tables do.
+They live in the day's database (their migrations are core/migrations/followup.py) and share its
+connection and lock, as the reports tables do.
 """
 
 from __future__ import annotations
 
 import secrets
 
-from sqlite_utils import Migrations
+from ..core.database import Database
 
-from ..live.store import Store
-
-migrations = Migrations("facilitator-followup")
 MATCH_DECISIONS = ("confirmed", "rejected")
 
 
-@migrations()
-def m001_followup(db):
-    # A host's response: written here in Markdown, or a document uploaded in the host's own format.
-    db.table("fu_responses").create(
-        {"id": str, "day_id": str, "authority": str, "markdown": str, "file_name": str, "file_type": str,
-         "file_data": bytes, "file_size": int, "public": int, "created_ms": int, "updated_ms": int},
-        pk="id", foreign_keys=[("day_id", "days", "id")], not_null={"day_id", "authority"},
-        defaults={"public": 0},
-    )
-    db.table("fu_responses").create_index(["day_id", "authority"])
-    # A host's review of impact: progress and measurable evidence; submitted once complete.
-    db.table("fu_impact").create(
-        {"day_id": str, "authority": str, "progress": str, "evidence": str, "submitted_ms": int, "updated_ms": int},
-        pk=("day_id", "authority"), foreign_keys=[("day_id", "days", "id")],
-    )
-    # What became of each agreed ask, offer or action: answered by whom, taken up by whom, done.
-    db.table("fu_outcomes").create(
-        {"item_id": str, "day_id": str, "authority": str, "role": str, "status": str, "by_authority": str,
-         "offer_id": str, "evidence": str, "decided_ms": int},
-        pk="item_id", not_null={"status", "role"},
-    )
-    # The facilitator's word on a suggested pairing of an ask with an offer, remembered.
-    db.table("fu_matches").create(
-        {"ask_id": str, "offer_id": str, "decision": str, "score": float, "decided_ms": int},
-        pk=("ask_id", "offer_id"), not_null={"decision"},
-    )
-
-
-def migrate(db) -> None:
-    migrations.apply(db)
-
-
 class Records:
-    """Reads and writes the follow-up tables over a day store's connection."""
+    """Reads and writes the follow-up tables over the day's database."""
 
-    def __init__(self, store: Store):
-        self.store = store
-        self.db = store.db
-        migrate(self.db)
+    def __init__(self, database: Database):
+        self.database = database
+        self.db = database.db
 
     # -- responses
 
@@ -68,11 +32,11 @@ class Records:
         sql = ("SELECT id, day_id, authority, markdown, file_name, file_type, file_size, public, created_ms, "
                "updated_ms FROM fu_responses" + (" WHERE " + " AND ".join(where) if where else "")
                + " ORDER BY created_ms, rowid")
-        with self.store.lock:
+        with self.database.lock:
             return [dict(r) for r in self.db.query(sql, args)]
 
     def response_file(self, response_id: str) -> dict | None:
-        with self.store.lock:
+        with self.database.lock:
             rows = list(self.db.table("fu_responses").rows_where("id = ?", [response_id], limit=1))
         return rows[0] if rows else None
 
@@ -85,34 +49,34 @@ class Records:
         if file:
             row.update(file_name=file["name"], file_type=file["type"], file_data=file["data"],
                        file_size=len(file["data"]))
-        with self.store.lock, self.db.atomic():
+        with self.database.lock, self.db.atomic():
             self.db.table("fu_responses").insert(row)
         return {k: v for k, v in row.items() if k != "file_data"}
 
     def set_public(self, response_id: str, public: bool, now: int) -> None:
-        with self.store.lock, self.db.atomic():
+        with self.database.lock, self.db.atomic():
             self.db.table("fu_responses").update(response_id, {"public": int(public), "updated_ms": now})
 
     def remove_response(self, response_id: str) -> None:
-        with self.store.lock, self.db.atomic():
+        with self.database.lock, self.db.atomic():
             self.db.execute("DELETE FROM fu_responses WHERE id = ?", [response_id])
 
     # -- reviews of impact
 
     def impact(self, day_id: str, authority: str) -> dict | None:
-        with self.store.lock:
+        with self.database.lock:
             rows = list(self.db.table("fu_impact").rows_where(
                 "day_id = ? AND authority = ?", [day_id, authority], limit=1))
         return rows[0] if rows else None
 
     def impacts(self) -> dict[tuple[str, str], dict]:
-        with self.store.lock:
+        with self.database.lock:
             return {(r["day_id"], r["authority"]): r for r in self.db.table("fu_impact").rows}
 
     def save_impact(self, day_id: str, authority: str, progress: str, evidence: str, outcomes: list[dict],
                     submit: bool, now: int) -> None:
         """The review and every outcome it records move together: all saved or none."""
-        with self.store.lock, self.db.atomic():
+        with self.database.lock, self.db.atomic():
             old = self.impact(day_id, authority)
             submitted = now if submit else (old or {}).get("submitted_ms")
             self.db.table("fu_impact").upsert(
@@ -132,7 +96,7 @@ class Records:
                       "decided_ms": old["decided_ms"] if same else now}, pk="item_id")
 
     def outcomes(self) -> dict[str, dict]:
-        with self.store.lock:
+        with self.database.lock:
             return {r["item_id"]: r for r in self.db.table("fu_outcomes").rows}
 
     # -- match decisions
@@ -140,10 +104,10 @@ class Records:
     def decide_match(self, ask_id: str, offer_id: str, decision: str, score: float | None, now: int) -> None:
         if decision not in MATCH_DECISIONS:
             raise ValueError(f"decision must be one of {', '.join(MATCH_DECISIONS)}")
-        with self.store.lock, self.db.atomic():
+        with self.database.lock, self.db.atomic():
             self.db.table("fu_matches").upsert({"ask_id": ask_id, "offer_id": offer_id, "decision": decision,
                                                 "score": score, "decided_ms": now}, pk=("ask_id", "offer_id"))
 
     def matches(self) -> dict[tuple[str, str], dict]:
-        with self.store.lock:
+        with self.database.lock:
             return {(r["ask_id"], r["offer_id"]): r for r in self.db.table("fu_matches").rows}

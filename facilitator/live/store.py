@@ -1,8 +1,7 @@
-"""SQLite persistence through sqlite-utils: days, participants, contributions and votes.
+"""The day's tables: days, participants, contributions and votes, as named reads and writes.
 
-One connection per process, WAL on. Every change and the day's sequence number move together
-in one transaction, and nothing emits or sleeps inside it. Deleted and replaced data is zeroed on
-disk (secure_delete), and forgetting empties the write-ahead log, so no old copy stays readable.
+Every change and the day's sequence number move together in one transaction, and nothing emits
+or sleeps inside it. The file, its connection and its lock are the database's (core/database.py).
 """
 
 from __future__ import annotations
@@ -10,163 +9,24 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 
-import sqlite_utils
-from sqlite_utils import Migrations
-
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread off a screen
-PAGE_SIZE = 1024
-migrations = Migrations("facilitator")
-
-
-@migrations()
-def m001_initial(db):
-    db.table("days").create(
-        {"id": str, "title": str, "date": str, "start_time": str, "script": str, "authorities": str,
-         "join_code": str, "facilitator_key": str, "clock": str, "seq": int, "created_ms": int},
-        pk="id", not_null={"title", "date", "script", "authorities", "join_code", "facilitator_key", "clock"},
-        defaults={"seq": 0},
-    )
-    db.table("days").create_index(["join_code"], unique=True)
-    db.table("days").create_index(["facilitator_key"], unique=True)
-    db.table("participants").create(
-        {"id": str, "day_id": str, "name": str, "authority": str, "token": str, "created_ms": int},
-        pk="id", foreign_keys=[("day_id", "days", "id")], not_null={"day_id", "name", "authority", "token"},
-    )
-    db.table("participants").create_index(["token"], unique=True)
-    db.table("contributions").create(
-        {"id": str, "day_id": str, "kind": str, "category": str, "text": str, "session": int,
-         "presenter": str, "step": str, "item_index": int, "author_id": str, "author_authority": str,
-         "origin": str, "created_ms": int, "updated_ms": int, "hidden": int, "starred": int,
-         "asked_ms": int, "merged_into": str},
-        pk="id", foreign_keys=[("day_id", "days", "id")], not_null={"day_id", "kind", "text"},
-    )
-    db.table("contributions").create_index(["day_id", "created_ms"])
-    db.table("votes").create(
-        {"contribution_id": str, "participant_id": str},
-        pk=("contribution_id", "participant_id"),
-        foreign_keys=[("contribution_id", "contributions", "id"), ("participant_id", "participants", "id")],
-    )
-
-
-class StoreError(Exception):
-    """The database cannot be opened or used; the message names the file and what to do."""
-
-
-# What SQLite says, and what a person can do about it.
-_KNOWN_FAILURES = {
-    "file is not a database": "is not a facilitator database, or is damaged: give another --db, or restore a backup",
-    "malformed": "is damaged (truncated or corrupted): restore a backup, or give another --db",
-    "database is locked": "is locked by another program: close it and try again",
-    "unable to open database file": "cannot be opened or created there: give a --db in a folder you can write to",
-    "readonly database": "is read-only: give a --db in a folder you can write to",
-    "disk i/o error": "cannot be read or written (disk error or full disk): check the disk",
-}
-
-
-def explain(exc: sqlite3.Error, path: str | Path) -> StoreError | None:
-    """A clear error for a failure of the file itself (damaged, locked, unwritable); None for any other."""
-    message = str(exc).lower()
-    for words, advice in _KNOWN_FAILURES.items():
-        if words in message:
-            return StoreError(f"{path}: the database {advice}")
-    return None
-
-
-@migrations()
-def m002_change_seq(db):
-    """Each contribution records the day's seq at its last change, so a reconnecting screen can be
-    sent what changed since the seq it holds; the queue reads one session's questions by index."""
-    db.execute("ALTER TABLE contributions ADD COLUMN seq INTEGER")
-    db.execute("UPDATE contributions SET seq = (SELECT seq FROM days WHERE days.id = contributions.day_id)")
-    db.table("contributions").create_index(["day_id", "seq"])
-    db.table("contributions").create_index(["day_id", "session", "kind"])
-    db.table("contributions").create_index(["author_id"])
-    db.table("votes").create_index(["participant_id"])
-
-
-class _WritesFirst(sqlite3.Connection):
-    """Every transaction takes the write lock when it begins. The workers of a regional server share
-    the file: a transaction that read first and then writes after another process's commit fails at
-    once (SQLITE_BUSY_SNAPSHOT), where one that begins IMMEDIATE waits its turn (busy_timeout)."""
-
-    def execute(self, sql, *args):
-        return super().execute("BEGIN IMMEDIATE" if sql == "BEGIN" else sql, *args)
-
-
-@migrations()
-def m003_projector_key_and_spotlight(db):
-    """A read-only key per day that opens the projector and nothing else; what it spotlights."""
-    db.table("days").add_column("projector_key", str)
-    db.table("days").add_column("spotlight", str)
-    for (day_id,) in db.execute("SELECT id FROM days").fetchall():
-        db.execute("UPDATE days SET projector_key = ? WHERE id = ?", [secrets.token_urlsafe(18), day_id])
-    db.table("days").create_index(["projector_key"], unique=True)
-
-
-@migrations()
-def m004_drop_unused_index(db):
-    """Nothing asks for a day's contributions by time (arrival is rowid order; the other indexes
-    lead with day_id): one less index page for every contribution's commit to write."""
-    db.execute("DROP INDEX IF EXISTS idx_contributions_day_id_created_ms")
+from ..core.database import Database, StoreError
 
 
 class Store:
-    def __init__(self, path: str | Path = ":memory:"):
-        self.path = str(path)
-        try:
-            self.db = self._open(self.path)
-        except sqlite3.DatabaseError as exc:
-            known = explain(exc, path)
-            if known is None:
-                raise
-            raise known from None
-        self.lock = threading.RLock()  # threaded servers share the one connection
+    def __init__(self, database: Database | str | Path = ":memory:"):
+        """Over the one database; given a path, over a database of its own (a command, a test)."""
+        self.database = database if isinstance(database, Database) else Database(database)
+        self.path = self.database.path
+        self.db = self.database.db
+        self.lock = self.database.lock  # threaded servers share the one connection
         # Every event reads its day: parsed days are kept, with the seq each write commits, and
         # dropped whenever another connection (a worker, a command) has committed anything.
         self._days: dict[str, dict] = {}
         self._version = None
         self._bumped: dict[str, int] = {}
-
-    @staticmethod
-    def _open(path: str) -> sqlite_utils.Database:
-        if path != ":memory:":
-            try:
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(f"{path}: cannot make its folder ({exc.strerror}): give a --db in a folder "
-                                 f"you can write to") from None
-        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, factory=_WritesFirst)
-        conn.execute("PRAGMA busy_timeout = 2000")
-        conn.execute("PRAGMA secure_delete = ON")  # what is deleted or replaced is zeroed, not left in free space
-        # Small pages for a new file: each change writes its handful of pages (the day's seq, the
-        # row, its indexes) to the log, and 1 KB pages take half the time to commit that 4 KB ones do.
-        conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # ignored by a file that has pages already
-        db = sqlite_utils.Database(conn)
-        if path != ":memory:":
-            db.enable_wal()
-            # In WAL mode a commit is in the log file once COMMIT returns, safe from a crash or kill -9;
-            # NORMAL leaves the log's fsync to checkpoints instead of stalling every phone on each change.
-            conn.execute("PRAGMA synchronous = NORMAL")
-        db.execute("PRAGMA foreign_keys = ON")
-        migrations.apply(db)
-        return db
-
-    def scrub(self, tries: int = 1) -> bool:
-        """Copy the write-ahead log into the database and empty it, so no older copy of a page stays on disk.
-
-        Waits (busy_timeout, each try) for readers in other processes to move to the newest data;
-        False if one still held an older snapshot, and the log is not yet empty.
-        """
-        with self.lock:
-            for _ in range(tries):
-                busy, _, _ = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-                if not busy:
-                    return True
-        return False
 
     # -- days
 
@@ -177,19 +37,13 @@ class Store:
                 "id": secrets.token_hex(4),
                 "title": title, "date": date, "start_time": start_time, "script": script,
                 "authorities": json.dumps(authorities),
-                "join_code": self._unique_code(),
+                "join_code": self.database.unique_code(),
                 "facilitator_key": secrets.token_urlsafe(18),
                 "projector_key": secrets.token_urlsafe(18),
                 "clock": json.dumps(clock), "seq": 0, "created_ms": now,
             }
             self.db.table("days").insert(row)
         return _day(row)
-
-    def _unique_code(self) -> str:
-        while True:
-            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
-            if not self.db.table("days").count_where("join_code = ?", [code]):
-                return code
 
     def day(self, day_id: str) -> dict | None:
         with self.lock:
@@ -288,7 +142,7 @@ class Store:
             ids = [r["id"] for r in self.db.table("participants").rows_where("day_id = ?", [day_id], order_by="rowid")]
             for n, participant_id in enumerate(ids, start=1):
                 self.db.table("participants").update(participant_id, {"name": f"Participant {n}"})
-        if not self.scrub(tries=5):
+        if not self.database.scrub(tries=5):
             raise StoreError(f"{self.path}: the names are replaced, but another program reading the database kept "
                              f"their old copy in its log: run forget-names again in a moment")
         return len(ids)
@@ -340,7 +194,7 @@ class Store:
             seq = self._bump(day_id)
             self.db.execute("UPDATE contributions SET seq = ? WHERE id = ?", [seq, contribution_id])
         if not on:
-            self.scrub()
+            self.database.scrub()
         return self.contribution(contribution_id), seq
 
     def contribution(self, contribution_id: str) -> dict | None:

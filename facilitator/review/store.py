@@ -1,6 +1,6 @@
-"""The review's tables, in the day store's SQLite file under their own migration set.
+"""The review's tables, in the day's database (their migrations are core/migrations/review.py).
 
-Every read and write goes through the day store's connection and lock. JSON columns hold short
+Every read and write goes through the database's connection and lock. JSON columns hold short
 lists (methods, evidence note ids); everything a person wrote is a plain text column.
 """
 
@@ -9,79 +9,11 @@ from __future__ import annotations
 import json
 import secrets
 
-from sqlite_utils import Migrations
+from ..core.database import CODE_ALPHABET
+from ..live.store import Store
 
-from ..live.store import CODE_ALPHABET, Store
-
-migrations = Migrations("facilitator-review")
 JSON_COLUMNS = {"reviews": {"clock", "themes"}, "review_lines": {"methods"}, "review_findings": {"evidence"},
                 "review_actions": {"findings"}, "review_survey": {"answers"}}
-
-
-@migrations()
-def m001_review(db):
-    db.table("reviews").create(
-        {"id": str, "script": str, "title": str, "host": str, "start_date": str, "lead_key": str, "host_key": str,
-         "join_code": str, "clock": str, "seq": int, "themes": str, "feedback_date": str, "created_ms": int},
-        pk="id", not_null={"script", "title", "host", "start_date", "lead_key", "host_key", "join_code", "clock"},
-        defaults={"seq": 0},
-    )
-    for column in ("lead_key", "host_key", "join_code"):
-        db.table("reviews").create_index([column], unique=True)
-    db.table("review_members").create(
-        {"id": str, "review_id": str, "role": str, "token": str, "created_ms": int},
-        pk="id", foreign_keys=[("review_id", "reviews", "id")], not_null={"review_id", "role", "token"},
-    )
-    db.table("review_members").create_index(["token"], unique=True)
-    db.table("review_lines").create(
-        {"id": str, "review_id": str, "position": int, "title": str, "linked_data": int, "linked_sa": int,
-         "methods": str, "proposed": str, "status": str, "host_note": str, "disagreement": int,
-         "decided_ms": int, "conclusions": str, "method_comments": str, "host_comments": str},
-        pk="id", foreign_keys=[("review_id", "reviews", "id")], not_null={"review_id", "title", "status"},
-    )
-    db.table("review_notes").create(
-        {"id": str, "review_id": str, "line_id": str, "source": str, "text": str, "role": str, "created_ms": int},
-        pk="id", foreign_keys=[("review_id", "reviews", "id"), ("line_id", "review_lines", "id")],
-        not_null={"review_id", "line_id", "source", "text", "role"},
-    )
-    db.table("review_findings").create(
-        {"id": str, "review_id": str, "line_id": str, "text": str, "evidence": str, "released": int,
-         "created_ms": int},
-        pk="id", foreign_keys=[("review_id", "reviews", "id"), ("line_id", "review_lines", "id")],
-        not_null={"review_id", "line_id", "text"}, defaults={"released": 0},
-    )
-    db.table("review_actions").create(
-        {"id": str, "review_id": str, "position": int, "text": str, "agreed": str, "commentary": str,
-         "findings": str, "created_ms": int},
-        pk="id", foreign_keys=[("review_id", "reviews", "id")], not_null={"review_id", "text"},
-    )
-    db.table("review_incidents").create(
-        {"id": str, "review_id": str, "nature": str, "evidence": str, "identified_at": str, "role": str,
-         "immediate_action": str, "raised_at": str, "host_action": str, "lead_signed_ms": int,
-         "host_signed_ms": int, "created_ms": int},
-        pk="id", foreign_keys=[("review_id", "reviews", "id")], not_null={"review_id", "nature", "role"},
-    )
-    db.table("review_letters").create(
-        {"review_id": str, "salutation": str, "summary": str, "variations": str, "signature": str,
-         "shared_ms": int, "proofread_ms": int, "signed_ms": int, "updated_ms": int},
-        pk="review_id", foreign_keys=[("review_id", "reviews", "id")],
-    )
-    # Who has answered the reflection survey, kept apart from the answers so none can be traced.
-    db.table("review_survey_done").create(
-        {"review_id": str, "member_id": str}, pk=("review_id", "member_id"),
-        foreign_keys=[("review_id", "reviews", "id")],
-    )
-    db.table("review_survey").create(
-        {"id": str, "review_id": str, "answers": str}, pk="id", foreign_keys=[("review_id", "reviews", "id")],
-    )
-
-
-@migrations()
-def m002_note_authors(db):
-    # Who wrote a note (a member's id, or "lead"), so only its author corrects or withdraws it.
-    db.table("review_notes").add_column("author", str)
-    db.table("review_notes").add_column("edited_ms", int)
-    db.table("review_notes").add_column("withdrawn_ms", int)
 
 
 def _decode(table: str, row: dict) -> dict:
@@ -101,7 +33,6 @@ class ReviewStore:
         self.store = store
         self.db = store.db
         self.lock = store.lock
-        migrations.apply(self.db)
 
     # -- generic rows
 

@@ -1,7 +1,7 @@
 """What is written after the session: summaries, hosts' review keys, agreements and case studies.
 
-These tables live in the same SQLite file as the day, under their own migration set, and share
-the day store's connection and lock.
+These tables live in the day's database (their migrations are core/migrations/writeup.py) and
+share its connection and lock.
 """
 
 from __future__ import annotations
@@ -9,43 +9,11 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlite_utils import Migrations
+from ..core.database import Database
 
-from ..live.store import Store
-
-migrations = Migrations("facilitator-reports")
 STATUSES = ("agreed", "edited", "declined")
 CASE_FIELDS = ("title", "authority", "theme", "summary", "context", "actions", "impact", "sustained",
                "lessons", "reuse", "contact_role")
-
-
-@migrations()
-def m001_reports(db):
-    db.table("summaries").create(
-        {"day_id": str, "part": str, "markdown": str, "updated_ms": int},
-        pk=("day_id", "part"), foreign_keys=[("day_id", "days", "id")], not_null={"markdown"},
-    )
-    db.table("review_keys").create(
-        {"day_id": str, "authority": str, "key": str, "created_ms": int},
-        pk=("day_id", "authority"), foreign_keys=[("day_id", "days", "id")], not_null={"key"},
-    )
-    db.table("review_keys").create_index(["key"], unique=True)
-    db.table("case_studies").create(
-        {"id": str, "day_id": str, "source_id": str, **{f: str for f in CASE_FIELDS},
-         "created_ms": int, "updated_ms": int},
-        pk="id", foreign_keys=[("day_id", "days", "id")], not_null={"day_id", "title", "authority"},
-    )
-    db.table("case_studies").create_index(["source_id"], unique=True)
-    # One row per thing a host decides on: a contribution (offer, ask) or a case study.
-    db.table("agreements").create(
-        {"day_id": str, "subject_id": str, "subject": str, "authority": str, "status": str, "text": str,
-         "by_role": str, "decided_ms": int, "decided_on": str},
-        pk=("day_id", "subject_id"), foreign_keys=[("day_id", "days", "id")], not_null={"status"},
-    )
-
-
-def migrate(db) -> None:
-    migrations.apply(db)
 
 
 def iso_date(ms: int) -> str:
@@ -54,34 +22,33 @@ def iso_date(ms: int) -> str:
 
 
 class Reports:
-    """Reads and writes the after-the-session tables over a day store's connection."""
+    """Reads and writes the after-the-session tables over the day's database."""
 
-    def __init__(self, store: Store):
-        self.store = store
-        self.db = store.db
-        migrate(self.db)
+    def __init__(self, database: Database):
+        self.database = database
+        self.db = database.db
 
     # -- summaries
 
     def summaries(self, day_id: str) -> dict[str, dict]:
-        with self.store.lock:
+        with self.database.lock:
             return {r["part"]: r for r in self.db.table("summaries").rows_where("day_id = ?", [day_id])}
 
     def save_summary(self, day_id: str, part: str, markdown: str, now: int) -> None:
-        with self.store.lock, self.db.atomic():
+        with self.database.lock, self.db.atomic():
             self.db.table("summaries").upsert(
                 {"day_id": day_id, "part": part, "markdown": markdown, "updated_ms": now}, pk=("day_id", "part"))
 
     def discard_summary(self, day_id: str, part: str) -> None:
         """Forget an edited summary, so the part is drafted afresh from what was captured."""
-        with self.store.lock, self.db.atomic():
+        with self.database.lock, self.db.atomic():
             self.db.execute("DELETE FROM summaries WHERE day_id = ? AND part = ?", [day_id, part])
-        self.store.scrub()  # the discarded text leaves no copy in the log
+        self.database.scrub()  # the discarded text leaves no copy in the log
 
     # -- review keys: one secret link per authority of a day
 
     def review_key(self, day_id: str, authority: str, now: int) -> str:
-        with self.store.lock, self.db.atomic():
+        with self.database.lock, self.db.atomic():
             rows = list(self.db.table("review_keys").rows_where(
                 "day_id = ? AND authority = ?", [day_id, authority], limit=1))
             if rows:
@@ -92,25 +59,25 @@ class Reports:
             return key
 
     def by_review_key(self, key: str) -> dict | None:
-        with self.store.lock:
+        with self.database.lock:
             rows = list(self.db.table("review_keys").rows_where("key = ?", [str(key)], limit=1))
         return rows[0] if rows else None
 
     # -- case studies
 
     def case_studies(self, day_id: str) -> list[dict]:
-        with self.store.lock:
+        with self.database.lock:
             return list(self.db.table("case_studies").rows_where("day_id = ?", [day_id], order_by="created_ms, id"))
 
     def case_study(self, case_id: str) -> dict | None:
-        with self.store.lock:
+        with self.database.lock:
             rows = list(self.db.table("case_studies").rows_where("id = ?", [case_id], limit=1))
         return rows[0] if rows else None
 
     def add_case_studies(self, day_id: str, drafts: list[dict], now: int) -> int:
         """Store drafts whose source has none yet; return how many were new."""
         added = 0
-        with self.store.lock, self.db.atomic():
+        with self.database.lock, self.db.atomic():
             for draft in drafts:
                 if draft.get("source_id") and self.db.table("case_studies").count_where(
                         "source_id = ?", [draft["source_id"]]):
@@ -125,7 +92,7 @@ class Reports:
     def update_case_study(self, case_id: str, fields: dict, now: int, by_role: str) -> dict:
         """Change a case study; a facilitator's change asks the host to agree it again."""
         changes = {f: fields[f] for f in CASE_FIELDS if f in fields and f != "authority"}
-        with self.store.lock, self.db.atomic():
+        with self.database.lock, self.db.atomic():
             self.db.table("case_studies").update(case_id, {**changes, "updated_ms": now})
             if by_role == "facilitator":
                 self.db.execute("DELETE FROM agreements WHERE subject_id = ?", [case_id])
@@ -134,7 +101,7 @@ class Reports:
     # -- agreements
 
     def agreements(self, day_id: str) -> dict[str, dict]:
-        with self.store.lock:
+        with self.database.lock:
             return {r["subject_id"]: r for r in self.db.table("agreements").rows_where("day_id = ?", [day_id])}
 
     def decide(self, day_id: str, subject_id: str, subject: str, authority: str, status: str, text: str | None,
@@ -143,6 +110,6 @@ class Reports:
             raise ValueError(f"status must be one of {', '.join(STATUSES)}")
         row = {"day_id": day_id, "subject_id": subject_id, "subject": subject, "authority": authority,
                "status": status, "text": text, "by_role": by_role, "decided_ms": now, "decided_on": iso_date(now)}
-        with self.store.lock, self.db.atomic():
+        with self.database.lock, self.db.atomic():
             self.db.table("agreements").upsert(row, pk=("day_id", "subject_id"))
         return row

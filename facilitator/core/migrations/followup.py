@@ -1,0 +1,39 @@
+"""The follow-up tables: hosts' responses, reviews of impact, outcomes of asks and offers, and the
+facilitator's decisions on suggested matches.
+
+The set keeps the name it was first released under, so a database that has had it runs none again.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Migrations
+
+migrations = Migrations("facilitator-followup")
+
+
+@migrations()
+def m001_followup(db):
+    # A host's response: written here in Markdown, or a document uploaded in the host's own format.
+    db.table("fu_responses").create(
+        {"id": str, "day_id": str, "authority": str, "markdown": str, "file_name": str, "file_type": str,
+         "file_data": bytes, "file_size": int, "public": int, "created_ms": int, "updated_ms": int},
+        pk="id", foreign_keys=[("day_id", "days", "id")], not_null={"day_id", "authority"},
+        defaults={"public": 0},
+    )
+    db.table("fu_responses").create_index(["day_id", "authority"])
+    # A host's review of impact: progress and measurable evidence; submitted once complete.
+    db.table("fu_impact").create(
+        {"day_id": str, "authority": str, "progress": str, "evidence": str, "submitted_ms": int, "updated_ms": int},
+        pk=("day_id", "authority"), foreign_keys=[("day_id", "days", "id")],
+    )
+    # What became of each agreed ask, offer or action: answered by whom, taken up by whom, done.
+    db.table("fu_outcomes").create(
+        {"item_id": str, "day_id": str, "authority": str, "role": str, "status": str, "by_authority": str,
+         "offer_id": str, "evidence": str, "decided_ms": int},
+        pk="item_id", not_null={"status", "role"},
+    )
+    # The facilitator's word on a suggested pairing of an ask with an offer, remembered.
+    db.table("fu_matches").create(
+        {"ask_id": str, "offer_id": str, "decision": str, "score": float, "decided_ms": int},
+        pk=("ask_id", "offer_id"), not_null={"decision"},
+    )
