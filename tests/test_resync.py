@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from facilitator.live import contributions as contrib
-from facilitator.live import engine as engine_module
+from facilitator.live import screens
 from facilitator.web.realtime import socketio
 
 from .conftest import AUTHORITIES
@@ -80,7 +80,7 @@ def test_a_seq_the_day_never_had_gets_the_whole_snapshot(room, session, seq):
 
 
 def test_an_old_seq_gets_the_snapshot_when_too_much_has_changed(room, session, monkeypatch):
-    monkeypatch.setattr(engine_module, "RESYNC_MAX", 3)
+    monkeypatch.setattr(screens, "RESYNC_MAX", 3)
     fac, east = session
     for n in range(4):
         add(fac, "risk", f"Risk {n}", category="Workforce")

@@ -1,41 +1,29 @@
-"""The day as a whole: set-up, joining, the clock and contributions, over the store.
+"""The day's commands: set-up, joining, the clock and contributions, over the store.
 
 Every method takes `now` (epoch ms) from its caller, checks what it is asked, changes the store,
-and returns what should be broadcast. It knows nothing of Flask or sockets.
+and returns what should be broadcast (built by screens.py, which also draws a whole screen). It
+knows nothing of Flask or sockets.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date as Date
-from datetime import datetime
 
 from ..core import clock as clockmod
-from . import contributions as contrib
 from ..core.errors import Refused
 from ..core.scripts.day import Item, Script, agenda
+from . import contributions as contrib
+from . import screens
+from .screens import Broadcast
 from .store import Store
 
 MAX_TITLE = 120
 MAX_NAME = 40
 MAX_AUTHORITY = 80
-RESYNC_MAX = 200  # changed contributions a reconnecting screen is sent rather than a whole snapshot
 LATE_GRACE_MS = 15 * 60_000  # how long after a step ends a phone that was offline may still add to it
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MODERATIONS = ("hide", "show", "star", "unstar", "asked", "unasked", "edit", "merge")
-PUBLIC_FIELDS = ("id", "kind", "category", "text", "session", "presenter", "step", "item_index",
-                 "author_authority", "origin", "created_ms", "updated_ms", "hidden", "starred",
-                 "asked_ms", "merged_into", "votes")
-
-
-@dataclass
-class Broadcast:
-    """One change to send: the same seq to the facilitator's room and to the public room."""
-
-    event: str
-    staff: dict
-    public: dict
 
 
 class Engine:
@@ -79,60 +67,21 @@ class Engine:
             raise Refused("invalid", "choose one of the day's authorities, or observer")
         return self.store.add_participant(day["id"], name, authority, now)
 
-    # -- what a screen shows
+    # -- what a screen shows: drawn by screens.py over the day this engine reads
 
     def snapshot(self, day_id: str, viewer: dict, now: int) -> dict:
         """Everything a screen needs to draw the day; `viewer` is a role and maybe a participant."""
         day = self._day(day_id)
-        script, items = self._script_items(day)
-        staff = viewer["role"] == "facilitator"
-        rows = self.store.contributions(day_id)
-        snap = {
-            "seq": day["seq"],
-            "server_now": now,
-            "day": {k: day[k] for k in ("id", "title", "date", "start_time", "authorities", "join_code")},
-            "script": _script_view(script),
-            "agenda": [_item_view(script, i) for i in items],
-            "clock": self._clock_view(day, script, items, now),
-            "queue": self._queue(day, script, items, rows),
-            "contributions": [_public(r) for r in rows if staff or not r["hidden"] or _by(r, viewer)],
-            "spotlight": day.get("spotlight"),
-        }
-        return self._personal(snap, day_id, viewer)
+        return screens.snapshot(self.store, day, *self._script_items(day), viewer, now)
 
     def changes(self, day_id: str, viewer: dict, since, now: int) -> dict | None:
-        """What changed after the seq a screen holds: the clock, the queue and the contributions
-        changed since, each as this viewer may see it. None when a snapshot is needed instead: a
-        seq this day never had, or more changes than are worth sending one by one."""
+        """What changed after the seq a screen holds, or None when it needs a snapshot instead."""
         day = self._day(day_id)
-        if isinstance(since, bool) or not isinstance(since, int) or not 0 <= since <= day["seq"]:
-            return None
-        rows = self.store.changed_since(day_id, since, RESYNC_MAX)
-        if len(rows) > RESYNC_MAX:
-            return None
-        script, items = self._script_items(day)
-        staff = viewer["role"] == "facilitator"
-        delta = {
-            "since": since, "seq": day["seq"], "server_now": now,
-            "clock": self._clock_view(day, script, items, now),
-            "queue": self._queue(day, script, items),
-            "contributions": [_public(r) if staff or not r["hidden"] or _by(r, viewer) else _withdrawn(r)
-                              for r in rows],
-        }
-        return self._personal(delta, day_id, viewer)
-
-    def _personal(self, view: dict, day_id: str, viewer: dict) -> dict:
-        if viewer.get("participant"):
-            p = viewer["participant"]
-            view["me"] = {"id": p["id"], "name": p["name"], "authority": p["authority"],
-                          "mine": self.store.authored(p["id"]), "votes": self.store.votes_by(p["id"])}
-        if viewer["role"] == "facilitator":
-            view["participants"] = self.participants(day_id)
-        return view
+        return screens.changes(self.store, day, *self._script_items(day), viewer, since, now)
 
     def participants(self, day_id: str) -> list[dict]:
-        """Who has joined, for the facilitator only: names never reach the room or an export."""
-        return [{"name": p["name"], "authority": p["authority"]} for p in self.store.participants(day_id)]
+        """Who has joined, for the facilitator only."""
+        return screens.participants(self.store, day_id)
 
     # -- the clock
 
@@ -151,9 +100,7 @@ class Engine:
                 raise Refused("not_now", str(exc)) from None
             day["seq"] = self.store.save_clock(day_id, clock.to_dict())
             day["clock"] = clock.to_dict()
-        view = {"seq": day["seq"], "clock": self._clock_view(day, script, items, now),
-                "queue": self._queue(day, script, items)}
-        return Broadcast("clock", view, view)
+        return screens.clock_changed(self.store, day, script, items, now)
 
     # -- contributions
 
@@ -169,7 +116,7 @@ class Engine:
             raise Refused("invalid", "that id is already used")
         if seq is None:
             return stored, None
-        return stored, self._changed(day, script, items, stored, seq)
+        return stored, screens.contribution_changed(self.store, day, script, items, stored, seq)
 
     def _written_during(self, day: dict, items: list[Item], payload, now: int) -> Item:
         """The step a contribution belongs to: the current one, or, for one a phone kept while it
@@ -207,7 +154,7 @@ class Engine:
         day = self._day(day_id)
         script, items = self._script_items(day)
         stored, seq = self.store.set_vote(day_id, row["id"], participant["id"], on)
-        return self._changed(day, script, items, stored, seq)
+        return screens.contribution_changed(self.store, day, script, items, stored, seq)
 
     def moderate(self, day_id: str, payload, now: int) -> list[Broadcast]:
         """The facilitator's changes: hide, show, star, mark asked, edit, re-categorise, merge."""
@@ -263,16 +210,7 @@ class Engine:
         day = self._day(day_id)
         script, items = self._script_items(day)
         stored, seq = self.store.update_contribution(day_id, contribution_id, changes)
-        return self._changed(day, script, items, stored, seq, requeue="kind" in changes)
-
-    def _changed(self, day: dict, script: Script, items: list[Item], row: dict, seq: int,
-                 requeue: bool = False) -> Broadcast:
-        staff = {"seq": seq, "contribution": _public(row)}
-        if requeue or script.kinds[row["kind"]].queue:  # no other change moves the queue (one session's, by index)
-            staff["queue"] = self._queue(day, script, items)
-        if row["hidden"]:
-            return Broadcast("contribution", staff, {**staff, "contribution": _withdrawn(row)})
-        return Broadcast("contribution", staff, staff)  # the same for all: sent once
+        return screens.contribution_changed(self.store, day, script, items, stored, seq, requeue="kind" in changes)
 
     def _contribution(self, day_id: str, payload) -> dict:
         if not isinstance(payload, dict):
@@ -299,51 +237,6 @@ class Engine:
     def _planned(self, script: Script, authorities: list[str]) -> list[int]:
         return [i.planned_ms for i in agenda(script, authorities)]
 
-    def _clock_view(self, day: dict, script: Script, items: list[Item], now: int) -> dict:
-        clock = clockmod.Clock.from_dict(day["clock"])
-        plan = clockmod.schedule(clock, [i.planned_ms for i in items], now, planned_start_ms(day))
-        item = items[clock.index]
-        return {
-            "index": clock.index,
-            "status": clock.status,
-            "deadline_ms": clock.deadline_ms,
-            "remaining_ms": clock.remaining_ms,
-            "server_now": now,
-            "late_ms": plan["late_ms"],
-            "planned_end_ms": plan["planned_end_ms"],
-            "projected_end_ms": plan["projected_end_ms"],
-            "items": plan["items"],
-            "open_kinds": {part: contrib.kinds_open(script, item, authority)
-                           for part, authority in _sample_roles(item, day["authorities"]).items()},
-        }
-
-    def _queue(self, day: dict, script: Script, items: list[Item], rows: list[dict] | None = None) -> dict:
-        item = items[day["clock"]["index"]]
-        visitors = [a for a in day["authorities"] if a != item.presenter]
-        kinds = {k for k, v in script.kinds.items() if v.queue}
-        if rows is None:
-            rows = self.store.session_rows(day["id"], item.session, sorted(kinds)) if kinds else []
-        return {"session": item.session, **contrib.queue(rows, item.session, visitors, kinds)}
-
-
-def planned_start_ms(day: dict) -> int | None:
-    """The day's scheduled start as epoch ms, in the server's local time, if it has one."""
-    if not day.get("start_time"):
-        return None
-    return int(datetime.fromisoformat(f"{day['date']}T{day['start_time']}").astimezone().timestamp() * 1000)
-
-
-def _sample_roles(item: Item, authorities: list[str]) -> dict:
-    """One authority standing for each part a phone can play in this item."""
-    visitor = next((a for a in authorities if a != item.presenter), None)
-    return {"presenter": item.presenter, "visitor": visitor if item.presenter else None,
-            "observer": contrib.OBSERVER}
-
-
-def _by(row: dict, viewer: dict) -> bool:
-    """Whether the viewer wrote it: authors see their own hidden contributions (no surprises)."""
-    return bool(viewer.get("participant")) and row["author_id"] == viewer["participant"]["id"]
-
 
 def _bounded(value, field: str, limit: int) -> str:
     if not isinstance(value, str):
@@ -364,34 +257,3 @@ def _extension_ms(minutes) -> int:
     if not 0 < minutes <= clockmod.MAX_EXTEND_MS / 60_000:  # also false for NaN
         raise Refused("not_now", "an extension must be more than 0 and at most 60 minutes")
     return int(minutes * 60_000)
-
-
-def _public(row: dict) -> dict:
-    return {k: row.get(k) for k in PUBLIC_FIELDS}
-
-
-def _withdrawn(row: dict) -> dict:
-    """A hidden contribution as the room sees it: gone from the wall."""
-    return {"id": row["id"], "hidden": 1}
-
-
-def _script_view(script: Script) -> dict:
-    return {
-        "id": script.id, "title": script.title,
-        "category_label": script.category_label, "categories": list(script.categories),
-        "kinds": {k: {"label": v.label, "who": v.who, "hint": v.hint, "categorised": v.categorised,
-                      "anytime": v.anytime, "queue": v.queue, "open_question_nudge": v.open_question_nudge}
-                  for k, v in script.kinds.items()},
-        "closed_question": contrib.CLOSED_QUESTION,  # the nudge's rule, run by the phone as it is typed
-    }
-
-
-def _item_view(script: Script, item: Item) -> dict:
-    s = item.step
-    return {
-        "index": item.index, "key": s.key, "title": s.title, "minutes": s.minutes, "speaker": s.speaker,
-        "collects": list(s.collects), "guidance": s.guidance, "prompts_title": s.prompts_title,
-        "prompts": list(s.prompts), "turns": s.turns, "listening": s.listening,
-        "session": item.session, "presenter": item.presenter, "position": item.position,
-        "session_length": item.session_length,
-    }
