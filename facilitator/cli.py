@@ -129,7 +129,7 @@ def serve(host, port, db, demo, public_url, allowed_host, organiser_key, open_se
 def _doors(host, phones, allowed_host, organiser_key, open_setup) -> tuple[dict, bool]:
     """Who may reach this server and set up a day: its host names and the organiser's key, and
     whether that key was made up here (on an address others reach, with none given)."""
-    generated = not organiser_key and not open_setup and not doors.is_loopback(host)
+    generated = not organiser_key and not open_setup and not network.is_loopback(host)
     key = None if open_setup else organiser_key or (secrets.token_urlsafe(9) if generated else None)
     return {"ORGANISER_KEY": key, "ALLOWED_HOSTS": doors.allowed_hosts(host, phones, allowed_host)}, generated
 

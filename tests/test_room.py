@@ -68,6 +68,30 @@ def test_with_no_network_at_all_only_loopback_is_left_and_it_says_so(monkeypatch
     assert reach.url == "http://127.0.0.1:5000" and reach.others == [] and reach.loopback_only
 
 
+@pytest.mark.parametrize("address", ["localhost", "LOCALHOST", "127.0.0.1", "127.0.1.1", "127.255.0.9", "::1"])
+def test_loopback_is_an_address_only_this_machine_can_reach(address):
+    assert network.is_loopback(address) and not network.is_wildcard(address)
+
+
+@pytest.mark.parametrize("address", ["0.0.0.0", "::", ""])
+def test_listening_on_every_address_is_not_loopback(address):
+    assert network.is_wildcard(address) and not network.is_loopback(address)
+    assert network.phones_cannot_reach(address)
+
+
+@pytest.mark.parametrize("address", ["192.168.1.20", "10.8.0.3", "fe80::1", "laptop.local", "128.0.0.1"])
+def test_an_address_others_can_reach_is_neither(address):
+    assert not network.is_loopback(address) and not network.is_wildcard(address)
+    assert not network.phones_cannot_reach(address)
+
+
+def test_listening_on_every_ipv6_address_finds_the_laptops_own(monkeypatch):
+    monkeypatch.setattr(network, "default_route_address", lambda: "192.168.1.20")
+    monkeypatch.setattr(network, "interface_addresses", lambda: ["127.0.0.1", "0.0.0.0", "192.168.1.20"])
+    reach = network.reach("::", 5000)
+    assert reach.url == "http://192.168.1.20:5000" and reach.others == [] and not reach.loopback_only
+
+
 def test_the_default_route_address_is_the_one_the_kernel_would_use():
     """On this machine, compared with what `ip route get` says (no packet is sent by either)."""
     try:

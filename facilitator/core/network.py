@@ -8,15 +8,33 @@ UDP socket sends no packet.
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 from dataclasses import dataclass, field
 
 PROBE = ("192.0.2.1", 9)  # TEST-NET-1 (RFC 5737): never reached, only routed
 SIOCGIFADDR = 0x8915
+WILDCARDS = ("0.0.0.0", "::", "")  # what a server is told to listen on to listen on all addresses
 
 
 def is_loopback(address: str) -> bool:
-    return address.startswith("127.") or address in ("localhost", "::1", "0.0.0.0", "")
+    """An address only this machine can reach: localhost, 127.0.0.0/8 or ::1."""
+    if address.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+def is_wildcard(address: str) -> bool:
+    """The address a server gives to listen on every address of this machine (no one connects to it)."""
+    return address in WILDCARDS
+
+
+def phones_cannot_reach(address: str) -> bool:
+    """Not an address a phone can use: this machine's own, or none at all."""
+    return is_loopback(address) or is_wildcard(address)
 
 
 def default_route_address() -> str | None:
@@ -27,7 +45,7 @@ def default_route_address() -> str | None:
             address = probe.getsockname()[0]
     except OSError:  # no route at all: the laptop is on no network
         return None
-    return None if is_loopback(address) else address
+    return None if phones_cannot_reach(address) else address
 
 
 def interface_addresses() -> list[str]:
@@ -62,15 +80,15 @@ class Reach:
 
     @property
     def loopback_only(self) -> bool:
-        return is_loopback(self.url.split("://", 1)[-1].rsplit(":", 1)[0].strip("[]"))
+        return phones_cannot_reach(self.url.split("://", 1)[-1].rsplit(":", 1)[0].strip("[]"))
 
 
 def reach(host: str, port: int) -> Reach:
     """The address to print and encode in the QR code, the others, for a server on host:port."""
-    if host not in ("0.0.0.0", ""):
+    if not is_wildcard(host):
         return Reach(f"http://{host}:{port}")
     main = default_route_address()
-    others = [a for a in interface_addresses() if not is_loopback(a) and a != main]
+    others = [a for a in interface_addresses() if not phones_cannot_reach(a) and a != main]
     if main is None and others:
         main, others = others[0], others[1:]
     return Reach(f"http://{main or '127.0.0.1'}:{port}", [f"http://{a}:{port}" for a in others])

@@ -130,7 +130,7 @@ def console(day_id):
     return render_template("console.html", day=day, join_url=join_url(day),
                            facilitator_url=base + url_for("views.facilitator_link", key=day["facilitator_key"]),
                            projector_url=base + url_for("views.projector_link", key=day["projector_key"]),
-                           loopback=network.is_loopback(urlsplit(base).hostname or ""),
+                           loopback=network.phones_cannot_reach(urlsplit(base).hostname or ""),
                            loopback_host=urlsplit(base).netloc,
                            other_urls=current_app.config.get("OTHER_URLS") or [])
 

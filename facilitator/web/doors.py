@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import socket
 from urllib.parse import urlsplit
 
@@ -28,15 +27,6 @@ def hostname(value: str | None) -> str | None:
     except ValueError:
         return None
     return name.lower().rstrip(".") if name else None
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def allowed_hosts(host: str, public_url: str | None, extra=()) -> list[str]:
