@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from facilitator import cli as cli_module
 from facilitator.app import create_app
+from facilitator.serve import run
 from facilitator.serve.lock import GROUP_ENV
 
 from .conftest import AUTHORITIES, LiveServer
@@ -75,8 +76,8 @@ def test_without_an_organisers_key_anyone_reaching_the_page_sets_up_a_day(tmp_pa
 def serve_in_process(monkeypatch, *args, env=None) -> tuple[str, object]:
     """`serve` through click with the listening and serving left out: what it prints and the app it built."""
     built = {}
-    monkeypatch.setattr(cli_module, "_listen", lambda host, port: None)
-    monkeypatch.setattr(cli_module, "_run_eventlet", lambda app, listener, *rest: built.setdefault("app", app))
+    monkeypatch.setattr(run, "listen", lambda host, port: None)
+    monkeypatch.setattr(run, "run_eventlet", lambda app, listener, *rest: built.setdefault("app", app))
     monkeypatch.delenv(GROUP_ENV, raising=False)
     with warnings.catch_warnings():  # eventlet, imported for the eventlet mode, warns of its own retirement
         warnings.simplefilter("ignore")

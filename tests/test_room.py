@@ -15,6 +15,7 @@ from facilitator.core import clock as c
 from facilitator import cli as climod
 from facilitator.core import network
 from facilitator.cli import cli
+from facilitator.serve import run
 from facilitator.serve.lock import GROUP_ENV
 from facilitator.web.realtime import socketio
 from facilitator.core.migrations.live import migrations
@@ -118,8 +119,8 @@ def serve(monkeypatch, tmp_path, *args):
     real_app = climod._app
     monkeypatch.setattr(climod, "_app", lambda db, **config: real_app(db, **{**config, "ASYNC_MODE": "threading"}))
     # the listening and serving left out: what serve prints and the app it built
-    monkeypatch.setattr(climod, "_listen", lambda host, port: None)
-    monkeypatch.setattr(climod, "_run_eventlet", lambda app, listener, *rest: served.append((app, listener)))
+    monkeypatch.setattr(run, "listen", lambda host, port: None)
+    monkeypatch.setattr(run, "run_eventlet", lambda app, listener, *rest: served.append((app, listener)))
     monkeypatch.delenv(GROUP_ENV, raising=False)  # the server lock's group, set by serve, goes with the test
     result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "s.db"), "--demo", *args])
     assert result.exit_code == 0, result.output
