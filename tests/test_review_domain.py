@@ -288,7 +288,8 @@ def test_a_note_id_of_another_review_is_refused_and_a_withdrawn_one_stays_taken(
         notebook.add_note(rs, review, scripts["em-pctr"], "TM1", payload, 5000)
     gone, _ = notebook.withdraw_note(rs, other, "m1", {"id": stored["id"]}, 6000)
     assert gone["withdrawn_ms"] == 6000 and rs.notes(other["id"]) == []
-    again, seq = notebook.add_note(rs, other, scripts["em-pctr"], "TM2", {**payload, "line": other_lines[0]["id"]}, 7000)
+    resent = {**payload, "line": other_lines[0]["id"]}
+    again, seq = notebook.add_note(rs, other, scripts["em-pctr"], "TM2", resent, 7000)
     assert seq is None and again == gone
 
 

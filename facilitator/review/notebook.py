@@ -5,10 +5,10 @@ device, or the lead) may correct or withdraw it until the feedback letter is sig
 
 from __future__ import annotations
 
-from ..core.errors import Refused
 from ..core.checks import client_id, text
-from .enquiry import INVESTIGATE, get_line
+from ..core.errors import Refused
 from ..core.scripts.review import ReviewScript
+from .enquiry import INVESTIGATE, get_line
 from .store import ReviewStore
 
 MAX_NOTE = 2000
