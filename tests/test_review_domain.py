@@ -226,3 +226,159 @@ def test_a_review_script_nested_too_deeply_is_refused_in_one_line():
 
     with pytest.raises(ScriptError, match="nested too deeply"):
         parse('kind = "review"\nid = ' + "[" * 20_000 + "]" * 20_000 + "\n", "deep.toml")
+
+
+# -- the store, by name: each row kept to its review, each write one transaction
+
+
+def statements(rs, fn):
+    """What `fn` says to the database, statement by statement."""
+    seen = []
+    rs.db.conn.set_trace_callback(seen.append)
+    try:
+        result = fn()
+    finally:
+        rs.db.conn.set_trace_callback(None)
+    return result, seen
+
+
+def test_a_new_note_is_one_write_with_no_read_and_its_seq_is_the_reviews(rs, scripts):
+    review, lines = agreed(rs, scripts)
+    (stored, seq), said = statements(rs, lambda: note(rs, scripts, review, lines[0]))
+    assert [s for s in said if s.lstrip().upper().startswith(("SELECT", "PRAGMA"))] == []
+    assert sum(s.upper().startswith("BEGIN") for s in said) == 1
+    assert seq == rs.review(review["id"])["seq"]
+    assert stored == rs.note(review["id"], stored["id"])  # the note as a read would give it
+
+
+def test_a_repeated_note_id_is_stored_once_and_answered_as_a_duplicate(rs, scripts):
+    review, lines = agreed(rs, scripts)
+    stored, seq = note(rs, scripts, review, lines[0])
+    row = {k: stored[k] for k in ("id", "review_id", "line_id", "source", "role", "created_ms", "author")}
+    again, no_seq = rs.add_note({**row, "text": "sent again"}, "investigate")
+    assert no_seq is None and again == stored and again["text"] == "Said in interview"
+    assert rs.review(review["id"])["seq"] == seq  # a repeat moves nothing
+    assert [n["id"] for n in rs.notes(review["id"])] == [stored["id"]]
+    # A resend whose text no longer passes is still the same note, as before.
+    resent, none = notebook.add_note(rs, review, scripts["em-pctr"], "TM2", {"id": stored["id"], "text": ""}, 9000)
+    assert resent == stored and none is None
+
+
+def test_a_note_for_another_reviews_line_is_refused_and_nothing_is_written(rs, scripts):
+    review, lines = agreed(rs, scripts)
+    other, other_lines = agreed(rs, scripts)
+    before = rs.review(review["id"])["seq"], rs.review(other["id"])["seq"]
+    with pytest.raises(Refused, match="no such line"):
+        note(rs, scripts, review, other_lines[0])
+    row = {"id": str(uuid.uuid4()), "review_id": review["id"], "line_id": other_lines[0]["id"], "source": "Interview",
+           "text": "x", "role": "TM1", "created_ms": 1, "author": None}
+    assert rs.add_note(row, "investigate") == (None, None)
+    assert rs.add_note({**row, "line_id": lines[3]["id"]}, "investigate") == (None, None)  # parked
+    assert (rs.review(review["id"])["seq"], rs.review(other["id"])["seq"]) == before
+    assert rs.notes(review["id"]) == [] and rs.notes(other["id"]) == []
+
+
+def test_a_note_id_of_another_review_is_refused_and_a_withdrawn_one_stays_taken(rs, scripts):
+    review, lines = agreed(rs, scripts)
+    other, other_lines = agreed(rs, scripts)
+    payload = {"id": str(uuid.uuid4()), "line": other_lines[0]["id"], "source": "Interview", "text": "theirs"}
+    stored, _ = notebook.add_note(rs, other, scripts["em-pctr"], "TM2", payload, 5000, author="m1")
+    payload = {**payload, "line": lines[0]["id"], "text": "mine"}
+    with pytest.raises(Refused, match="already used"):
+        notebook.add_note(rs, review, scripts["em-pctr"], "TM1", payload, 5000)
+    gone, _ = notebook.withdraw_note(rs, other, "m1", {"id": stored["id"]}, 6000)
+    assert gone["withdrawn_ms"] == 6000 and rs.notes(other["id"]) == []
+    resent = {**payload, "line": other_lines[0]["id"]}
+    again, seq = notebook.add_note(rs, other, scripts["em-pctr"], "TM2", resent, 7000)
+    assert seq is None and again == gone
+
+
+def test_the_hosts_decision_is_one_transaction(rs, scripts):
+    review = make(rs, scripts)
+    lines = hypotheses(rs, scripts, review)
+    form = {f"decision-{ln['id']}": "investigate" for ln in lines[:3]} | {f"decision-{lines[3]['id']}": "park"}
+    with pytest.raises(Refused, match="longer than"):
+        enquiry.decide(rs, review, scripts["em-pctr"], form | {f"note-{lines[3]['id']}": "x" * 1001}, 2000)
+    assert [ln["status"] for ln in rs.lines(review["id"])] == ["proposed"] * 4  # none half-decided
+    seq = rs.review(review["id"])["seq"]
+    decided = enquiry.decide(rs, review, scripts["em-pctr"], form, 2000)
+    assert decided == rs.lines(review["id"]) and rs.review(review["id"])["seq"] == seq + 1
+
+
+def test_rows_of_another_review_are_not_changed_through_this_one(rs, scripts):
+    review, lines = agreed(rs, scripts)
+    other, other_lines = agreed(rs, scripts)
+    n, _ = note(rs, scripts, other, other_lines[0])
+    theirs = findings.add_finding(rs, other, {"line": other_lines[0]["id"], "text": "Theirs"}, [n["id"]], 6000)
+    action = feedback.add_action(rs, other, {"text": "Their action", "agreed": "Y"}, [theirs["id"]], 7000)
+    before = rs.review(review["id"])["seq"], rs.review(other["id"])["seq"]
+    for attempt in (lambda: rs.set_evidence(review["id"], theirs["id"], []),
+                    lambda: rs.release_finding(review["id"], theirs["id"], True),
+                    lambda: rs.update_action(review["id"], action["id"], {"text": "Mine now"}),
+                    lambda: rs.set_conclusions(review["id"], other_lines[0]["id"], {"conclusions": "Mine"}),
+                    lambda: rs.edit_note(review["id"], n["id"], {"text": "Mine"})):
+        with pytest.raises(Refused) as refused:
+            attempt()
+        assert refused.value.code == "not_found"
+    with pytest.raises(Refused, match="no such finding"):
+        findings.release(rs, review, theirs["id"], True)
+    assert (rs.review(review["id"])["seq"], rs.review(other["id"])["seq"]) == before
+    assert rs.finding(other["id"], theirs["id"]) == theirs and rs.action(other["id"], action["id"]) == action
+    with pytest.raises(ValueError, match="cannot set"):  # a named method sets only its own columns
+        rs.update_action(other["id"], action["id"], {"review_id": review["id"]})
+
+
+def test_an_incident_is_stored_once_by_its_device_made_id_and_signed_by_both(rs, scripts):
+    from facilitator.review import incidents
+
+    review, _ = agreed(rs, scripts)
+    other, _ = agreed(rs, scripts)
+    payload = {"id": str(uuid.uuid4()), "nature": "A child at risk", "evidence": "Case file 7"}
+    (stored, seq), said = statements(rs, lambda: incidents.raise_incident(rs, review, "TM1", payload, 5000))
+    assert [s for s in said if s.lstrip().upper().startswith(("SELECT", "PRAGMA"))] == []
+    assert seq == rs.review(review["id"])["seq"] and stored == rs.incident(review["id"], payload["id"])
+    again, none = incidents.raise_incident(rs, review, "TM1", payload, 6000)
+    assert none is None and again == stored and len(rs.incidents(review["id"])) == 1
+    with pytest.raises(Refused, match="already used"):
+        incidents.raise_incident(rs, other, "TM1", payload, 6000)
+    with pytest.raises(Refused, match="before signing"):
+        incidents.sign(rs, review, payload["id"], "lead", 7000)
+    recorded = incidents.record(rs, review, payload["id"], {"raised_at": "10:30", "host_action": "Visit today"})
+    assert recorded["raised_at"] == "10:30"
+    assert incidents.sign(rs, review, payload["id"], "lead", 7000)["lead_signed_ms"] == 7000
+    signed = incidents.sign(rs, review, payload["id"], "host", 7100)
+    assert (signed["lead_signed_ms"], signed["host_signed_ms"]) == (7000, 7100)
+    with pytest.raises(Refused, match="already signed"):
+        incidents.sign(rs, review, payload["id"], "host", 7200)
+    with pytest.raises(Refused, match="cannot change"):
+        incidents.record(rs, review, payload["id"], {"raised_at": "11:00", "host_action": "Later"})
+    with pytest.raises(Refused, match="no such incident"):
+        incidents.get(rs, other, payload["id"])
+
+
+def test_a_survey_answer_is_kept_once_in_one_write(rs, scripts):
+    review = make(rs, scripts, "em-sav")
+    member = rs.add_member(review["id"], "TM1", 1)
+    assert rs.answer_survey(review["id"], member["id"], {"rating": 4}) is True
+    assert rs.answer_survey(review["id"], member["id"], {"rating": 1}) is False
+    assert rs.answered(review["id"], member["id"]) and rs.survey_answers(review["id"]) == [{"rating": 4}]
+
+
+def test_the_letter_is_saved_by_its_own_fields(rs, scripts):
+    review = make(rs, scripts)
+    assert rs.letter(review["id"]) is None
+    saved = rs.save_letter(review["id"], {"summary": "Thanks", "updated_ms": 5})
+    assert saved == rs.letter(review["id"]) and saved["summary"] == "Thanks"
+    assert rs.save_letter(review["id"], {"shared_ms": 6})["summary"] == "Thanks"  # other fields stay
+    with pytest.raises(ValueError, match="cannot set"):
+        rs.save_letter(review["id"], {"review_id": "elsewhere"})
+
+
+def test_every_public_method_of_the_review_store_is_in_the_store_docs():
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "store.md").read_text()
+    section = docs.split("## Peer reviews: `ReviewStore`")[1].split("\n## ")[0]
+    public = [name for name in vars(ReviewStore) if not name.startswith("_") and callable(getattr(ReviewStore, name))]
+    missing = [name for name in public if f"`{name}(" not in section]
+    assert public and not missing

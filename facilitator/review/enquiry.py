@@ -30,8 +30,8 @@ def chosen_themes(script: ReviewScript, chosen: list[str]) -> list[str]:
 def set_up(rs: ReviewStore, review: dict, script: ReviewScript) -> None:
     """A theme-led review starts with its themes under investigation; a hypothesis-led one empty."""
     if script.mode == THEMES:
-        for position, title in enumerate(chosen_themes(script, review["themes"]), start=1):
-            rs.insert("review_lines", _line(review["id"], position, title, status=INVESTIGATE, proposed=INVESTIGATE))
+        rs.add_lines([_line(review["id"], position, title, status=INVESTIGATE, proposed=INVESTIGATE)
+                      for position, title in enumerate(chosen_themes(script, review["themes"]), start=1)])
 
 
 def propose(rs: ReviewStore, review: dict, script: ReviewScript, form) -> dict:
@@ -48,13 +48,13 @@ def propose(rs: ReviewStore, review: dict, script: ReviewScript, form) -> dict:
                  linked_data=yes_no(form.get("linked_data", ""), "Linked to data"),
                  linked_sa=yes_no(form.get("linked_sa", ""), "Linked to the self-assessment"),
                  methods=lines_of(text(form, "methods", 2000, "Methods", required=False)), proposed=recommend)
-    rs.insert("review_lines", line, bump=review["id"])
+    rs.add_line(line)
     return line
 
 
 def set_methods(rs: ReviewStore, review: dict, line_id: str, form) -> None:
     line = get_line(rs, review, line_id)
-    rs.update("review_lines", line["id"], {"methods": lines_of(text(form, "methods", 2000, "Methods", required=False))})
+    rs.set_methods(review["id"], line["id"], lines_of(text(form, "methods", 2000, "Methods", required=False)))
 
 
 def decide(rs: ReviewStore, review: dict, script: ReviewScript, form, now: int) -> list[dict]:
@@ -63,7 +63,7 @@ def decide(rs: ReviewStore, review: dict, script: ReviewScript, form, now: int) 
     Where the host differs from the lead's recommendation the disagreement is recorded, with
     the host's reason if given.
     """
-    lines = [ln for ln in rs.lines(review["id"])]
+    lines = rs.lines(review["id"])
     decisions = {}
     for line in lines:
         choice = form.get(f"decision-{line['id']}", "")
@@ -72,17 +72,15 @@ def decide(rs: ReviewStore, review: dict, script: ReviewScript, form, now: int) 
         decisions[line["id"]] = choice
     if sum(c == INVESTIGATE for c in decisions.values()) > script.max_investigated:
         raise Refused("invalid", f"at most {script.max_investigated} hypotheses can be investigated; park the rest")
-    for line in lines:
-        note = text(form, f"note-{line['id']}", 1000, "The host's note", required=False)
-        rs.update("review_lines", line["id"], {
-            "status": decisions[line["id"]], "host_note": note, "decided_ms": now,
-            "disagreement": int(decisions[line["id"]] != line["proposed"])})
-    rs.bump(review["id"])
-    return rs.lines(review["id"])
+    changes = {line["id"]: {"status": decisions[line["id"]], "decided_ms": now,
+                            "host_note": text(form, f"note-{line['id']}", 1000, "The host's note", required=False),
+                            "disagreement": int(decisions[line["id"]] != line["proposed"])} for line in lines}
+    decided, _ = rs.decide_lines(review["id"], changes)
+    return decided
 
 
 def get_line(rs: ReviewStore, review: dict, line_id) -> dict:
-    line = rs.one("review_lines", "id = ? AND review_id = ?", [str(line_id), review["id"]])
+    line = rs.line(review["id"], line_id)
     if line is None:
         raise Refused("not_found", "no such line of enquiry in this review")
     return line

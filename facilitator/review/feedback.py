@@ -59,15 +59,15 @@ def _action_fields(rs: ReviewStore, review: dict, form, finding_ids: list[str]) 
 def add_action(rs: ReviewStore, review: dict, form, finding_ids: list[str], now: int) -> dict:
     row = {"id": secrets.token_hex(6), "review_id": review["id"], "position": len(rs.actions(review["id"])) + 1,
            "created_ms": now, **_action_fields(rs, review, form, finding_ids)}
-    rs.insert("review_actions", row, bump=review["id"])
-    return row
+    stored, _ = rs.add_action(row)
+    return stored
 
 
 def update_action(rs: ReviewStore, review: dict, action_id: str, form, finding_ids: list[str]) -> None:
-    action = rs.one("review_actions", "id = ? AND review_id = ?", [str(action_id), review["id"]])
+    action = rs.action(review["id"], action_id)
     if action is None:
         raise Refused("not_found", "no such action in this review")
-    rs.update("review_actions", action["id"], _action_fields(rs, review, form, finding_ids), bump=review["id"])
+    rs.update_action(review["id"], action["id"], _action_fields(rs, review, form, finding_ids))
 
 
 def set_date(rs: ReviewStore, review: dict, value: str) -> None:
@@ -75,4 +75,4 @@ def set_date(rs: ReviewStore, review: dict, value: str) -> None:
         Date.fromisoformat(value)
     except (TypeError, ValueError):
         raise Refused("invalid", "the date of the verbal feedback must be a date, YYYY-MM-DD") from None
-    rs.update("reviews", review["id"], {"feedback_date": value}, bump=review["id"])
+    rs.set_feedback_date(review["id"], value)

@@ -18,12 +18,12 @@ def add_finding(rs: ReviewStore, review: dict, form, evidence_ids: list[str], no
     evidence = _evidence(rs, line, evidence_ids)
     row = {"id": secrets.token_hex(6), "review_id": review["id"], "line_id": line["id"],
            "text": text(form, "text", 1000, "A key finding"), "evidence": evidence, "released": 0, "created_ms": now}
-    rs.insert("review_findings", row, bump=review["id"])
-    return row
+    stored, _ = rs.add_finding(row)
+    return stored
 
 
 def _evidence(rs: ReviewStore, line: dict, ids: list[str]) -> list[str]:
-    notes = {n["id"] for n in rs.rows("review_notes", "line_id = ? AND withdrawn_ms IS NULL", [line["id"]])}
+    notes = {n["id"] for n in rs.notes_of(line["review_id"], line["id"])}
     unknown = [i for i in ids if i not in notes]
     if unknown:
         raise Refused("invalid", "evidence must be notes recorded under the same line of enquiry")
@@ -31,7 +31,7 @@ def _evidence(rs: ReviewStore, line: dict, ids: list[str]) -> list[str]:
 
 
 def get_finding(rs: ReviewStore, review: dict, finding_id: str) -> dict:
-    finding = rs.one("review_findings", "id = ? AND review_id = ?", [str(finding_id), review["id"]])
+    finding = rs.finding(review["id"], finding_id)
     if finding is None:
         raise Refused("not_found", "no such finding in this review")
     return finding
@@ -40,14 +40,13 @@ def get_finding(rs: ReviewStore, review: dict, finding_id: str) -> dict:
 def set_evidence(rs: ReviewStore, review: dict, finding_id: str, evidence_ids: list[str]) -> dict:
     finding = get_finding(rs, review, finding_id)
     line = get_line(rs, review, finding["line_id"])
-    rs.update("review_findings", finding["id"], {"evidence": _evidence(rs, line, evidence_ids)}, bump=review["id"])
-    return get_finding(rs, review, finding_id)
+    stored, _ = rs.set_evidence(review["id"], finding["id"], _evidence(rs, line, evidence_ids))
+    return stored
 
 
 def release(rs: ReviewStore, review: dict, finding_id: str, on: bool) -> dict:
-    finding = get_finding(rs, review, finding_id)
-    rs.update("review_findings", finding["id"], {"released": int(on)}, bump=review["id"])
-    return get_finding(rs, review, finding_id)
+    stored, _ = rs.release_finding(review["id"], finding_id, on)  # refused if not this review's
+    return stored
 
 
 def set_conclusions(rs: ReviewStore, review: dict, line_id: str, form) -> dict:
@@ -58,9 +57,10 @@ def set_conclusions(rs: ReviewStore, review: dict, line_id: str, form) -> dict:
                        ("host_comments", "The host's comments")):
         if key in form:
             changes[key] = text(form, key, 4000, label, required=False)
-    if changes:
-        rs.update("review_lines", line["id"], changes, bump=review["id"])
-    return get_line(rs, review, line_id)
+    if not changes:
+        return line
+    stored, _ = rs.set_conclusions(review["id"], line["id"], changes)
+    return stored
 
 
 def released(rs: ReviewStore, review: dict) -> list[dict]:

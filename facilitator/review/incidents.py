@@ -18,14 +18,14 @@ def raise_incident(rs: ReviewStore, review: dict, role: str, payload, now: int) 
            "immediate_action": text(payload, "immediate_action", 4000, "Action taken at once", required=False),
            "identified_at": text(payload, "identified_at", 40, "When it was identified", required=False),
            "raised_at": "", "host_action": "", "lead_signed_ms": None, "host_signed_ms": None, "created_ms": now}
-    existing = rs.one("review_incidents", "id = ?", [row["id"]])
-    if existing is not None and existing["review_id"] != review["id"]:
+    stored, seq = rs.add_incident(row)
+    if seq is None and stored["review_id"] != review["id"]:
         raise Refused("invalid", "that id is already used")
-    return rs.insert_once("review_incidents", row, bump=review["id"])
+    return stored, seq
 
 
 def get(rs: ReviewStore, review: dict, incident_id: str) -> dict:
-    found = rs.one("review_incidents", "id = ? AND review_id = ?", [str(incident_id), review["id"]])
+    found = rs.incident(review["id"], incident_id)
     if found is None:
         raise Refused("not_found", "no such incident in this review")
     return found
@@ -38,16 +38,15 @@ def record(rs: ReviewStore, review: dict, incident_id: str, form) -> dict:
         raise Refused("signed", "a signed incident record cannot change")
     changes = {"raised_at": text(form, "raised_at", 40, "When it was raised with the host", required=False),
                "host_action": text(form, "host_action", 4000, "Action to be taken by the host", required=False)}
-    rs.update("review_incidents", incident["id"], changes, bump=review["id"])
-    return get(rs, review, incident_id)
+    stored, _ = rs.record_incident(review["id"], incident["id"], changes)
+    return stored
 
 
 def sign(rs: ReviewStore, review: dict, incident_id: str, by: str, now: int) -> dict:
     incident = get(rs, review, incident_id)
     if not incident["raised_at"] or not incident["host_action"]:
         raise Refused("invalid", "record when it was raised with the host and the host's action before signing")
-    column = {"lead": "lead_signed_ms", "host": "host_signed_ms"}[by]
-    if incident[column]:
+    if incident[f"{by}_signed_ms"]:
         raise Refused("signed", "already signed")
-    rs.update("review_incidents", incident["id"], {column: now}, bump=review["id"])
-    return get(rs, review, incident_id)
+    stored, _ = rs.sign_incident(review["id"], incident["id"], by, now)
+    return stored

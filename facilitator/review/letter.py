@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import date as Date
 
-from ..core.errors import Refused
 from ..core.checks import text
-from .feedback import verbal
-from ..core.scripts.review import HYPOTHESES, ReviewScript
-from .store import ReviewStore
 from ..core.dates import add_working_days, on_site_days
+from ..core.errors import Refused
+from ..core.scripts.review import HYPOTHESES, ReviewScript
+from .feedback import verbal
+from .store import ReviewStore
 
 EDITABLE = (("salutation", 200, "The greeting"), ("summary", 4000, "The opening"),
             ("variations", 4000, "Variations between team members' findings"), ("signature", 200, "The signature"))

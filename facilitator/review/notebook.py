@@ -5,10 +5,10 @@ device, or the lead) may correct or withdraw it until the feedback letter is sig
 
 from __future__ import annotations
 
-from ..core.errors import Refused
 from ..core.checks import client_id, text
-from .enquiry import INVESTIGATE, get_line
+from ..core.errors import Refused
 from ..core.scripts.review import ReviewScript
+from .enquiry import INVESTIGATE, get_line
 from .store import ReviewStore
 
 MAX_NOTE = 2000
@@ -16,32 +16,54 @@ MAX_NOTE = 2000
 
 def add_note(rs: ReviewStore, review: dict, script: ReviewScript, role: str, payload, now: int,
              author: str | None = None) -> tuple[dict, int | None]:
-    """Store a note; return it and the review's seq, or no seq if it had already arrived."""
+    """Store a note; return it and the review's seq, or no seq if it had already arrived.
+
+    A new note is one write and no read: the store checks its line as it inserts. What was wrong
+    is read only for a note that was not stored, and said in the order it always was: a repeat
+    first, then the line, then the source and the text.
+    """
     if not isinstance(payload, dict):
         raise Refused("invalid", "a note is an object with id, line, source and text")
     note_id = client_id(payload)
-    existing = rs.one("review_notes", "id = ?", [note_id])
-    if existing is not None:
-        if existing["review_id"] != review["id"]:
+    try:
+        if payload.get("source") not in script.sources:
+            raise Refused("invalid", f"the source must be one of: {', '.join(script.sources)}")
+        row = {"id": note_id, "review_id": review["id"], "line_id": str(payload.get("line")),
+               "source": payload["source"], "text": text(payload, "text", MAX_NOTE, "A note"), "role": role,
+               "created_ms": now, "author": author}
+    except Refused:
+        repeat = _repeat(rs, review, note_id, payload.get("line"), rs.note_by_id(note_id))
+        if repeat is None:
+            raise
+        return repeat, None
+    for _ in range(2):  # a second time only if the line's status changed as the first was written
+        stored, seq = rs.add_note(row, INVESTIGATE)
+        if seq is not None:
+            return stored, seq
+        repeat = _repeat(rs, review, note_id, row["line_id"], stored)
+        if repeat is not None:
+            return repeat, None
+    raise Refused("invalid", "the line of enquiry changed as the note arrived: send it again")
+
+
+def _repeat(rs: ReviewStore, review: dict, note_id: str, line_id, stored: dict | None) -> dict | None:
+    """The note already under this id if it is this review's (a resend), or a refusal: the id is
+    another review's, or the line is not this review's or not under investigation."""
+    if stored is not None:
+        if stored["review_id"] != review["id"]:
             raise Refused("invalid", "that id is already used")
-        return existing, None
-    line = get_line(rs, review, payload.get("line"))
+        return stored
+    line = get_line(rs, review, line_id)
     if line["status"] != INVESTIGATE:
         raise Refused("invalid", f"'{line['title']}' is not being investigated")
-    source = payload.get("source")
-    if source not in script.sources:
-        raise Refused("invalid", f"the source must be one of: {', '.join(script.sources)}")
-    row = {"id": note_id, "review_id": review["id"], "line_id": line["id"], "source": source,
-           "text": text(payload, "text", MAX_NOTE, "A note"), "role": role, "created_ms": now,
-           "author": author}
-    return rs.insert_once("review_notes", row, bump=review["id"])
+    return None
 
 
 def _own_note(rs: ReviewStore, review: dict, author: str, payload) -> dict:
     """The sender's own note, still in the record, while the review is live; or a refusal."""
     if not isinstance(payload, dict):
         raise Refused("invalid", "send an object with the note's id")
-    note = rs.one("review_notes", "id = ? AND review_id = ?", [client_id(payload), review["id"]])
+    note = rs.note(review["id"], client_id(payload))
     if note is None or note["withdrawn_ms"]:
         raise Refused("not_found", "no such note in this review")
     if not author or note["author"] != author:
@@ -61,8 +83,7 @@ def edit_note(rs: ReviewStore, review: dict, script: ReviewScript, author: str, 
         if payload["source"] not in script.sources:
             raise Refused("invalid", f"the source must be one of: {', '.join(script.sources)}")
         changes["source"] = payload["source"]
-    seq = rs.update("review_notes", note["id"], changes, bump=review["id"])
-    return rs.one("review_notes", "id = ?", [note["id"]]), seq
+    return rs.edit_note(review["id"], note["id"], changes)
 
 
 def withdraw_note(rs: ReviewStore, review: dict, author: str, payload, now: int) -> tuple[dict, int]:
@@ -74,8 +95,8 @@ def withdraw_note(rs: ReviewStore, review: dict, author: str, payload, now: int)
         names = "; ".join(f"'{f['text']}'" for f in citing)
         raise Refused("in_use", f"This note is the evidence for the key finding{'s' if len(citing) > 1 else ''} "
                                 f"{names}. Withdraw it anyway? The finding loses this evidence.")
-    seq = rs.withdraw_note(note, {f["id"]: [i for i in f["evidence"] if i != note["id"]] for f in citing}, now)
-    return rs.one("review_notes", "id = ?", [note["id"]]), seq
+    return rs.withdraw_note(review["id"], note["id"],
+                            {f["id"]: [i for i in f["evidence"] if i != note["id"]] for f in citing}, now)
 
 
 def by_line(notes: list[dict]) -> dict[str, list[dict]]:

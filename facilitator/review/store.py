@@ -1,4 +1,5 @@
-"""The review's tables, in the day's database (their migrations are core/migrations/review.py).
+"""The review's tables, in the day's database (their migrations are core/migrations/review.py), and
+the store the review's domain asks by name: `line(review, id)`, `add_note(row)`, `sign_incident(...)`.
 
 Every read and write goes through the database's connection and lock. JSON columns hold short
 lists (methods, evidence note ids); everything a person wrote is a plain text column.
@@ -9,156 +10,250 @@ from __future__ import annotations
 import json
 import secrets
 
-from ..core.database import CODE_ALPHABET
 from ..live.store import Store
+from .tables import Tables, only
 
 JSON_COLUMNS = {"reviews": {"clock", "themes"}, "review_lines": {"methods"}, "review_findings": {"evidence"},
                 "review_actions": {"findings"}, "review_survey": {"answers"}}
+LINE_DECISION = {"status", "host_note", "decided_ms", "disagreement"}
+CONCLUSIONS = {"conclusions", "method_comments", "host_comments"}
+NOTE_EDIT = {"text", "source", "edited_ms"}
+ACTION_FIELDS = {"text", "agreed", "commentary", "findings"}
+INCIDENT_RECORD = {"raised_at", "host_action"}
+SIGNED_BY = {"lead": "lead_signed_ms", "host": "host_signed_ms"}
+LETTER_FIELDS = {"salutation", "summary", "variations", "signature", "shared_ms", "proofread_ms", "signed_ms",
+                 "updated_ms"}
 
 
-def _decode(table: str, row: dict) -> dict:
-    columns = JSON_COLUMNS.get(table, set())
-    return {k: (json.loads(v) if k in columns and isinstance(v, str) else v) for k, v in row.items()}
+class ReviewStore(Tables):
+    """The review tables over a day store's connection, asked and told by name.
 
+    A read goes straight to the connection. A write is one transaction (BEGIN IMMEDIATE) that moves
+    the review's seq with it, and answers with the row as stored (RETURNING), so nothing reads after.
+    A method given a review's id and a row's id touches the row only if it is that review's.
+    """
 
-def _encode(table: str, row: dict) -> dict:
-    columns = JSON_COLUMNS.get(table, set())
-    return {k: (json.dumps(v) if k in columns and not isinstance(v, str) else v) for k, v in row.items()}
-
-
-class ReviewStore:
-    """The review tables over a day store's connection."""
+    json_columns = JSON_COLUMNS
 
     def __init__(self, store: Store):
         self.store = store
         self.db = store.db
         self.lock = store.lock
 
-    # -- generic rows
-
-    def rows(self, table: str, where: str, args: list, order_by: str = "rowid") -> list[dict]:
-        with self.lock:
-            return [_decode(table, r) for r in self.db.table(table).rows_where(where, args, order_by=order_by)]
-
-    def one(self, table: str, where: str, args: list) -> dict | None:
-        found = self.rows(table, where, args)
-        return found[0] if found else None
-
-    def insert(self, table: str, row: dict, bump: str | None = None) -> int | None:
-        with self.lock, self.db.atomic():
-            self.db.table(table).insert(_encode(table, row))
-            return self._bump(bump) if bump else None
-
-    def update(self, table: str, pk, changes: dict, bump: str | None = None) -> int | None:
-        with self.lock, self.db.atomic():
-            self.db.table(table).update(pk, _encode(table, changes))
-            return self._bump(bump) if bump else None
-
-    def insert_once(self, table: str, row: dict, bump: str) -> tuple[dict, int | None]:
-        """Store a row under its client-made id once; a repeat returns the stored row and no seq."""
-        with self.lock, self.db.atomic():
-            existing = self.one(table, "id = ?", [row["id"]])
-            if existing is not None:
-                return existing, None
-            self.db.table(table).insert(_encode(table, row))
-            seq = self._bump(bump)
-        return self.one(table, "id = ?", [row["id"]]), seq
-
-    def bump(self, review_id: str) -> int:
-        with self.lock, self.db.atomic():
-            return self._bump(review_id)
-
-    def _bump(self, review_id: str) -> int:
-        self.db.execute("UPDATE reviews SET seq = seq + 1 WHERE id = ?", [review_id])
-        return self.db.execute("SELECT seq FROM reviews WHERE id = ?", [review_id]).fetchone()[0]
-
     # -- reviews
 
     def create_review(self, row: dict) -> dict:
-        with self.lock, self.db.atomic():
+        with self._writing():
             row = {**row, "id": secrets.token_hex(4), "lead_key": secrets.token_urlsafe(18),
-                   "host_key": secrets.token_urlsafe(18), "join_code": self._unique_code(), "seq": 0}
-            self.db.table("reviews").insert(_encode("reviews", row))
-        return self.review(row["id"])
-
-    def _unique_code(self) -> str:
-        while True:
-            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
-            taken = self.db.table("reviews").count_where("join_code = ?", [code])
-            if not taken and not self.db.table("days").count_where("join_code = ?", [code]):
-                return code
+                   "host_key": secrets.token_urlsafe(18), "join_code": self.store.database.unique_code(), "seq": 0}
+            return self._insert("reviews", row)
 
     def review(self, review_id: str) -> dict | None:
-        return self.one("reviews", "id = ?", [str(review_id)])
+        return self._one("reviews", "id = ?", [str(review_id)])
 
     def review_by(self, column: str, value: str) -> dict | None:
         assert column in ("lead_key", "host_key", "join_code")
-        return self.one("reviews", f"{column} = ?", [str(value)])
+        return self._one("reviews", f"{column} = ?", [str(value)])
+
+    def set_clock(self, review_id: str, clock: dict) -> int:
+        with self._writing():
+            self.db.conn.execute("UPDATE reviews SET clock = ? WHERE id = ?", [json.dumps(clock), review_id])
+            return self._bump(review_id)
+
+    def set_feedback_date(self, review_id: str, value: str) -> int:
+        with self._writing():
+            self.db.conn.execute("UPDATE reviews SET feedback_date = ? WHERE id = ?", [value, review_id])
+            return self._bump(review_id)
 
     # -- the team
 
     def add_member(self, review_id: str, role: str, now: int) -> dict:
         row = {"id": secrets.token_hex(8), "review_id": review_id, "role": role,
                "token": secrets.token_urlsafe(18), "created_ms": now}
-        self.insert("review_members", row)
-        return row
+        with self._writing():
+            return self._insert("review_members", row)
 
     def member_by_token(self, token: str) -> dict | None:
-        return self.one("review_members", "token = ?", [str(token)])
+        return self._one("review_members", "token = ?", [str(token)])
 
     def members(self, review_id: str) -> list[dict]:
-        return self.rows("review_members", "review_id = ?", [review_id])
+        return self._rows("review_members", "review_id = ?", [review_id])
 
-    # -- per-review lists
+    # -- lines of enquiry
 
     def lines(self, review_id: str) -> list[dict]:
-        return self.rows("review_lines", "review_id = ?", [review_id], order_by="position")
+        return self._rows("review_lines", "review_id = ?", [review_id], order_by="position")
+
+    def line(self, review_id: str, line_id: str) -> dict | None:
+        return self._one("review_lines", "id = ? AND review_id = ?", [str(line_id), review_id])
+
+    def add_lines(self, rows: list[dict]) -> None:
+        """A new review's themes, together, before anyone has its seq."""
+        with self._writing():
+            for row in rows:
+                self._insert("review_lines", row)
+
+    def add_line(self, row: dict) -> int:
+        with self._writing():
+            self._insert("review_lines", row)
+            return self._bump(row["review_id"])
+
+    def set_methods(self, review_id: str, line_id: str, methods: list[str]) -> dict:
+        with self._writing():
+            return self._set("review_lines", review_id, line_id, {"methods": methods}, {"methods"}, "line of enquiry")
+
+    def decide_lines(self, review_id: str, decisions: dict[str, dict]) -> tuple[list[dict], int]:
+        """The host's decision on each line (line id to its changes), in one transaction with one seq;
+        the lines as stored, in the order given."""
+        with self._writing():
+            lines = [self._set("review_lines", review_id, line_id, changes, LINE_DECISION, "line of enquiry")
+                     for line_id, changes in decisions.items()]
+            return lines, self._bump(review_id)
+
+    def set_conclusions(self, review_id: str, line_id: str, changes: dict) -> tuple[dict, int]:
+        return self._changed("review_lines", review_id, line_id, changes, CONCLUSIONS, "line of enquiry")
+
+    # -- the notebook
 
     def notes(self, review_id: str) -> list[dict]:
-        return self.rows("review_notes", "review_id = ? AND withdrawn_ms IS NULL", [review_id])
+        """The review's notes in the record (not withdrawn), in the order they arrived."""
+        return self._rows("review_notes", "review_id = ? AND withdrawn_ms IS NULL", [review_id])
 
-    def withdraw_note(self, note: dict, evidence: dict[str, list[str]], now: int) -> int:
-        """Withdraw a note and take it out of the findings it was evidence for, in one transaction."""
-        with self.lock, self.db.atomic():
+    def notes_of(self, review_id: str, line_id: str) -> list[dict]:
+        return self._rows("review_notes", "review_id = ? AND line_id = ? AND withdrawn_ms IS NULL",
+                          [review_id, str(line_id)])
+
+    def note(self, review_id: str, note_id: str) -> dict | None:
+        """One of the review's notes, withdrawn or not."""
+        return self._one("review_notes", "id = ? AND review_id = ?", [str(note_id), review_id])
+
+    def note_by_id(self, note_id: str) -> dict | None:
+        """The note stored under a device-made id, in whichever review it is."""
+        return self._one("review_notes", "id = ?", [str(note_id)])
+
+    def add_note(self, row: dict, line_status: str) -> tuple[dict | None, int | None]:
+        """Store a note once under its device-made id, if its line is the review's and has `line_status`.
+
+        A new note is one write and no read: (the note as stored, the review's new seq). Otherwise
+        nothing is written and the seq is None, beside the note already under that id (in any
+        review), or None when the line is not the review's or not in that status.
+        """
+        cells = self._encode("review_notes", row)
+        with self._writing():
+            # The line's check rides in the INSERT: a SELECT of the values from the line, if it qualifies.
+            stored = self._returned(
+                "review_notes",
+                f"INSERT INTO review_notes ({', '.join(f'[{k}]' for k in cells)}) "
+                f"SELECT {', '.join('?' * len(cells))} FROM review_lines WHERE id = ? AND review_id = ? AND status = ? "
+                "ON CONFLICT DO NOTHING RETURNING *",
+                [*cells.values(), row["line_id"], row["review_id"], line_status])
+            if stored is not None:
+                return stored, self._bump(row["review_id"])
+        return self.note_by_id(row["id"]), None
+
+    def edit_note(self, review_id: str, note_id: str, changes: dict) -> tuple[dict, int]:
+        return self._changed("review_notes", review_id, note_id, changes, NOTE_EDIT, "note")
+
+    def withdraw_note(self, review_id: str, note_id: str, evidence: dict[str, list[str]], now: int
+                      ) -> tuple[dict, int]:
+        """Withdraw a note and set the evidence of the findings it was in (`evidence`: finding id to
+        note ids), in one transaction."""
+        with self._writing():
             for finding_id, ids in evidence.items():
-                self.db.table("review_findings").update(finding_id, {"evidence": json.dumps(ids)})
-            self.db.table("review_notes").update(note["id"], {"withdrawn_ms": now})
-            return self._bump(note["review_id"])
+                self._set("review_findings", review_id, finding_id, {"evidence": ids}, {"evidence"}, "finding")
+            stored = self._set("review_notes", review_id, note_id, {"withdrawn_ms": now}, {"withdrawn_ms"}, "note")
+            return stored, self._bump(review_id)
+
+    # -- key findings
 
     def findings(self, review_id: str) -> list[dict]:
-        return self.rows("review_findings", "review_id = ?", [review_id])
+        return self._rows("review_findings", "review_id = ?", [review_id])
+
+    def finding(self, review_id: str, finding_id: str) -> dict | None:
+        return self._one("review_findings", "id = ? AND review_id = ?", [str(finding_id), review_id])
+
+    def add_finding(self, row: dict) -> tuple[dict, int]:
+        with self._writing():
+            return self._insert("review_findings", row), self._bump(row["review_id"])
+
+    def set_evidence(self, review_id: str, finding_id: str, evidence: list[str]) -> tuple[dict, int]:
+        return self._changed("review_findings", review_id, finding_id, {"evidence": evidence}, {"evidence"},
+                             "finding")
+
+    def release_finding(self, review_id: str, finding_id: str, on: bool) -> tuple[dict, int]:
+        return self._changed("review_findings", review_id, finding_id, {"released": int(on)}, {"released"},
+                             "finding")
+
+    # -- agreed actions
 
     def actions(self, review_id: str) -> list[dict]:
-        return self.rows("review_actions", "review_id = ?", [review_id], order_by="position")
+        return self._rows("review_actions", "review_id = ?", [review_id], order_by="position")
+
+    def action(self, review_id: str, action_id: str) -> dict | None:
+        return self._one("review_actions", "id = ? AND review_id = ?", [str(action_id), review_id])
+
+    def add_action(self, row: dict) -> tuple[dict, int]:
+        with self._writing():
+            return self._insert("review_actions", row), self._bump(row["review_id"])
+
+    def update_action(self, review_id: str, action_id: str, fields: dict) -> tuple[dict, int]:
+        return self._changed("review_actions", review_id, action_id, fields, ACTION_FIELDS, "action")
+
+    # -- critical incidents
 
     def incidents(self, review_id: str) -> list[dict]:
-        return self.rows("review_incidents", "review_id = ?", [review_id])
+        return self._rows("review_incidents", "review_id = ?", [review_id])
+
+    def incident(self, review_id: str, incident_id: str) -> dict | None:
+        return self._one("review_incidents", "id = ? AND review_id = ?", [str(incident_id), review_id])
+
+    def add_incident(self, row: dict) -> tuple[dict | None, int | None]:
+        """Store an incident once under its device-made id: (as stored, seq); a repeat writes nothing
+        and gives the incident already under that id (in whichever review) and no seq."""
+        with self._writing():
+            stored = self._insert("review_incidents", row, once=True)
+            if stored is not None:
+                return stored, self._bump(row["review_id"])
+        return self._one("review_incidents", "id = ?", [row["id"]]), None
+
+    def record_incident(self, review_id: str, incident_id: str, changes: dict) -> tuple[dict, int]:
+        return self._changed("review_incidents", review_id, incident_id, changes, INCIDENT_RECORD, "incident")
+
+    def sign_incident(self, review_id: str, incident_id: str, by: str, now: int) -> tuple[dict, int]:
+        """Sign as the lead or the host (`by`)."""
+        return self._changed("review_incidents", review_id, incident_id, {SIGNED_BY[by]: now}, set(SIGNED_BY.values()),
+                             "incident")
+
+    # -- the letter
 
     def letter(self, review_id: str) -> dict | None:
-        return self.one("review_letters", "review_id = ?", [review_id])
+        return self._one("review_letters", "review_id = ?", [review_id])
 
     def save_letter(self, review_id: str, changes: dict) -> dict:
-        with self.lock, self.db.atomic():
-            self.db.table("review_letters").upsert({"review_id": review_id, **changes}, pk="review_id")
-        return self.letter(review_id)
+        """Create or change the review's letter; the letter as stored."""
+        changes = only(changes, LETTER_FIELDS)
+        columns = ["review_id", *changes]
+        update = ", ".join(f"[{k}] = excluded.[{k}]" for k in changes) or "review_id = excluded.review_id"
+        with self._writing():
+            return self._returned(
+                "review_letters",
+                f"INSERT INTO review_letters ({', '.join(f'[{k}]' for k in columns)}) "
+                f"VALUES ({', '.join('?' * len(columns))}) ON CONFLICT (review_id) DO UPDATE SET {update} RETURNING *",
+                [review_id, *changes.values()])
 
     # -- the survey: whether a member answered, and the answers, never joined
 
     def answer_survey(self, review_id: str, member_id: str, answers: dict) -> bool:
-        with self.lock, self.db.atomic():
-            if self.db.table("review_survey_done").count_where(
-                    "review_id = ? AND member_id = ?", [review_id, member_id]):
+        """Record a member's answers once; False, and nothing written, if they had answered."""
+        with self._writing():
+            if self._insert("review_survey_done", {"review_id": review_id, "member_id": member_id}, once=True) is None:
                 return False
-            self.db.table("review_survey_done").insert({"review_id": review_id, "member_id": member_id})
-            self.db.table("review_survey").insert(
-                {"id": secrets.token_hex(8), "review_id": review_id, "answers": json.dumps(answers)})
+            self._insert("review_survey", {"id": secrets.token_hex(8), "review_id": review_id, "answers": answers})
         return True
 
     def answered(self, review_id: str, member_id: str) -> bool:
-        with self.lock:
-            return bool(self.db.table("review_survey_done").count_where(
-                "review_id = ? AND member_id = ?", [review_id, member_id]))
+        return self._one("review_survey_done", "review_id = ? AND member_id = ?", [review_id, member_id]) is not None
 
     def survey_answers(self, review_id: str) -> list[dict]:
         # Random order, so the order of answering says nothing about who answered.
-        return [r["answers"] for r in self.rows("review_survey", "review_id = ?", [review_id], order_by="id")]
+        return [r["answers"] for r in self._rows("review_survey", "review_id = ?", [review_id], order_by="id")]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date as Date
 
 from ..core import clock as clocks
-from ..core.errors import Refused
-from . import enquiry
 from ..core.checks import text
+from ..core.errors import Refused
 from ..core.scripts.review import THEMES, ReviewScript
+from . import enquiry
 from .store import ReviewStore
 
 
@@ -52,7 +52,7 @@ def timer(rs: ReviewStore, review: dict, script: ReviewScript, payload, now: int
         moved = clocks.apply(current, str(payload.get("action")), script.planned, now, int(extend * 60_000))
     except clocks.ClockError as exc:
         raise Refused("invalid", str(exc)) from None
-    seq = rs.update("reviews", review["id"], {"clock": moved.to_dict()}, bump=review["id"])
+    seq = rs.set_clock(review["id"], moved.to_dict())
     return moved.to_dict(), seq
 
 
