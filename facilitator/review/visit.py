@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date as Date
 
 from ..core import clock as clocks
-from ..core.checks import text
 from ..core.errors import Refused
-from ..core.scripts.review import THEMES, ReviewScript
 from . import enquiry
+from ..core.checks import text
+from ..core.scripts.review import THEMES, ReviewScript
 from .store import ReviewStore
 
 
