@@ -14,7 +14,8 @@ LEGEND_LABEL_W, LEGEND_W = 110, 460
 SIN, COS = 0.819, 0.574  # of the 55 degrees the column headings are turned through
 
 
-def _live(c: dict) -> bool:
+def live(c: dict) -> bool:
+    """A contribution still on the wall, as the grid and the pack count them."""
     return not c["hidden"] and not c["merged_into"]
 
 
@@ -26,7 +27,7 @@ def grid(docs: list[dict]) -> dict:
         authorities += [a for a in doc["day"]["authorities"] if a not in authorities]
         kinds = {k for k, v in doc["script"]["kinds"].items() if v["categorised"]}
         for c in doc["contributions"]:
-            if c["kind"] in kinds and _live(c) and c["presenter"] and c["category"]:
+            if c["kind"] in kinds and live(c) and c["presenter"] and c["category"]:
                 cell = cells.setdefault(c["presenter"], {}).setdefault(c["category"], {"count": 0, "named": False})
                 cell["count"] += 1
                 cell["named"] = cell["named"] or bool(c["named_by_presenter"])

@@ -16,7 +16,7 @@ from ..writers import markdown as md, page
 from . import formats, summary
 from .casestudies import AGREED
 from .document import OPEN_NOTICE, iso
-from .grid import as_table, cell, grid, grid_svg
+from .grid import as_table, cell, grid, grid_svg, live
 
 # The register pairs the sector's asks with its offers; a script without these kinds has none.
 STOPWORDS = set("""about after again also and any are been being both but can could does doing each for from
@@ -35,10 +35,6 @@ def _role(doc: dict, c: dict) -> str:
     return doc["script"]["kinds"].get(c["kind"], {}).get("summit", "")
 
 
-def _live(c: dict) -> bool:
-    return not c["hidden"] and not c["merged_into"]
-
-
 def _text(c: dict) -> str:
     return c["agreement"]["text"] if c["agreement"] and c["agreement"].get("text") else c["text"]
 
@@ -50,7 +46,7 @@ def _words(text: str) -> dict[str, str]:
 
 def asks_register(docs: list[dict]) -> list[dict]:
     """Each agreed ask, beside agreed offers from other authorities that share its words."""
-    agreed = [(doc, c) for doc in docs for c in doc["contributions"] if _live(c) and _agreed(c)]
+    agreed = [(doc, c) for doc in docs for c in doc["contributions"] if live(c) and _agreed(c)]
     offers = [{"authority": c["presenter"], "text": _text(c), "day": d["day"]["title"]}
               for d, c in agreed if _role(d, c) == "offer"]
     register = []
@@ -77,10 +73,10 @@ def pack(docs: list[dict], now: int) -> dict:
         "grid": g, "shared_themes": shared,
         "asks": asks_register(docs),
         "offers": [{"authority": c["presenter"], "text": _text(c), "day": d["day"]["title"]}
-                   for d in docs for c in d["contributions"] if _role(d, c) == "offer" and _live(c) and _agreed(c)],
+                   for d in docs for c in d["contributions"] if _role(d, c) == "offer" and live(c) and _agreed(c)],
         "learning": sorted(({"text": c["text"], "votes": c["votes"], "day": d["day"]["title"]}
                             for d in docs for c in d["contributions"]
-                            if _live(c) and c["session"] is None and not d["script"]["kinds"].get(
+                            if live(c) and c["session"] is None and not d["script"]["kinds"].get(
                                 c["kind"], {}).get("categorised")), key=lambda p: -p["votes"]),
     }
 
