@@ -168,18 +168,12 @@ def _days(engine, ids) -> list[dict]:
 @click.option("--db", "db", default=DEFAULT_DB, show_default=True)
 def export(day_id, fmt, out, internal, db):
     """Export a day (its id or join code): Markdown, printable HTML, JSON, CSV or Word."""
-    from .writeup import document as exporting
+    from .writeup import document, formats
     from .app import now_ms
 
     engine, reports = _reports_app(db)
     day = _days(engine, [day_id])[0]
-    doc = exporting.gather(engine, reports, day, now_ms(), internal=internal)
-    if fmt == "docx":
-        from .writers import word
-
-        _write(out, word.day(doc))
-    else:
-        _write(out, exporting.write(doc, fmt))
+    _write(out, formats.write(document.gather(engine, reports, day, now_ms(), internal=internal), fmt))
     click.echo(f"{out}: {fmt} export of '{day['title']}'" + (" (INTERNAL: names participants)" if internal else ""))
 
 
@@ -190,18 +184,17 @@ def export(day_id, fmt, out, internal, db):
 @click.option("--db", "db", default=DEFAULT_DB, show_default=True)
 def summit(day_ids, out, previous_ids, db):
     """Write the summit pack of several days: summit.html, summit.md, summit.json and grid.svg."""
-    from .writeup import document as exporting
-    from .writeup import summit as summiting
+    from .writeup import document, grid, summit as summiting
     from .app import now_ms
 
     engine, reports = _reports_app(db)
     days = list({d["id"]: d for d in _days(engine, day_ids)}.values())  # a day named twice counts once
-    docs = [exporting.gather(engine, reports, d, now_ms()) for d in days]
+    docs = [document.gather(engine, reports, d, now_ms()) for d in days]
     pack = summiting.pack(docs, now_ms())
     _write(out / "summit.html", summiting.to_html(pack))
     _write(out / "summit.md", summiting.to_markdown(pack))
     _write(out / "summit.json", summiting.to_json(pack))
-    _write(out / "grid.svg", summiting.grid_svg(pack["grid"]))
+    _write(out / "grid.svg", grid.grid_svg(pack["grid"]))
     _summit_rounds(_app(db), docs, _days(engine, previous_ids), out)
     click.echo(f"{out}: summit pack of {len(docs)} days, {len(pack['case_studies'])} agreed case studies, "
                f"{len(pack['asks'])} asks")
@@ -209,17 +202,16 @@ def summit(day_ids, out, previous_ids, db):
 
 def _summit_rounds(app, docs, previous_days, out: Path) -> None:
     """The pack round on round (the ledger's asks answered and offers taken up) in Word and Markdown."""
-    from .writeup import document as exporting
+    from .writeup import document
     from .app import now_ms
     from .followup import rounds
-    from .writers import word
 
     engine, reports = house.of(app).engine, house.of(app).reports
-    previous = [exporting.gather(engine, reports, d, now_ms()) for d in previous_days
+    previous = [document.gather(engine, reports, d, now_ms()) for d in previous_days
                 if d["id"] not in {x["day"]["id"] for x in docs}]
     held = {d["day"]["id"] for d in docs + previous}
     pack = house.of(app).followup.summit_rounds(docs, previous, held, None, now_ms())
-    _write(out / "summit.docx", word.summit_pack(pack))
+    _write(out / "summit.docx", rounds.to_docx(pack))
     _write(out / "summit-rounds.md", rounds.to_markdown(pack))
 
 

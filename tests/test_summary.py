@@ -8,6 +8,7 @@ import pytest
 
 from tests.daybuilder import NAMES, active_parts, play
 from facilitator.writeup import summary
+from facilitator.writers import markdown
 
 
 @pytest.fixture
@@ -64,7 +65,7 @@ def test_no_names_in_any_draft(engine, day, played):
 
 
 def test_hostile_contributions_render_inert(engine, day, played):
-    html = summary.render(_draft(engine, day, "session-0"))
+    html = markdown.render(_draft(engine, day, "session-0"))
     assert active_parts(html) == []
     assert "&lt;script&gt;alert" in html and "&lt;img src=x onerror=" in html  # shown as text
     assert "<strong>bold</strong>" not in html  # a contribution's markup stays its own words
@@ -79,11 +80,11 @@ def test_hostile_contributions_render_inert(engine, day, played):
     "![x](https://example.org/x.png)",
 ])
 def test_render_neutralises_markup_a_facilitator_types(source):
-    assert active_parts(summary.render(source)) == []
+    assert active_parts(markdown.render(source)) == []
 
 
 def test_render_keeps_ordinary_markdown():
-    html = summary.render("## Title\n\n- one\n- **two**\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    html = markdown.render("## Title\n\n- one\n- **two**\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
     assert "<h2>Title</h2>" in html and "<strong>two</strong>" in html and "<td>1</td>" in html
 
 

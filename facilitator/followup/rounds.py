@@ -4,7 +4,8 @@ hosts' public responses. Built over the summit pack, which stays as it was for a
 
 from __future__ import annotations
 
-from ..writeup import summit
+from ..writeup import formats, grid, summary, summit
+from ..writers import markdown as md, word
 
 
 def grid_change(now: dict, before: dict) -> dict:
@@ -15,7 +16,7 @@ def grid_change(now: dict, before: dict) -> dict:
     for a in authorities:
         cells = []
         for c in categories:
-            n, b = summit.cell(now, a, c)["count"], summit.cell(before, a, c)["count"]
+            n, b = grid.cell(now, a, c)["count"], grid.cell(before, a, c)["count"]
             cells.append({"category": c, "now": n, "before": b, "change": n - b})
         rows.append({"authority": a, "cells": cells})
     totals = [{"category": c, "now": sum(r["cells"][j]["now"] for r in rows),
@@ -32,7 +33,7 @@ def pack(docs: list[dict], previous: list[dict], ledger_rows: list[dict], respon
     p = summit.pack(docs, now)
     p["format"] = "facilitator-summit-rounds"
     p["previous_days"] = [d["day"] for d in previous]
-    p["previous_grid"] = summit.grid(previous) if previous else None
+    p["previous_grid"] = grid.grid(previous) if previous else None
     p["change"] = grid_change(p["grid"], p["previous_grid"]) if previous else None
     if since is None and previous:
         since = max(d["day"]["date"] for d in previous)
@@ -62,28 +63,66 @@ def register(ledger_rows: list[dict], refs: set[str]) -> list[dict]:
 
 
 def to_markdown(p: dict) -> str:
-    from ..writeup.summary import md_text as md, plural
-
+    plural = summary.plural
     out = [summit.to_markdown(p).rstrip(), ""]
     if p["change"]:
         g = p["change"]
-        out += [f"## Round on round: {md(plural(g['label']))} raised", "",
-                "Previous round: " + "; ".join(f"{md(d['title'])} ({d['date']})" for d in p["previous_days"]), "",
-                "| Authority | " + " | ".join(md(c) for c in g["categories"]) + " |",
+        out += [f"## Round on round: {md.text(plural(g['label']))} raised", "",
+                "Previous round: " + "; ".join(f"{md.text(d['title'])} ({d['date']})" for d in p["previous_days"]), "",
+                "| Authority | " + " | ".join(md.text(c) for c in g["categories"]) + " |",
                 "|---|" + "---|" * len(g["categories"])]
         for r in g["rows"]:
-            out.append(f"| {md(r['authority'])} | " + " | ".join(
+            out.append(f"| {md.text(r['authority'])} | " + " | ".join(
                 f"{c['before']} → {c['now']} ({c['change']:+d})" for c in r["cells"]) + " |")
         out.append("| **All** | " + " | ".join(f"{t['before']} → {t['now']} ({t['change']:+d})" for t in g["totals"]) + " |")
         out.append("")
     out += [f"## Asks answered since {p['since'] or 'the start'}", ""]
-    out += [f"- **{md(r['authority'])}** asked: {md(r['text'])}. Answered by {md(r['with_authority'] or '–')}"
+    out += [f"- **{md.text(r['authority'])}** asked: {md.text(r['text'])}. Answered by {md.text(r['with_authority'] or '–')}"
             f" ({r['since'][:10]})" for r in p["answered"]] or ["_None yet._"]
     out += ["", f"## Offers taken up since {p['since'] or 'the start'}", ""]
-    out += [f"- **{md(r['authority'])}** offered: {md(r['text'])}. Taken up by {md(r['with_authority'] or '–')}"
+    out += [f"- **{md.text(r['authority'])}** offered: {md.text(r['text'])}. Taken up by {md.text(r['with_authority'] or '–')}"
             f" ({r['since'][:10]})" for r in p["taken_up"]] or ["_None yet._"]
     if p["responses"]:
         out += ["", "## Hosts' responses (public versions)", ""]
         for r in p["responses"]:
-            out += [f"### {md(r['authority'])}: {md(r['title'])}", "", r["text"].replace("<", "&lt;"), ""]
+            out += [f"### {md.text(r['authority'])}: {md.text(r['title'])}", "", md.block(r["text"]), ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _changes(row_or_totals: list[dict]) -> list[str]:
+    return [f"{c['change']:+d}" if c["change"] else "0" for c in row_or_totals]
+
+
+def to_docx(p: dict) -> bytes:
+    """The summit pack in Word, round on round when a previous round is given."""
+    label = summary.plural(p["grid"]["label"])
+    d = word.new("Summit pack", p["notice"])
+    word.table(d, ["Day", "Date", "Authorities"], [[x["title"], x["date"], ", ".join(x["authorities"])] for x in p["days"]])
+    formats.cases_docx(d, p["case_studies"], "Case studies agreed by their hosts", lambda c: [["Day", c["day"]]],
+                       shown_above=("title", "authority"), none="No case study has been agreed yet.")
+    word.heading(d, f"{label} raised this round (▲ named by the authority itself)")
+    word.table(d, *grid.as_table(p["grid"]))
+    if p.get("change"):
+        g = p["change"]
+        word.heading(d, f"{label} raised in the previous round")
+        word.paragraph(d, "Previous round: " + "; ".join(f"{x['title']} ({x['date']})" for x in p["previous_days"]))
+        word.table(d, *grid.as_table(p["previous_grid"]))
+        word.heading(d, "Change since the previous round")
+        word.table(d, ["Authority"] + g["categories"], [[r["authority"]] + _changes(r["cells"]) for r in g["rows"]]
+                   + [["All"] + _changes(g["totals"])])
+    word.heading(d, "Asks register")
+    word.table(d, ["Authority", "Ask", "Offers that may answer it"],
+               [[a["authority"], a["text"], "; ".join(f"{o['authority']}: {o['text']}" for o in a["offers"]) or "–"]
+                for a in p["asks"]])
+    if "answered" in p:
+        since = p.get("since") or "the start"
+        for key, heading, verb in (("answered", "Asks answered", "Answered by"), ("taken_up", "Offers taken up", "Taken up by")):
+            word.heading(d, f"{heading} since {since}")
+            word.table(d, ["Authority", heading.split()[0][:-1], verb, "When"],
+                       [[r["authority"], r["text"], r["with_authority"] or "–", (r["since"] or "")[:10]] for r in p[key]])
+    for r in p.get("responses") or []:
+        word.heading(d, f"{r['authority']}: {r['title']}", 2)
+        word.markdown(d, r["text"], base=3)
+    word.heading(d, "Common learning points")
+    word.items(d, [f"{x['text']} ({x['day']})" for x in p["learning"]])
+    return word.save(d)

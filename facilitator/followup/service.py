@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..writeup import document as export, summary
+from ..writeup import document as export
 from . import impact, ledger, responses, rounds, sources
 from .store import Records
 
@@ -96,7 +96,3 @@ class FollowUp:
         rows = self.ledger_rows(held)
         return rounds.pack(docs, previous, rows, self.public_responses(refs), since, now)
 
-
-
-def render_markdown(text: str) -> str:
-    return summary.render(text)

@@ -4,19 +4,18 @@ copy, which says so at its top."""
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import datetime
 
-from flask import render_template
-
-from . import letter
 from ..core.scripts.review import ReviewScript
+from ..writers import page, word
+from . import letter
 from .store import ReviewStore
 
-FORMATS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+FORMATS = {"docx": word.MIMETYPE,
            "md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
            "json": "application/json"}
+STYLESHEET = "review.css"
 INTERNAL = "INTERNAL COPY: names team roles and records critical incidents. Not for circulation."
 
 
@@ -73,8 +72,13 @@ def to_json(doc: dict) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False)
 
 
+def style_source() -> str:
+    """The CSP source for the HTML copy's one embedded stylesheet."""
+    return page.style_hash(page.css(STYLESHEET))
+
+
 def to_html(doc: dict) -> str:
-    return render_template("review/export.html", doc=doc)
+    return page.render("review/export.html", stylesheet=STYLESHEET, doc=doc, internal_notice=INTERNAL)
 
 
 def paragraphs(text: str) -> list[str]:
@@ -112,64 +116,33 @@ def to_markdown(doc: dict) -> str:
     return "\n".join(out)
 
 
-def _bold(cells) -> None:
-    """A table's heading row, in bold."""
-    for cell in cells:
-        for run in (r for p in cell.paragraphs for r in p.runs):
-            run.bold = True
-
-
 def to_docx(doc: dict) -> bytes:
-    from docx import Document
-
-    word = Document()
-    if doc["internal"]:
-        word.add_paragraph().add_run(INTERNAL).bold = True
-    word.add_heading(doc["title"], level=0)
-    word.add_paragraph(f"{doc['status'].capitalize()}" + (f" · due {doc['due']}" if doc["due"] else ""))
-    word.add_paragraph(doc["letter"]["salutation"])
+    d = word.new(doc["title"], INTERNAL if doc["internal"] else None, doc["internal"])
+    word.paragraph(d, f"{doc['status'].capitalize()}" + (f" · due {doc['due']}" if doc["due"] else ""))
+    word.paragraph(d, doc["letter"]["salutation"])
     for p in paragraphs(doc["letter"]["summary"]):
-        word.add_paragraph(p)
-    word.add_heading(doc["priority_heading"], level=1)
-    for text in doc["priorities"] or ["None."]:
-        word.add_paragraph(text, style="List Number")
-    word.add_heading("Variations between team members' findings", level=1)
-    word.add_paragraph(doc["letter"]["variations"])
-    word.add_paragraph("Yours sincerely")
-    word.add_paragraph(doc["letter"]["signature"])
-    word.add_page_break()
-    word.add_heading("Record of the verbal feedback", level=1)
+        word.paragraph(d, p)
+    word.heading(d, doc["priority_heading"])
+    word.items(d, doc["priorities"] or ["None."], numbered=True)
+    word.heading(d, "Variations between team members' findings")
+    for text in (doc["letter"]["variations"], "Yours sincerely", doc["letter"]["signature"]):
+        word.paragraph(d, text)
+    word.page_break(d)
+    word.heading(d, "Record of the verbal feedback")
     for ln in doc["record"]["lines"]:
-        word.add_heading(f"{doc['line_label']}: {ln['title']}", level=2)
-        table = word.add_table(rows=1, cols=2, style="Table Grid")
-        table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Methods used", "Comments on this aspect"
-        _bold(table.rows[0].cells)
-        row = table.add_row().cells
-        row[0].text, row[1].text = "\n".join(ln["methods"]) or "-", ln["method_comments"] or "-"
-        row = table.add_row().cells
-        row[0].text, row[1].text = "Key findings", "Evidence base"
-        _bold(row)
-        for f in ln["findings"]:
-            row = table.add_row().cells
-            row[0].text = f["text"]
-            row[1].text = "\n".join(_evidence_line(e) for e in f["evidence"]) or "-"
-        word.add_paragraph().add_run("Overall conclusions: ").bold = True
-        word.add_paragraph(ln["conclusions"] or "-")
-        word.add_paragraph().add_run("Comments from the host at the time of feedback: ").bold = True
-        word.add_paragraph(ln["host_comments"] or "-")
-    word.add_heading("Agreed actions arising from the review", level=2)
-    table = word.add_table(rows=1, cols=3, style="Table Grid")
-    for cell, text in zip(table.rows[0].cells, ("Action point", "Agreed by host (Y/N)", "Commentary")):
-        cell.text = text
-    _bold(table.rows[0].cells)
-    for a in doc["record"]["actions"]:
-        for cell, text in zip(table.add_row().cells, (a["text"], a["agreed"] or "-", a["commentary"])):
-            cell.text = text
-    word.add_paragraph(f"Date of verbal feedback: {doc['record']['date'] or '(not recorded)'}")
+        word.heading(d, f"{doc['line_label']}: {ln['title']}", 2)
+        word.table(d, ["Methods used", "Comments on this aspect"],
+                   [["\n".join(ln["methods"]) or "-", ln["method_comments"] or "-"], ["Key findings", "Evidence base"]]
+                   + [[f["text"], "\n".join(_evidence_line(e) for e in f["evidence"]) or "-"] for f in ln["findings"]],
+                   bold_rows=(1,))
+        word.labelled(d, "Overall conclusions: ", ln["conclusions"] or "-")
+        word.labelled(d, "Comments from the host at the time of feedback: ", ln["host_comments"] or "-")
+    word.heading(d, "Agreed actions arising from the review", 2)
+    word.table(d, ["Action point", "Agreed by host (Y/N)", "Commentary"],
+               [[a["text"], a["agreed"] or "-", a["commentary"]] for a in doc["record"]["actions"]])
+    word.paragraph(d, f"Date of verbal feedback: {doc['record']['date'] or '(not recorded)'}")
     for i in doc.get("incidents", []):
-        word.add_heading("Critical incident", level=2)
+        word.heading(d, "Critical incident", 2)
         for k, v in i.items():
-            word.add_paragraph(f"{k.replace('_', ' ').capitalize()}: {v or '-'}")
-    out = io.BytesIO()
-    word.save(out)
-    return out.getvalue()
+            word.paragraph(d, f"{k.replace('_', ' ').capitalize()}: {v or '-'}")
+    return word.save(d)

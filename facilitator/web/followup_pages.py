@@ -1,6 +1,6 @@
 """Pages after the day. The host, through its review link: the response and the review of impact.
 The facilitator: the follow-up page, calendar entries, the region's ledger, the summit round on round
-and the Word copies. Thin: each checks who is asking, calls the domain and renders."""
+and the Word copies of reviews of impact (the day's own is with the other exports). Thin: each checks who is asking, calls the domain and renders."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ import re
 from datetime import date as Date
 
 from werkzeug.exceptions import RequestEntityTooLarge
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 
-from . import access as auth
-from ..writeup import document as export
-from .day_pages import engine as _engine, facilitated_day as _facilitated, now as _now, public_url
-from ..followup import calendar, impact, ledger, responses, service, sources
-from ..writers import word
+from . import access
+from ..followup import calendar, impact, impact_word, ledger, responses, rounds
 from ..followup.store import MATCH_DECISIONS, Records
+from ..writeup import document, summit
+from ..writers import markdown, word
+from .day_pages import engine as _engine, facilitated_day as _facilitated, now as _now, public_url
 from .house import house
 
 bp = Blueprint("followup", __name__)
@@ -51,7 +51,7 @@ def _slug(text: str) -> str:
 def _response_page(key, day, authority, error=None, status=200, form=None):
     rows = _records().responses(day["id"], authority)
     for r in rows:
-        r["html"] = service.render_markdown(r["markdown"]) if r["markdown"] else None
+        r["html"] = markdown.render(r["markdown"]) if r["markdown"] else None
     return render_template("followup/response.html", key=key, day=day, authority=authority, responses=rows,
                            error=error, form=form or {}, max_mb=responses.MAX_BYTES // (1024 * 1024)), status
 
@@ -71,7 +71,7 @@ def add_response(key):
     except RequestEntityTooLarge:
         return _response_page(key, day, authority, "That file is far larger than 10 MB, the most a response "
                               "can be: nothing was stored.", 413)
-    auth.check_csrf()
+    access.check_csrf()
     public = request.form.get("public") == "1"
     if request.form.get("action") == "write":
         text = request.form.get("markdown", "").replace("\r\n", "\n").strip()
@@ -104,7 +104,7 @@ def _own_response(day, authority, response_id) -> dict:
 @bp.post("/review/<key>/response/<response_id>")
 def change_response(key, response_id):
     day, authority = _host()
-    auth.check_csrf()
+    access.check_csrf()
     _own_response(day, authority, response_id)
     action = request.form.get("action")
     if action == "public":
@@ -138,7 +138,7 @@ def _impact_page(key, e, error=None, status=200):
     state = impact.standing(e, _records().impact(e.ref, e.host), _now())
     return render_template("followup/impact.html", key=key, e=e, doc=doc, offers=offers, state=state,
                            region=[a for a in house().followup.region() if a != e.host], statuses=impact.STATUSES,
-                           commentary=service.render_markdown(doc["commentary"]), error=error), status
+                           commentary=markdown.render(doc["commentary"]), error=error), status
 
 
 @bp.get("/review/<key>/impact")
@@ -153,7 +153,7 @@ def impact_page(key):
 @bp.post("/review/<key>/impact")
 def save_impact(key):
     day, authority = _host()
-    auth.check_csrf()
+    access.check_csrf()
     e = house().followup.engagement(day["id"], authority)
     if e is None or impact.due_date(e) is None:
         abort(404, "This day asks for no review of impact.")
@@ -181,14 +181,14 @@ def impact_docx(key):
     e = house().followup.engagement(day["id"], authority)
     if e is None:
         abort(404, "This day asks for no review of impact.")
-    return _docx(word.review_of_impact(house().followup.impact_document(e, _now())),
+    return _docx(impact_word.to_docx(house().followup.impact_document(e, _now())),
                  f"review-of-impact-{_slug(authority)}-{day['date']}")
 
 
 # -- the facilitator's pages, across every day held on this browser
 
 def _held() -> set[str]:
-    return {d for d in session.get(auth.FACILITATOR_DAYS, []) if _engine().store.day(d)}
+    return {d for d in session.get(access.FACILITATOR_DAYS, []) if _engine().store.day(d)}
 
 
 @bp.get("/followup")
@@ -220,16 +220,8 @@ def facilitator_impact_docx(day_id, authority):
     e = house().followup.engagement(day_id, authority)
     if e is None:
         abort(404, "No such host on that day.")
-    return _docx(word.review_of_impact(house().followup.impact_document(e, _now())),
+    return _docx(impact_word.to_docx(house().followup.impact_document(e, _now())),
                  f"review-of-impact-{_slug(authority)}-{day['date']}")
-
-
-@bp.get("/console/<day_id>/export.docx")
-def day_docx(day_id):
-    day = _facilitated(day_id)
-    internal = request.args.get("internal") == "1"
-    doc = export.gather(_engine(), house().reports, day, _now(), internal=internal)
-    return _docx(word.day(doc), f"{day['date']}-{day['id']}" + ("-INTERNAL" if internal else ""))
 
 
 # -- the region's ledger
@@ -255,7 +247,7 @@ def ledger_export(fmt):
 
 @bp.post("/ledger/match")
 def decide_match():
-    auth.check_csrf()
+    access.check_csrf()
     ask_id, offer_id, decision = (request.form.get(k, "") for k in ("ask_id", "offer_id", "decision"))
     if decision not in MATCH_DECISIONS:
         abort(400, "Confirm or reject the suggestion.")
@@ -280,8 +272,6 @@ def summit_page():
 
 @bp.get("/followup/summit/pack.<fmt>")
 def summit_pack(fmt):
-    from ..followup import rounds
-
     if fmt not in ("html", "md", "json", "docx"):
         abort(404, "No such format.")
     now_ids = list(dict.fromkeys(request.args.getlist("day")))
@@ -295,13 +285,13 @@ def summit_pack(fmt):
         except ValueError:
             abort(400, "Give the date of the last summit as YYYY-MM-DD.")
     reports = house().reports
-    docs = [export.gather(_engine(), reports, _facilitated(d), _now()) for d in now_ids]
-    previous = [export.gather(_engine(), reports, _facilitated(d), _now()) for d in before_ids]
+    docs = [document.gather(_engine(), reports, _facilitated(d), _now()) for d in now_ids]
+    previous = [document.gather(_engine(), reports, _facilitated(d), _now()) for d in before_ids]
     p = house().followup.summit_rounds(docs, previous, _held(), since, _now())
     if fmt == "docx":
-        return _docx(word.summit_pack(p), "summit-pack")
+        return _docx(rounds.to_docx(p), "summit-pack")
     if fmt == "json":
-        return Response(export.to_json(p), mimetype="application/json")
+        return Response(summit.to_json(p), mimetype="application/json")
     if fmt == "md":
         return Response(rounds.to_markdown(p), mimetype="text/markdown")
     return render_template("followup/summit_pack.html", p=p)

@@ -122,5 +122,8 @@ def export_file(review, script, fmt):
     doc = export.gather(rs(), review, script, internal=internal, now=now())
     body, mimetype = export.render(doc, fmt)
     name = f"review-{review['id']}{'-INTERNAL' if internal else ''}.{fmt}"
-    disposition = "inline" if fmt == "html" else f'attachment; filename="{name}"'
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})
+    headers = {"Content-Disposition": "inline" if fmt == "html" else f'attachment; filename="{name}"'}
+    if fmt == "html":  # a standalone page: its embedded stylesheet applies, and nothing may run
+        headers["Content-Security-Policy"] = (f"default-src 'none'; style-src {export.style_source()}; "
+                                              "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+    return Response(body, mimetype=mimetype, headers=headers)

@@ -1,15 +1,17 @@
 """Pages after the session: the summary editor, case studies, exports, the host's review and the summit.
 
 Thin views: each checks who is asking (the facilitator's cookie, or a host's secret link), makes
-one call into summary, casestudies, export or summit, and renders.
+one call into summary, casestudies, document, formats or summit, and renders. A page read writes
+no case study: drafts are shown as drafted, and stored by the first change made after them.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, session, url_for
 
-from . import access as auth
-from ..writeup import casestudies, document as export, summary, summit
+from . import access
+from ..writers import markdown, page
+from ..writeup import casestudies, document, formats, summary, summit
 from ..writeup.casestudies import FIELD_LABELS
 from ..writeup.store import STATUSES, Reports
 from .house import house
@@ -45,30 +47,31 @@ def _plural(label: str) -> str:
 @bp.get("/console/<day_id>/summary")
 def summary_page(day_id):
     day = _facilitated(day_id)
-    doc = export.gather(_engine(), _reports(), day, _now())
+    doc = document.gather(_engine(), _reports(), day, _now())
     script, rows = _script(day), _engine().store.contributions(day_id)
     agreed = casestudies.as_agreed(script, rows, _reports().agreements(day_id))
-    parts = [{**p, "html": summary.render(p["prose"]), "tables_html": summary.render(p["tables"])}
+    parts = [{**p, "html": markdown.render(p["prose"]), "tables_html": markdown.render(p["tables"])}
              for p in summary.current(script, day, agreed, _reports().summaries(day_id))]
     links = [(a, public_url() + url_for("reports.review", key=_reports().review_key(day_id, a, _now())))
              for a in day["authorities"]]
     return render_template("summary.html", day=day, parts=parts, cases=doc["case_studies"], links=links,
-                           formats=export.FORMATS, left_in=export.placeholders(doc))
+                           formats=formats.FORMATS, left_in=document.placeholders(doc))
 
 
 @bp.post("/console/<day_id>/summary/preview")
 def preview(day_id):
     _facilitated(day_id)
-    auth.check_csrf()
-    return jsonify(html=summary.render(_bounded("markdown", MAX_SUMMARY)))
+    access.check_csrf()
+    return jsonify(html=markdown.render(_bounded("markdown", MAX_SUMMARY)))
 
 
 @bp.post("/console/<day_id>/summary/<part>")
 def save_summary(day_id, part):
     day = _facilitated(day_id)
-    auth.check_csrf()
+    access.check_csrf()
     if part not in dict(summary.parts(day)):
         abort(404, "No such part of the summary.")
+    document.keep_drafts(_engine(), _reports(), day, _now())
     if request.form.get("action") == "redraft":
         _reports().discard_summary(day_id, part)
     else:
@@ -79,8 +82,11 @@ def save_summary(day_id, part):
 # -- case studies
 
 def _case(day: dict, case_id: str) -> dict:
-    case = _reports().case_study(case_id)
-    if case is None or case["day_id"] != day["id"]:
+    """A case study of this day, stored or still a draft; a change stores the drafts first."""
+    if request.method == "POST":
+        document.keep_drafts(_engine(), _reports(), day, _now())
+    case = next((c for c in document.case_studies(_engine(), _reports(), day) if c["id"] == case_id), None)
+    if case is None:
         abort(404, "No such case study.")
     return case
 
@@ -92,9 +98,10 @@ def _case_fields() -> dict:
 @bp.route("/console/<day_id>/case-studies/<case_id>", methods=["GET", "POST"])
 def case_study(day_id, case_id):
     day = _facilitated(day_id)
+    if request.method == "POST":
+        access.check_csrf()
     case = _case(day, case_id)
     if request.method == "POST":
-        auth.check_csrf()
         _reports().update_case_study(case_id, _case_fields(), _now(), "facilitator")
         return redirect(url_for("reports.summary_page", day_id=day_id, _anchor="case-studies"))
     return render_template("case_study.html", day=day, case=case, labels=FIELD_LABELS, script=_script(day),
@@ -105,12 +112,12 @@ def case_study(day_id, case_id):
 
 # -- exports
 
-def _document(body: str, fmt: str, filename: str) -> Response:
-    response = Response(body, mimetype=export.MIMETYPES[fmt])
+def _document(body: str | bytes, fmt: str, filename: str) -> Response:
+    response = Response(body, mimetype=formats.MIMETYPES[fmt])
     if fmt == "html":
         # A standalone page: its one embedded stylesheet may apply, and nothing may run.
         response.headers["Content-Security-Policy"] = (
-            f"default-src 'none'; style-src {export.style_hash(export.print_css())}; img-src data:; "
+            f"default-src 'none'; style-src {page.style_hash(page.css())}; img-src data:; "
             "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
     disposition = "attachment" if request.args.get("download") or fmt != "html" else "inline"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}.{fmt}"'
@@ -120,14 +127,14 @@ def _document(body: str, fmt: str, filename: str) -> Response:
 @bp.get("/console/<day_id>/export.<fmt>")
 def download(day_id, fmt):
     day = _facilitated(day_id)
-    if fmt not in export.FORMATS:
+    if fmt not in formats.FORMATS:
         abort(404, "No such export format.")
     internal = request.args.get("internal") == "1"
-    doc = export.gather(_engine(), _reports(), day, _now(), internal=internal)
+    doc = document.gather(_engine(), _reports(), day, _now(), internal=internal)
     name = f"{day['date']}-{day['id']}" + ("-INTERNAL" if internal else "")
     if fmt == "html" and not request.args.get("download"):  # opened to print: say what is left to write
-        return _document(export.to_html(doc, export.placeholders(doc)), fmt, name)
-    return _document(export.write(doc, fmt), fmt, name)
+        return _document(formats.to_html(doc, document.placeholders(doc)), fmt, name)
+    return _document(formats.write(doc, fmt), fmt, name)
 
 
 # -- the host's review, at a secret link per authority
@@ -144,14 +151,14 @@ def _host() -> tuple[dict, dict]:
 def review(key):
     entry, day = _host()
     authority, script = entry["authority"], _script(day)
-    doc = export.gather(_engine(), _reports(), day, _now())
+    doc = document.gather(_engine(), _reports(), day, _now())
     session_no = day["authorities"].index(authority)
     rows = [c for c in doc["contributions"] if c["session"] == session_no]
     part = next(p for p in doc["summary"] if p["part"] == f"session-{session_no}")
     agreements = _reports().agreements(day["id"])
     decide = {r["id"] for r in casestudies.decisions(script, day, _engine().store.contributions(day["id"]), authority)}
     return render_template(
-        "review.html", day=day, key=key, authority=authority, script=script, summary_html=summary.render(part["markdown"]),
+        "review.html", day=day, key=key, authority=authority, script=script, summary_html=markdown.render(part["markdown"]),
         captured=[(k, script.kinds[k], [c for c in rows if c["kind"] == k]) for k in script.kinds],
         decisions=[c for c in rows if c["id"] in decide],
         cases=[c for c in doc["case_studies"] if c["authority"] == authority], agreements=agreements)
@@ -160,10 +167,11 @@ def review(key):
 @bp.post("/review/<key>/decide")
 def decide(key):
     entry, day = _host()
-    auth.check_csrf()
+    access.check_csrf()
     subject_id, status = request.form.get("subject_id", ""), request.form.get("status", "")
     if status not in STATUSES:
         abort(400, "Choose agree, edit or decline.")
+    document.keep_drafts(_engine(), _reports(), day, _now())  # the case study decided on may be a draft
     script, rows = _script(day), _engine().store.contributions(day["id"])
     owned = {r["id"]: r for r in casestudies.decisions(script, day, rows, entry["authority"])}
     case = _reports().case_study(subject_id)
@@ -193,11 +201,12 @@ def _wording(row: dict, decided: dict | None, status: str) -> tuple[str, str | N
 @bp.route("/review/<key>/case-studies/<case_id>", methods=["GET", "POST"])
 def host_case_study(key, case_id):
     entry, day = _host()
+    if request.method == "POST":
+        access.check_csrf()
     case = _case(day, case_id)
     if case["authority"] != entry["authority"]:
         abort(404, "No such case study.")
     if request.method == "POST":
-        auth.check_csrf()
         _reports().update_case_study(case_id, _case_fields(), _now(), "host")
         _reports().decide(day["id"], case_id, "case_study", entry["authority"], "edited", None, "host", _now())
         return redirect(url_for("reports.review", key=key, _anchor=f"s-{case_id}"))
@@ -211,7 +220,7 @@ def host_case_study(key, case_id):
 
 @bp.get("/summit")
 def summit_page():
-    days = [d for d in (_engine().store.day(i) for i in session.get(auth.FACILITATOR_DAYS, [])) if d]
+    days = [d for d in (_engine().store.day(i) for i in session.get(access.FACILITATOR_DAYS, [])) if d]
     return render_template("summit.html", days=days)
 
 
@@ -222,6 +231,6 @@ def summit_pack(fmt):
     days = [_facilitated(d) for d in dict.fromkeys(request.args.getlist("day"))]
     if not days:
         abort(400, "Choose at least one day.")
-    p = summit.pack([export.gather(_engine(), _reports(), d, _now()) for d in days], _now())
+    p = summit.pack([document.gather(_engine(), _reports(), d, _now()) for d in days], _now())
     body = {"html": summit.to_html, "md": summit.to_markdown, "json": summit.to_json}[fmt](p)
     return _document(body, fmt, "summit-pack")

@@ -1,34 +1,74 @@
-"""Word (DOCX) copies of the day export, the summit pack and the review of impact, with python-docx.
-
-Headings, tables and the signatures-of-risk grid as a table. Like the other formats they name
-authorities and never participants; only the day's internal copy, asked for on purpose, lists
-names, and says so first.
-"""
+"""The one Word (DOCX) writer every document uses, with python-docx: an A4 page, the house's type,
+headings, paragraphs, lists, tables, and Markdown turned into those. What goes in each document
+is written beside the document's stage; this knows only how a page is laid out."""
 
 from __future__ import annotations
 
 import io
 import re
 
-from ..writeup import document as export, summary, summit
-from ..writeup.casestudies import FIELD_LABELS
-
 MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+A4_CM, MARGIN_CM, BODY_PT = (21.0, 29.7), 2.0, 10.5
 _INLINE = re.compile(r"(\*\*[^*]+\*\*|\*[^*]+\*|_[^_]+_)")
 
 
-def _new(title: str, notice: str, internal: bool = False):
+def new(title: str, notice: str | None = None, internal: bool = False):
+    """An A4 document under its title; an internal copy says so before anything else."""
     from docx import Document  # imported when a Word copy is asked for, not when the app starts
+    from docx.shared import Cm, Pt
 
     d = Document()
+    for section in d.sections:  # python-docx starts from US Letter
+        section.page_width, section.page_height = Cm(A4_CM[0]), Cm(A4_CM[1])
+        section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Cm(MARGIN_CM)
+    d.styles["Normal"].font.size = Pt(BODY_PT)
     d.core_properties.title = title
     d.core_properties.author = "The facilitator"
-    if internal:
+    if notice and internal:
         d.add_paragraph().add_run(notice).bold = True
     d.add_heading(title, level=0)
-    if not internal:
+    if notice and not internal:
         d.add_paragraph().add_run(notice).italic = True
     return d
+
+
+def heading(d, text: str, level: int = 1) -> None:
+    d.add_heading(text, level=min(9, level))
+
+
+def paragraph(d, text: str = "", style: str | None = None) -> None:
+    d.add_paragraph(text, style=style)
+
+
+def labelled(d, label: str, text: str) -> None:
+    """A bold label on its own line, then the text under it."""
+    d.add_paragraph().add_run(label).bold = True
+    d.add_paragraph(text)
+
+
+def items(d, texts: list[str], numbered: bool = False) -> None:
+    for text in texts:
+        d.add_paragraph(text, style="List Number" if numbered else "List Bullet")
+
+
+def page_break(d) -> None:
+    d.add_page_break()
+
+
+def table(d, header: list[str], rows: list[list], bold_rows: tuple[int, ...] = ()) -> None:
+    """A grid table under a bold header; `bold_rows` (counted from 0 under it) are sub-headers."""
+    t = d.add_table(rows=1, cols=len(header))
+    t.style = "Table Grid"
+    for cell, text in zip(t.rows[0].cells, header):
+        cell.text = ""
+        cell.paragraphs[0].add_run(str(text)).bold = True
+    for n, row in enumerate(rows):
+        for cell, value in zip(t.add_row().cells, row):  # a short row leaves its last cells empty; a long one is cut
+            cell.text = "" if value is None else str(value)
+            if n in bold_rows:
+                for run in cell.paragraphs[0].runs:
+                    run.bold = True
+    d.add_paragraph()
 
 
 def _runs(paragraph, text: str) -> None:
@@ -43,7 +83,7 @@ def _runs(paragraph, text: str) -> None:
 
 
 def markdown(d, text: str, base: int = 1) -> None:
-    """A summary or response in Markdown as Word headings, lists, tables and paragraphs."""
+    """Markdown as Word headings (`#` at level `base`), lists, tables and paragraphs."""
     para: list[str] = []
     rows: list[list[str]] = []
 
@@ -57,7 +97,7 @@ def markdown(d, text: str, base: int = 1) -> None:
 
     for line in (text or "").splitlines():
         s = line.strip()
-        heading = re.match(r"^(#{1,6})\s+(.*)", s)
+        head = re.match(r"^(#{1,6})\s+(.*)", s)
         bullet = re.match(r"^[-*+]\s+(.*)", s)
         numbered = re.match(r"^\d+[.)]\s+(.*)", s)
         if s.startswith("|"):
@@ -65,13 +105,13 @@ def markdown(d, text: str, base: int = 1) -> None:
                 _runs(d.add_paragraph(), " ".join(para))
                 para.clear()
             if not set(s) <= set("|-: "):  # the row under the header is only dashes
-                cells = re.split(r"(?<!\\)\|", s.strip()[1:-1] if s.strip().endswith("|") else s.strip()[1:])
+                cells = re.split(r"(?<!\\)\|", s[1:-1] if s.endswith("|") else s[1:])
                 rows.append([c.strip().replace("\\", "") for c in cells])
             continue
-        if not s or heading or bullet or numbered or rows:
+        if not s or head or bullet or numbered or rows:
             flush()
-        if heading:
-            d.add_heading(heading.group(2).replace("\\", ""), level=min(9, base + len(heading.group(1)) - 1))
+        if head:
+            heading(d, head.group(2).replace("\\", ""), base + len(head.group(1)) - 1)
         elif bullet:
             _runs(d.add_paragraph(style="List Bullet"), bullet.group(1))
         elif numbered:
@@ -81,143 +121,7 @@ def markdown(d, text: str, base: int = 1) -> None:
     flush()
 
 
-def table(d, header: list[str], rows: list[list]) -> None:
-    t = d.add_table(rows=1, cols=len(header))
-    t.style = "Table Grid"
-    for cell, text in zip(t.rows[0].cells, header):
-        cell.text = ""
-        cell.paragraphs[0].add_run(str(text)).bold = True
-    for row in rows:
-        cells = t.add_row().cells
-        for cell, value in zip(cells, row):  # a short row leaves its last cells empty; a long one is cut
-            cell.text = "" if value is None else str(value)
-    d.add_paragraph()
-
-
-def grid_table(d, g: dict) -> None:
-    """The signatures-of-risk grid: a row per authority, a column per category; ▲ named by itself."""
-    rows = []
-    for a in g["authorities"]:
-        cells = [summit.cell(g, a, c) for c in g["categories"]]
-        rows.append([a] + [f"{x['count'] or ''}{' ▲' if x['named'] else ''}" for x in cells])
-    table(d, ["Authority"] + list(g["categories"]), rows)
-
-
-def _save(d) -> bytes:
-    from docx.shared import Pt
-
-    d.styles["Normal"].font.size = Pt(10.5)
+def save(d) -> bytes:
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()
-
-
-def day(doc: dict) -> bytes:
-    """A day's export, as export.gather made it (internal or not)."""
-    info = doc["day"]
-    d = _new(info["title"], doc["notice"], doc["internal"])
-    d.add_paragraph(f"{info['date']} · {', '.join(info['authorities'])} · {doc['script']['title']}")
-    for part in doc["summary"]:
-        markdown(d, part["markdown"], base=1)
-    d.add_heading(f"{summary.plural(doc['script']['category_label'])} raised (▲ named by the authority itself)", level=1)
-    grid_table(d, summit.grid([doc]))
-    offers = export.awaiting(doc)
-    if offers:
-        d.add_heading("Offers and asks, as agreed by their hosts", level=1)
-        table(d, ["Authority", "Kind", "Text", "Agreement"],
-              [[c["presenter"] or "", c["kind_label"],
-                (c["agreement"] or {}).get("text") or c["text"],
-                f"{c['agreement']['status']} {c['agreement']['on']}" if c["agreement"] else "awaiting agreement"]
-               for c in offers])
-    _cases(d, doc["case_studies"])
-    if doc["internal"]:
-        d.add_heading("Participants (internal)", level=1)
-        table(d, ["Name", "Authority"], [[p["name"], p["authority"]] for p in doc["participants"]])
-    return _save(d)
-
-
-def _cases(d, cases: list[dict]) -> None:
-    if not cases:
-        return
-    d.add_heading("Case studies", level=1)
-    for c in cases:
-        d.add_heading(c["title"], level=2)
-        table(d, ["Field", "Text"], [["Authority", c["authority"]], ["Theme", c["theme"] or "–"],
-                                      ["Approval", export.approval_line(c["approval"])]]
-              + [[label, c[f]] for f, label in FIELD_LABELS.items() if f not in ("title", "authority", "theme") and c[f]])
-
-
-def summit_pack(p: dict) -> bytes:
-    """The summit pack, round on round when a previous round is given."""
-    d = _new("Summit pack", p["notice"])
-    table(d, ["Day", "Date", "Authorities"], [[x["title"], x["date"], ", ".join(x["authorities"])] for x in p["days"]])
-    d.add_heading("Case studies agreed by their hosts", level=1)
-    if not p["case_studies"]:
-        d.add_paragraph("No case study has been agreed yet.")
-    for c in p["case_studies"]:
-        d.add_heading(c["title"], level=2)
-        table(d, ["Field", "Text"], [["Authority", c["authority"]], ["Day", c["day"]]]
-              + [[label, c[f]] for f, label in FIELD_LABELS.items() if f not in ("title", "authority") and c[f]])
-    label = p["grid"]["label"]
-    d.add_heading(f"{summary.plural(label)} raised this round (▲ named by the authority itself)", level=1)
-    grid_table(d, p["grid"])
-    if p.get("change"):
-        g = p["change"]
-        d.add_heading(f"{summary.plural(label)} raised in the previous round", level=1)
-        d.add_paragraph("Previous round: " + "; ".join(f"{x['title']} ({x['date']})" for x in p["previous_days"]))
-        grid_table(d, p["previous_grid"])
-        d.add_heading("Change since the previous round", level=1)
-        table(d, ["Authority"] + g["categories"],
-              [[r["authority"]] + [f"{c['change']:+d}" if c["change"] else "0" for c in r["cells"]] for r in g["rows"]]
-              + [["All"] + [f"{t['change']:+d}" if t["change"] else "0" for t in g["totals"]]])
-    d.add_heading("Asks register", level=1)
-    table(d, ["Authority", "Ask", "Offers that may answer it"],
-          [[a["authority"], a["text"], "; ".join(f"{o['authority']}: {o['text']}" for o in a["offers"]) or "–"]
-           for a in p["asks"]])
-    if "answered" in p:
-        since = p.get("since") or "the start"
-        d.add_heading(f"Asks answered since {since}", level=1)
-        table(d, ["Authority", "Ask", "Answered by", "When"],
-              [[r["authority"], r["text"], r["with_authority"] or "–", (r["since"] or "")[:10]] for r in p["answered"]])
-        d.add_heading(f"Offers taken up since {since}", level=1)
-        table(d, ["Authority", "Offer", "Taken up by", "When"],
-              [[r["authority"], r["text"], r["with_authority"] or "–", (r["since"] or "")[:10]] for r in p["taken_up"]])
-    for r in p.get("responses") or []:
-        d.add_heading(f"{r['authority']}: {r['title']}", level=2)
-        markdown(d, r["text"], base=3)
-    d.add_heading("Common learning points", level=1)
-    for x in p["learning"]:
-        d.add_paragraph(f"{x['text']} ({x['day']})", style="List Bullet")
-    return _save(d)
-
-
-def review_of_impact(r: dict) -> bytes:
-    """A host's review of impact, as impact_document made it."""
-    e = r["engagement"]
-    d = _new(f"{e['host']}: review of impact", export.OPEN_NOTICE)
-    table(d, ["", ""], [["Challenge day", f"{e['title']} ({e['date']})"], ["Host", e["host"]],
-                        ["Visiting", ", ".join(e["visiting"])], ["Due", r["due"]],
-                        ["Submitted", r["submitted"] or "not yet"]])
-    d.add_heading("The original scope", level=1)
-    d.add_paragraph(r["scope"])
-    d.add_heading("The findings of the self-assessment", level=1)
-    table(d, ["Signature of risk", "What the host named"], [[x["category"], x["text"]] for x in r["self_assessment"]])
-    d.add_heading("The commentary of the peer challenge", level=1)
-    markdown(d, r["commentary"], base=2)
-    d.add_heading("The first response", level=1)
-    for x in r["responses"]:
-        d.add_paragraph(x)
-    if not r["responses"]:
-        d.add_paragraph("No response was recorded.")
-    d.add_heading("Progress on the improvement journey", level=1)
-    markdown(d, r["progress"] or "Not recorded.", base=2)
-    d.add_heading("Measurable evidence of impact", level=1)
-    markdown(d, r["evidence"] or "Not recorded.", base=2)
-    for role, heading, by in (("ask", "Asks", "Answered by"), ("offer", "Offers", "Taken up by"),
-                              ("action", "Agreed actions", "With")):
-        rows = [x for x in r["items"] if x["role"] == role]
-        if rows:
-            d.add_heading(heading, level=1)
-            table(d, [heading[:-1], "Status", by, "Evidence"],
-                  [[x["text"], x["status"], x["by"] or "–", x["evidence"] or ""] for x in rows])
-    return _save(d)

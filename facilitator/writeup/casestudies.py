@@ -6,6 +6,7 @@ is published unless the host so chooses).
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from ..core.scripts.day import Script
@@ -39,17 +40,31 @@ def title_from(text: str) -> str:
     return first.rstrip(".")
 
 
+def draft_id(source_id: str) -> str:
+    """A draft's id, the same whether it is shown before it is stored or after, so links hold."""
+    return hashlib.sha256(f"case-study:{source_id}".encode()).hexdigest()[:12]
+
+
 def drafts(script: Script, rows: list[dict]) -> list[dict]:
-    """A draft for each starred strength or offer of a session that has none yet."""
+    """A draft for each starred strength or offer of a session."""
     kinds = eligible_kinds(script)
     out = []
     for r in shown(rows):
         if r["starred"] and r["kind"] in kinds and r["presenter"]:
             out.append({
-                "source_id": r["id"], "title": title_from(r["text"]), "authority": r["presenter"],
-                "summary": r["text"], "reuse": r["text"] if owned_by_presenter(script, r["kind"]) else "",
+                "id": draft_id(r["id"]), "source_id": r["id"], "title": title_from(r["text"]),
+                "authority": r["presenter"], "summary": r["text"],
+                "reuse": r["text"] if owned_by_presenter(script, r["kind"]) else "",
             })
     return out
+
+
+def unsaved(script: Script, day_id: str, rows: list[dict], stored: list[dict]) -> list[dict]:
+    """Drafts whose source has no stored case study yet, shaped as stored rows, in the order storing
+    them would give (by id, for they would share one time)."""
+    have = {c["source_id"] for c in stored}
+    return sorted(({f: "" for f in FIELD_LABELS} | d | {"day_id": day_id, "created_ms": None, "updated_ms": None}
+                   for d in drafts(script, rows) if d["source_id"] not in have), key=lambda c: c["id"])
 
 
 def status(agreements: dict, subject_id: str) -> str:

@@ -84,7 +84,7 @@ class Reports:
                     continue
                 row = {f: draft.get(f) or "" for f in CASE_FIELDS}
                 self.db.table("case_studies").insert(
-                    {**row, "id": secrets.token_hex(6), "day_id": day_id, "source_id": draft.get("source_id"),
+                    {**row, "id": draft.get("id") or secrets.token_hex(6), "day_id": day_id, "source_id": draft.get("source_id"),
                      "created_ms": now, "updated_ms": now})
                 added += 1
         return added

@@ -1,4 +1,4 @@
-"""The facilitator's summary: drafted in Markdown from what the room captured, rendered safely.
+"""The facilitator's summary: drafted in Markdown from what the room captured.
 
 Plain Python: it takes the script, the day and its contributions, and knows nothing of Flask.
 The script decides the kinds and categories; the few kinds the sector names (strengths, offers,
@@ -7,17 +7,10 @@ asks...) get their usual headings, and any other kind falls back to its own labe
 
 from __future__ import annotations
 
-import re
-
-import markdown as markdown_lib
-import nh3
-
 from ..core.scripts.day import Script
+from ..writers.markdown import text as md_text
 
 DAY_PART = "day"
-ALLOWED_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "code", "pre",
-                "blockquote", "table", "thead", "tbody", "tr", "th", "td", "a", "hr", "br", "del"}
-_ESCAPE = re.compile(r"([\\`*_\[\]#|>{}])")
 
 
 # -- which contributions go where
@@ -72,12 +65,6 @@ def named_by_presenter(row: dict) -> bool:
 
 
 # -- Markdown
-
-def md_text(text: str) -> str:
-    """One contribution as inline Markdown text: one line, no markup, no raw HTML."""
-    flat = " ".join((text or "").split())
-    return _ESCAPE.sub(r"\\\1", flat).replace("<", "&lt;")
-
 
 def _item(script: Script, row: dict) -> str:
     who = row["author_authority"] if attributed(script, row["kind"]) else None
@@ -236,9 +223,3 @@ def current(script: Script, day: dict, rows: list[dict], saved: dict[str, dict])
                     "markdown": compose(prose, grids), "prose": prose, "tables": grids})
     return out
 
-
-def render(text: str) -> str:
-    """Markdown to HTML with raw HTML shown as text, then sanitised: nothing in it can run."""
-    html = markdown_lib.markdown((text or "").replace("<", "&lt;"), extensions=["tables", "sane_lists"])
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
