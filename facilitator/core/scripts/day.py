@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ... import ROOT
-
-SCRIPTS_DIR = ROOT / "session_scripts"  # in the package when installed, else the checkout's
+from .reader import SCRIPTS_DIR, Reader, ScriptError, collect, is_review, read_file, read_toml  # noqa: F401
 DEFAULT = "se-triad"  # the script a day is set up with unless another is chosen
 SPEAKERS = ("presenter", "visitors", "everyone", "facilitator", "nobody")
 WHO = ("presenter", "visitors", "anyone")
 SUMMIT_ROLES = ("", "ask", "offer")
 SESSION = "session"
-
-
-class ScriptError(ValueError):
-    """A script that cannot be used; the message names the file and the field."""
 
 
 @dataclass(frozen=True)
@@ -85,59 +78,9 @@ class Item:
         return int(self.step.minutes * 60_000)
 
 
-class _Reader:
-    """Reads typed fields out of a TOML table, naming file and field in every error."""
-
-    def __init__(self, source: str):
-        self.source = source
-
-    def fail(self, where: str, message: str):
-        raise ScriptError(f"{self.source}: {where}: {message}")
-
-    def get(self, table: dict, key: str, kind, where: str, default=None, required=False):
-        if key not in table:
-            if required:
-                self.fail(where + key, "is required")
-            return default
-        value = table[key]
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            if abs(value) > 10**15:  # too large for a float to hold exactly, and far beyond any real value
-                self.fail(where + key, "is far too large")
-            value = float(value)
-        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-            self.fail(where + key, f"must be {_describe(kind)}, not {type(value).__name__}")
-        return value
-
-    def strings(self, table: dict, key: str, where: str, required=False) -> tuple[str, ...]:
-        values = self.get(table, key, list, where, default=[], required=required)
-        for i, value in enumerate(values):
-            if not isinstance(value, str) or not value.strip():
-                self.fail(f"{where}{key}[{i}]", "must be a non-empty string")
-        return tuple(values)
-
-    def unknown(self, table: dict, allowed: set[str], where: str):
-        for key in table:
-            if key not in allowed:
-                self.fail(where + key, f"is not a known field (expected one of {', '.join(sorted(allowed))})")
-
-
-def _describe(kind) -> str:
-    return {str: "a string", float: "a number", bool: "true or false", list: "a list", dict: "a table"}[kind]
-
-
-def read_toml(text: str, source: str) -> dict:
-    """A script's TOML as data, or a ScriptError in one line: bad TOML, or nesting too deep to read."""
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScriptError(f"{source}: not valid TOML: {exc}") from None
-    except RecursionError:
-        raise ScriptError(f"{source}: not a session script: its values are nested too deeply") from None
-
-
 def parse(text: str, source: str = "<script>") -> Script:
     """Parse and check a script's TOML text; raise ScriptError naming the field at fault."""
-    r = _Reader(source)
+    r = Reader(source)
     data = read_toml(text, source)
     r.unknown(data, {"id", "title", "description", "session", "day", "categories", "kinds", "steps",
                      "review_of_impact_months"}, "")
@@ -176,7 +119,7 @@ def parse(text: str, source: str = "<script>") -> Script:
                   months)
 
 
-def _kind(r: _Reader, key: str, table) -> Kind:
+def _kind(r: Reader, key: str, table) -> Kind:
     where = f"kinds.{key}."
     if not isinstance(table, dict):
         r.fail(f"kinds.{key}", "must be a table")
@@ -204,7 +147,7 @@ def _kind(r: _Reader, key: str, table) -> Kind:
     )
 
 
-def _step(r: _Reader, key: str, table, kinds: dict[str, Kind]) -> Step:
+def _step(r: Reader, key: str, table, kinds: dict[str, Kind]) -> Step:
     where = f"steps.{key}."
     if not isinstance(table, dict):
         r.fail(f"steps.{key}", "must be a table")
@@ -238,35 +181,12 @@ def _step(r: _Reader, key: str, table, kinds: dict[str, Kind]) -> Step:
 
 
 def load(path: str | Path) -> Script:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ScriptError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise ScriptError(f"{path}: is not UTF-8 text: save it as UTF-8") from None
-    return parse(text, str(path))
-
-
-def is_review(path: str | Path) -> bool:
-    """Whether a file is a review script (`kind = "review"`) rather than a day's."""
-    try:
-        return tomllib.loads(Path(path).read_text(encoding="utf-8")).get("kind") == "review"
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
-        return False  # the day loader says what is wrong with it
+    return parse(read_file(Path(path)), str(path))
 
 
 def available(*directories: Path) -> dict[str, Script]:
-    """Every script in the folders, by id; a broken one stops the load with its message."""
-    scripts = {}
-    for path in [p for d in directories or (SCRIPTS_DIR,) for p in sorted(Path(d).glob("*.toml"))]:
-        if is_review(path):
-            continue  # a hypothesis-led review's script: facilitator.review.script loads those
-        script = load(path)
-        if script.id in scripts:
-            raise ScriptError(f"{path}: id: '{script.id}' is already used by {scripts[script.id].source}")
-        scripts[script.id] = script
-    return scripts
+    """Every day's script in the folders, by id (review scripts are core/scripts/review.py's)."""
+    return collect(load, False, directories)
 
 
 def agenda(script: Script, authorities: list[str]) -> list[Item]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .day import SCRIPTS_DIR, ScriptError, _Reader, is_review, read_toml
+from .reader import Reader, ScriptError, collect, read_file, read_toml
 
 HYPOTHESES, THEMES = "hypotheses", "themes"
 MODES = (HYPOTHESES, THEMES)
@@ -76,7 +76,7 @@ class ReviewScript:
 
 def parse(text: str, source: str = "<script>") -> ReviewScript:
     """Parse and check a review script's TOML; raise ScriptError naming the field at fault."""
-    r = _Reader(source)
+    r = Reader(source)
     data = read_toml(text, source)
     r.unknown(data, {"kind", "id", "title", "description", "host_label", "lead_label", "enquiry", "sources",
                      "roles", "letter", "schedule"}, "")
@@ -142,7 +142,7 @@ def parse(text: str, source: str = "<script>") -> ReviewScript:
     )
 
 
-def _role(r: _Reader, i: int, table) -> Role:
+def _role(r: Reader, i: int, table) -> Role:
     where = f"roles[{i}]."
     if not isinstance(table, dict):
         r.fail(f"roles[{i}]", "must be a table")
@@ -154,7 +154,7 @@ def _role(r: _Reader, i: int, table) -> Role:
                 r.get(table, "lead", bool, where, default=False), r.get(table, "qa", bool, where, default=False))
 
 
-def _slot(r: _Reader, i: int, table) -> Slot:
+def _slot(r: Reader, i: int, table) -> Slot:
     where = f"schedule[{i}]."
     if not isinstance(table, dict):
         r.fail(f"schedule[{i}]", "must be a table")
@@ -170,22 +170,9 @@ def _slot(r: _Reader, i: int, table) -> Slot:
 
 
 def load(path: str | Path) -> ReviewScript:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScriptError(f"{path}: cannot be read: {exc}") from None
-    return parse(text, str(path))
+    return parse(read_file(Path(path)), str(path))
 
 
 def available(*directories: Path) -> dict[str, ReviewScript]:
     """Every review script in the folders, by id."""
-    found: dict[str, ReviewScript] = {}
-    for path in [p for d in directories or (SCRIPTS_DIR,) for p in sorted(Path(d).glob("*.toml"))]:
-        if not is_review(path):
-            continue
-        script = load(path)
-        if script.id in found:
-            raise ScriptError(f"{path}: id: '{script.id}' is already used by {found[script.id].source}")
-        found[script.id] = script
-    return found
+    return collect(load, True, directories)
