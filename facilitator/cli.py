@@ -121,7 +121,7 @@ def serve(host, port, db, demo, public_url, allowed_host, organiser_key, open_se
     for day in house.of(app).engine.store.days()[:5]:
         click.echo(f"  '{day['title']}' ({day['date']}): facilitator link {local}/f/{day['facilitator_key']}")
         click.echo(f"      join code {day['join_code']}: {phones}/join/{day['join_code']}")
-        click.echo(f"      projector link {local}/v/{day['projector_key']}")
+        click.echo(f"      projector link {local}/screen/{day['projector_key']}")
     sys.stdout.flush()
     _run_eventlet(app, listener, max_connections)
 
