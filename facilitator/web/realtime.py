@@ -157,7 +157,7 @@ class Namespace:
         except Refused as refused:
             return error(refused)
 
-    def _unknown(self, name, sid, *args):
+    def _unknown(self, *args):  # (name, sid, *payload); `*` itself, sent as a name, comes as (sid,)
         return error(Refused("unknown_event", "no such event: see the real-time API for the events there are"))
 
     # -- connecting, and the two names a client may not send as events
