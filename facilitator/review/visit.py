@@ -50,8 +50,9 @@ def timer(rs: ReviewStore, review: dict, script: ReviewScript, payload, now: int
     most = clocks.MAX_EXTEND_MS // 60_000
     if action == "extend":
         extend_ms = minutes(sent, most)
-    elif isinstance(sent, bool) or not isinstance(sent, (int, float)) or not abs(sent) <= most:  # NaN too
-        raise Refused("invalid", f"minutes must be a number, at most {most}")  # other actions ignore it
+    elif isinstance(sent, bool) or not isinstance(sent, (int, float)) or not abs(sent) <= most:  # NaN fails too
+        # Other actions ignore minutes (the lead's page sends 0), but a huge one or a non-number is a wrong payload.
+        raise Refused("invalid", f"minutes must be a number, at most {most}")
     else:
         extend_ms = 0
     try:
