@@ -60,6 +60,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         # The whole day's contributions from phones: a room of 60 sending at once, then 10 a second.
         DAY_RATE_CAPACITY=150,
         DAY_RATE_PER_SECOND=10.0,
+        # A review's: each member's (and the lead's) events, and the whole team's notes and incidents.
+        MEMBER_RATE_CAPACITY=20,
+        MEMBER_RATE_PER_SECOND=2.0,
+        REVIEW_RATE_CAPACITY=100,
+        REVIEW_RATE_PER_SECOND=10.0,
         # Joining, per client address (a venue's phones may share one) and per day: a room joining
         # at once, then one every two seconds from an address and one a second into a day.
         JOIN_ADDRESS_CAPACITY=60,
@@ -68,7 +73,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         JOIN_DAY_PER_SECOND=1.0,
         # The host names requests and sockets must name (Host, Origin); None checks none (serve sets them).
         ALLOWED_HOSTS=None,
-        # The key setting up a day from the home page needs; None lets anyone who reaches the page.
+        # The key setting up a day or a review needs; None lets anyone who reaches the page.
         ORGANISER_KEY=None,
     )
     if os.environ.get(TEST_CLOCK_OFFSET):
@@ -81,14 +86,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     folders = [Path(f) for f in (app.config["SCRIPTS_DIR"], app.config["EXTRA_SCRIPTS"]) if f]
     app.extensions[house.KEY] = _house(app.config, folders)
 
-    from .web import assets, day_pages, followup_pages, realtime, review_events, review_pages, writeup_pages
+    from .web import assets, day_pages, followup_pages, realtime, review_pages, writeup_pages
+    from .web import letter_pages, live_events, review_events  # noqa: F401 - their routes and events register
 
     app.register_blueprint(day_pages.bp)
     assets.init_app(app, day_pages.VENDOR)  # static files compressed, versioned, cached for good
     app.register_blueprint(writeup_pages.bp)
-    app.register_blueprint(review_pages.bp)
+    app.register_blueprint(review_pages.bp)  # letter_pages' routes are on it too
     app.register_blueprint(followup_pages.bp)
-    realtime.init_app(app)  # review_events' handlers are registered on the same socketio as it is imported
+    realtime.init_app(app)  # with the namespaces live_events and review_events made as they were imported
     if app.config["ALLOWED_HOSTS"]:
         app.wsgi_app = doors.HostCheck(app.wsgi_app, app.config["ALLOWED_HOSTS"])
     if app.config.get("BEHIND_PROXY"):  # the proxy's address is not the phone's: trust its X-Forwarded-*
@@ -108,6 +114,8 @@ def _house(config, folders: list[Path]) -> house.House:
     limits = {
         "phone": Buckets(config["RATE_CAPACITY"], config["RATE_PER_SECOND"]),
         "day": Buckets(config["DAY_RATE_CAPACITY"], config["DAY_RATE_PER_SECOND"]),
+        "member": Buckets(config["MEMBER_RATE_CAPACITY"], config["MEMBER_RATE_PER_SECOND"]),
+        "review": Buckets(config["REVIEW_RATE_CAPACITY"], config["REVIEW_RATE_PER_SECOND"]),
         "join_address": Buckets(config["JOIN_ADDRESS_CAPACITY"], config["JOIN_ADDRESS_PER_SECOND"]),
         "join_day": Buckets(config["JOIN_DAY_CAPACITY"], config["JOIN_DAY_PER_SECOND"]),
     }
@@ -115,6 +123,8 @@ def _house(config, folders: list[Path]) -> house.House:
         from .serve.workers import RedisBuckets
 
         limits["phone"] = RedisBuckets(config["MESSAGE_QUEUE"], config["RATE_CAPACITY"], config["RATE_PER_SECOND"])
+        limits["member"] = RedisBuckets(config["MESSAGE_QUEUE"], config["MEMBER_RATE_CAPACITY"],
+                                        config["MEMBER_RATE_PER_SECOND"], prefix="facilitator:member:")
     return house.House(engine=engine, reports=reports, reviews=ReviewStore(store),
                        review_scripts=review_scripts.available(*folders),
                        followup=FollowUp(engine, reports, Records(database)), buckets=limits)

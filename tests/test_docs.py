@@ -14,21 +14,53 @@ API = (ROOT / "docs" / "realtime-api.md").read_text()
 README = (ROOT / "README.md").read_text()
 
 
-def test_every_socket_event_the_server_handles_is_documented():
+DAY_API = API.split("## Peer reviews: the `/review` namespace")[0]
+REVIEW_API = API.split("## Peer reviews: the `/review` namespace")[1]
+GUARDS = ("connect", "disconnect", "*")  # answered by the event layer on every namespace, documented once
+
+
+def _handled(namespace: str) -> set[str]:
     create_app({"DATABASE": ":memory:"})
-    handled = {name for name in socketio.server.handlers["/"] if name not in ("connect", "disconnect", "*")}
-    documented = set(re.findall(r"^\| `(\w+)` \| [^|]+ \| [^|]+ \| [^|]+ \|$", API.split("## Events a client sends")[1],
-                                re.M))
-    assert handled and handled == documented
+    return {name for name in socketio.server.handlers[namespace] if name not in GUARDS}
 
 
-def test_every_event_the_server_sends_is_documented():
-    sent = set()
-    for path in (ROOT / "facilitator" / "live").rglob("*.py"):
-        sent |= set(re.findall(r'Broadcast\("(\w+)"', path.read_text()))
-        sent |= set(re.findall(r'socketio\.emit\("(\w+)"', path.read_text()))
-    section = API.split("## Events the server sends")[1].split("## Events a client sends")[0]
-    assert sent and all(f"| `{name}` |" in section for name in sent)
+def _sent() -> dict[str, set[str]]:
+    """Every event the server sends, by namespace: a module speaks for /review when it names it."""
+    sent: dict[str, set[str]] = {"/": set(), "/review": set()}
+    for path in (ROOT / "facilitator").rglob("*.py"):
+        source = path.read_text()
+        names = set(re.findall(r'emit\("(\w+)"', source)) | set(re.findall(r'Broadcast\("(\w+)"', source))
+        sent["/review" if 'NS = "/review"' in source else "/"] |= names
+    return sent
+
+
+def test_every_event_the_day_handles_is_documented():
+    documented = set(re.findall(r"^\| `(\w+)` \| [^|]+ \| [^|]+ \| [^|]+ \|$",
+                                DAY_API.split("## Events a client sends")[1], re.M))
+    assert _handled("/") and _handled("/") == documented
+
+
+def test_every_event_the_review_handles_is_documented():
+    documented = set(re.findall(r"^\| `(\w+)` \| `/review` \|", REVIEW_API, re.M))
+    assert _handled("/review") and _handled("/review") == documented
+
+
+def test_every_event_the_server_sends_is_documented_for_its_namespace():
+    sent = _sent()
+    day_section = DAY_API.split("## Events the server sends")[1].split("## Events a client sends")[0]
+    review_section = REVIEW_API.split("| event the server sends |")[1]
+    assert sent["/"] and all(f"| `{name}` |" in day_section for name in sent["/"]), sent["/"]
+    assert sent["/review"] and all(f"| `{name}` |" in review_section for name in sent["/review"]), sent["/review"]
+
+
+def test_every_error_code_a_review_event_answers_is_documented():
+    reached = ["core/checks.py", "review/notebook.py", "review/visit.py", "review/enquiry.py", "web/realtime.py",
+               "web/review_events.py"]  # what the events call; incidents.raise_incident only checks
+    codes = set()
+    for name in reached:
+        codes |= set(re.findall(r'Refused\("(\w+)"', (ROOT / "facilitator" / name).read_text()))
+    table = REVIEW_API.split("### Error codes on `/review`")[1].split("###")[0]
+    assert codes and codes == set(re.findall(r"^\| `(\w+)` \|", table, re.M))
 
 
 def test_every_command_and_option_is_in_the_readme():

@@ -4,6 +4,7 @@ only the host names the server is configured for, for pages and sockets alike.""
 from __future__ import annotations
 
 import re
+import sqlite3
 import urllib.error
 import urllib.request
 import warnings
@@ -58,6 +59,41 @@ def test_setting_up_a_day_needs_the_organisers_key_once_per_browser(tmp_path, cl
 
     stranger = app.test_client()
     assert stranger.post("/days", data=day_form(stranger)).status_code == 403
+
+
+def review_form(client, **extra) -> dict:
+    page = client.get("/reviews/new").get_data(as_text=True)
+    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    return {"csrf": token, "script": "em-pctr", "host": "Northshire", "start_date": "2026-12-21", **extra}
+
+
+def test_setting_up_a_review_needs_the_organisers_key_as_a_day_does(tmp_path, clock):
+    app = make_app(tmp_path, clock, ORGANISER_KEY="plum-kettle-42")
+    client = app.test_client()
+    assert 'id="organiser_key"' in client.get("/reviews/new").get_data(as_text=True)
+
+    missing = client.post("/reviews", data=review_form(client))
+    assert missing.status_code == 403 and "needs the organiser&#39;s key" in missing.get_data(as_text=True)
+    wrong = client.post("/reviews", data=review_form(client, organiser_key="guess"))
+    assert wrong.status_code == 403 and "That is not the organiser&#39;s key." in wrong.get_data(as_text=True)
+    assert 'value="Northshire"' in wrong.get_data(as_text=True)  # what was typed is kept
+    with sqlite3.connect(tmp_path / "d.db") as db:
+        assert db.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0
+
+    right = client.post("/reviews", data=review_form(client, organiser_key="plum-kettle-42"))
+    assert right.status_code == 302 and right.headers["Location"].endswith("/console")
+    assert 'id="organiser_key"' not in client.get("/reviews/new").get_data(as_text=True)
+    assert client.post("/reviews", data=review_form(client, host="Eastbridge")).status_code == 302  # remembered
+    assert client.post("/days", data=day_form(client)).status_code == 302  # one key for both set-ups
+
+    stranger = app.test_client()
+    assert stranger.post("/reviews", data=review_form(stranger)).status_code == 403
+
+
+def test_without_an_organisers_key_anyone_sets_up_a_review(tmp_path, clock):
+    client = make_app(tmp_path, clock).test_client()
+    assert 'id="organiser_key"' not in client.get("/reviews/new").get_data(as_text=True)
+    assert client.post("/reviews", data=review_form(client)).status_code == 302
 
 
 def test_a_non_ascii_organisers_key_is_refused_cleanly(tmp_path, clock):

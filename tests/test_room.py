@@ -143,7 +143,7 @@ def test_serve_prints_the_main_address_the_others_and_each_days_projector_link(m
     assert "Phones join at:   http://192.168.1.20:5000/join" in out
     assert "Also reachable at http://10.8.0.3:5000/join" in out
     assert "WARNING" not in out
-    assert "projector link http://localhost:5000/v/" in out
+    assert "projector link http://localhost:5000/screen/" in out
 
 
 def test_a_public_url_is_the_way_out(monkeypatch, tmp_path):
@@ -193,13 +193,13 @@ def test_a_day_has_a_projector_key_of_its_own_and_older_days_get_one(tmp_path):
 def test_the_projector_link_opens_the_projector_and_nothing_else(client, app, day):
     other = app.test_client()
     assert other.get(f"/projector/{day['id']}").status_code == 403
-    r = other.get(f"/v/{day['projector_key']}")
+    r = other.get(f"/screen/{day['projector_key']}")
     assert r.status_code == 302 and r.location.endswith(f"/projector/{day['id']}")
     assert other.get(f"/projector/{day['id']}").status_code == 200
     assert other.get(f"/console/{day['id']}").status_code == 403
     assert other.get(f"/console/{day['id']}/summary").status_code == 403
     assert other.get(f"/f/{day['projector_key']}").status_code == 404
-    assert other.get("/v/not-a-key").status_code == 404
+    assert other.get("/screen/not-a-key").status_code == 404
 
 
 def test_the_projector_key_never_allows_a_facilitators_action(app, day):
@@ -217,7 +217,7 @@ def test_the_projector_key_never_allows_a_facilitators_action(app, day):
 def test_the_console_shows_both_links(client, day):
     client.get(f"/f/{day['facilitator_key']}")
     page = client.get(f"/console/{day['id']}").get_data(as_text=True)
-    assert f"/f/{day['facilitator_key']}" in page and f"/v/{day['projector_key']}" in page
+    assert f"/f/{day['facilitator_key']}" in page and f"/screen/{day['projector_key']}" in page
     assert "private" in page
 
 

@@ -300,7 +300,7 @@ def test_the_console_gives_a_private_facilitator_link_and_a_read_only_projector_
     expect(console.locator("#copy-status")).to_have_text("Facilitator link copied.")
     assert console.evaluate("navigator.clipboard.readText()") == day["facilitator_url"]
     projector_url = console.locator("#projector-link").input_value()
-    assert re.match(rf"^{re.escape(live_server.url)}/v/[\w-]+$", projector_url)
+    assert re.match(rf"^{re.escape(live_server.url)}/screen/[\w-]+$", projector_url)
     links.locator("button[data-copy=projector-link]").click()
     expect(console.locator("#copy-status")).to_have_text("Projector link copied.")
     assert_accessible(console, "console links")

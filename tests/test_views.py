@@ -125,3 +125,17 @@ def test_joining_through_the_json_api(client, day):
     assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "invalid"
     form = client.post(f"/api/join/{day['join_code']}", data={"name": "x", "authority": "observer"})
     assert form.status_code == 400
+
+
+def test_the_projector_link_has_its_own_path_and_old_links_still_lead_there(app, day):
+    browser = app.test_client()
+    old = browser.get(f"/v/{day['projector_key']}")
+    assert old.status_code == 301 and old.location.endswith(f"/screen/{day['projector_key']}")
+    opened = browser.get(old.location)
+    assert opened.status_code == 302 and opened.location.endswith(f"/projector/{day['id']}")
+    assert browser.get(f"/projector/{day['id']}").status_code == 200
+    assert app.test_client().get("/v/not-a-key", follow_redirects=True).status_code == 404
+    # the static files keep their versioned addresses under /v/
+    page = app.test_client().get(f"/join/{day['join_code']}").get_data(as_text=True)
+    asset = re.search(r'(?:href|src)="(/v/[0-9a-f]{12}/[^"]+)"', page).group(1)
+    assert app.test_client().get(asset).status_code == 200

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 import uuid
 
+from ..core.checks import plain
 from ..core.errors import Refused
 from ..core.scripts.day import Item, Script
 
@@ -45,21 +45,6 @@ def kinds_open(script: Script, item: Item, authority: str | None) -> list[str]:
     """The kinds this participant can add now, those of the step first."""
     ordered = list(item.step.collects) + [k for k in script.kinds if k not in item.step.collects]
     return [k for k in ordered if may_add(script, item, authority, k)]
-
-
-LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # half of an emoji, cut off: SQLite cannot store it
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"}  # nothing a reader can see on its own
-
-
-def plain(value, field: str = "text") -> str:
-    """Text as a person typed it: trimmed, broken characters replaced, and not only invisible ones."""
-    if not isinstance(value, str):
-        raise Refused("invalid", f"{field} must be text")
-    value = CONTROL.sub("", LONE_SURROGATE.sub("\ufffd", value)).strip()
-    if all(c.isspace() or unicodedata.category(c) in INVISIBLE for c in value):
-        raise Refused("invalid", f"{field} is empty")
-    return value
 
 
 def text(value, field: str = "text") -> str:

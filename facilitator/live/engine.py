@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date as Date
 
+from ..core import checks
 from ..core import clock as clockmod
 from ..core.errors import Refused
 from ..core.scripts.day import Item, Script, agenda
@@ -89,7 +90,7 @@ class Engine:
         if not isinstance(payload, dict) or not isinstance(payload.get("action"), str) \
                 or payload["action"] not in clockmod.ACTIONS:
             raise Refused("invalid", f"action must be one of {', '.join(clockmod.ACTIONS)}")
-        extend_ms = _extension_ms(payload.get("minutes")) if payload["action"] == "extend" else 0
+        extend_ms = checks.minutes(payload.get("minutes"), clockmod.MAX_EXTEND_MS // 60_000) if payload["action"] == "extend" else 0
         with self.store.lock:  # read, apply and write as one step when two consoles press at once
             day = self._day(day_id)
             script, items = self._script_items(day)
@@ -248,12 +249,3 @@ def _bounded(value, field: str, limit: int) -> str:
     if len(value) > limit:
         raise Refused("invalid", f"{field} must be at most {limit} characters")
     return value
-
-
-def _extension_ms(minutes) -> int:
-    """Minutes to add, checked as a number in range before any arithmetic is done with it."""
-    if isinstance(minutes, bool) or not isinstance(minutes, (int, float)):
-        raise Refused("invalid", "minutes must be a number")
-    if not 0 < minutes <= clockmod.MAX_EXTEND_MS / 60_000:  # also false for NaN
-        raise Refused("not_now", "an extension must be more than 0 and at most 60 minutes")
-    return int(minutes * 60_000)

@@ -7,7 +7,7 @@ from datetime import date as Date
 from ..core import clock as clocks
 from ..core.errors import Refused
 from . import enquiry
-from ..core.checks import text
+from ..core.checks import minutes, text
 from ..core.scripts.review import THEMES, ReviewScript
 from .store import ReviewStore
 
@@ -45,11 +45,18 @@ def timer(rs: ReviewStore, review: dict, script: ReviewScript, payload, now: int
     if not isinstance(payload, dict):
         raise Refused("invalid", "send {action}")
     current = clocks.Clock.from_dict(review["clock"])
-    extend = payload.get("minutes", 0)
-    if not isinstance(extend, (int, float)) or isinstance(extend, bool):
-        raise Refused("invalid", "minutes must be a number")
+    action = payload.get("action")
+    sent = payload.get("minutes", 0)
+    most = clocks.MAX_EXTEND_MS // 60_000
+    if action == "extend":
+        extend_ms = minutes(sent, most)
+    elif isinstance(sent, bool) or not isinstance(sent, (int, float)) or not abs(sent) <= most:  # NaN fails too
+        # Other actions ignore minutes (the lead's page sends 0), but a huge one or a non-number is a wrong payload.
+        raise Refused("invalid", f"minutes must be a number, at most {most}")
+    else:
+        extend_ms = 0
     try:
-        moved = clocks.apply(current, str(payload.get("action")), script.planned, now, int(extend * 60_000))
+        moved = clocks.apply(current, str(action), script.planned, now, extend_ms)
     except clocks.ClockError as exc:
         raise Refused("invalid", str(exc)) from None
     seq = rs.set_clock(review["id"], moved.to_dict())

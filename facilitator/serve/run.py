@@ -54,7 +54,7 @@ def serve(make_app, host, port, db, demo, public_url, allowed_host, organiser_ke
     for day in house.of(app).engine.store.days()[:5]:
         click.echo(f"  '{day['title']}' ({day['date']}): facilitator link {local}/f/{day['facilitator_key']}")
         click.echo(f"      join code {day['join_code']}: {phones}/join/{day['join_code']}")
-        click.echo(f"      projector link {local}/v/{day['projector_key']}")
+        click.echo(f"      projector link {local}/screen/{day['projector_key']}")
     sys.stdout.flush()
     run_eventlet(app, listener, max_connections)
 
@@ -69,7 +69,7 @@ def _doors(host, phones, allowed_host, organiser_key, open_setup) -> tuple[dict,
 
 def _echo_organiser_key(config: dict, generated: bool) -> None:
     if generated:
-        click.echo(f"  Organiser's key:  {config['ORGANISER_KEY']}  (asked for when a day is set up from the home page)")
+        click.echo(f"  Organiser's key:  {config['ORGANISER_KEY']}  (asked for when a day or a review is set up)")
 
 
 def _serve_region(make_app, host, port, db, demo, public_url, workers, redis_url, doors_config, generated,

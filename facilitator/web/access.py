@@ -1,4 +1,6 @@
-"""Who is asking: the facilitator's secret key and participants' tokens, kept in signed cookies."""
+"""Who is asking, the one door for every private link and set-up: a day's facilitator, projector
+and participants, a review's lead, host and team members, each kept in the signed cookie once
+their link is opened; the organiser's key that setting up a day or a review needs; CSRF and origin."""
 
 from __future__ import annotations
 
@@ -8,10 +10,13 @@ import secrets
 from flask import abort, current_app, request, session
 
 from . import doors
+from .house import house
 
 FACILITATOR_DAYS = "facilitator_days"
 PARTICIPANTS = "participants"
 PROJECTOR_DAYS = "projector_days"
+LEADS, HOSTS, MEMBERS = "review_leads", "review_hosts", "review_members"
+ORGANISER = "organiser"
 
 
 def remember_facilitator(day_id: str) -> None:
@@ -47,6 +52,74 @@ def remember_participant(day_id: str, token: str) -> None:
 
 def participant_token(day_id: str) -> str | None:
     return session.get(PARTICIPANTS, {}).get(day_id)
+
+
+# -- a review's lead, host and team
+
+
+def remember_lead(review_id: str) -> None:
+    _remember(LEADS, review_id)
+
+
+def remember_host(review_id: str) -> None:
+    _remember(HOSTS, review_id)
+
+
+def remember_member(review_id: str, token: str) -> None:
+    session[MEMBERS] = {**session.get(MEMBERS, {}), review_id: token}
+    session.permanent = True
+
+
+def _remember(key: str, review_id: str) -> None:
+    session[key] = [review_id, *[r for r in session.get(key, []) if r != review_id]][:50]
+    session.permanent = True
+
+
+def is_lead(review: dict) -> bool:
+    return review["id"] in session.get(LEADS, [])
+
+
+def is_host(review: dict) -> bool:
+    return review["id"] in session.get(HOSTS, [])
+
+
+def member(review: dict) -> dict | None:
+    """The team member this browser joined as, in this review only."""
+    token = session.get(MEMBERS, {}).get(review["id"])
+    found = house().reviews.member_by_token(token) if isinstance(token, str) else None
+    return found if found and found["review_id"] == review["id"] else None
+
+
+def team_role(review: dict) -> str | None:
+    """The role tag a note is filed under: the lead's own, or the member's."""
+    if is_lead(review):
+        return house().review_scripts[review["script"]].lead_role.tag
+    found = member(review)
+    return found["role"] if found else None
+
+
+# -- setting up a day or a review
+
+
+def organiser_needed() -> bool:
+    """Whether this browser must give the organiser's key to set something up (once: it is remembered)."""
+    key = current_app.config.get("ORGANISER_KEY")
+    return bool(key) and session.get(ORGANISER) != doors.key_digest(key)
+
+
+def organiser_refusal(form, what: str = "a day") -> str | None:
+    """Why a set-up is refused for want of the organiser's key, or None (the browser is remembered)."""
+    if not organiser_needed():
+        return None
+    key = current_app.config["ORGANISER_KEY"]
+    if not doors.key_matches(form.get("organiser_key"), key):
+        return ("That is not the organiser's key." if form.get("organiser_key") else
+                f"Setting up {what} on this server needs the organiser's key: ask whoever runs it.")
+    session[ORGANISER] = doors.key_digest(key)
+    return None
+
+
+# -- forms
 
 
 def csrf_token() -> str:

@@ -11,7 +11,7 @@ import segno
 from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, session,
                    url_for)
 
-from . import assets, access as auth, doors, protocol, realtime as sockets
+from . import access, assets, live_events, protocol
 from ..core import network
 from ..core.scripts import day as scripts
 from .. import vendor_files
@@ -41,7 +41,7 @@ def join_url(day: dict) -> str:
 
 @bp.app_context_processor
 def _globals():
-    return {"csrf_token": auth.csrf_token}
+    return {"csrf_token": access.csrf_token}
 
 
 @bp.get("/healthz")
@@ -58,30 +58,20 @@ def vendor(name):
 
 @bp.get("/")
 def home():
-    ids = session.get(auth.FACILITATOR_DAYS, [])
+    ids = session.get(access.FACILITATOR_DAYS, [])
     days = [d for d in (engine().store.day(i) for i in ids) if d]
     return render_template("home.html", days=days, scripts=engine().scripts.values(), default_script=scripts.DEFAULT,
-                           today=Date.today().isoformat(), form={}, error=None, organiser_needed=organiser_needed())
-
-
-def organiser_needed() -> bool:
-    """Whether this browser must give the organiser's key to set up a day (once: it is remembered)."""
-    key = current_app.config.get("ORGANISER_KEY")
-    return bool(key) and session.get("organiser") != doors.key_digest(key)
+                           today=Date.today().isoformat(), form={}, error=None, organiser_needed=access.organiser_needed())
 
 
 @bp.post("/days")
 def create_day():
-    auth.check_csrf()
+    access.check_csrf()
     form = request.form
-    if organiser_needed():
-        if not doors.key_matches(form.get("organiser_key"), current_app.config["ORGANISER_KEY"]):
-            message = ("That is not the organiser's key." if form.get("organiser_key") else
-                       "Setting up a day on this server needs the organiser's key: ask whoever runs it.")
-            return render_template("home.html", days=[], scripts=engine().scripts.values(), default_script=scripts.DEFAULT,
-                                   today=Date.today().isoformat(), form=form, error=message,
-                                   organiser_needed=True), 403
-        session["organiser"] = doors.key_digest(current_app.config["ORGANISER_KEY"])
+    refusal = access.organiser_refusal(form, "a day")
+    if refusal:
+        return render_template("home.html", days=[], scripts=engine().scripts.values(), default_script=scripts.DEFAULT,
+                               today=Date.today().isoformat(), form=form, error=refusal, organiser_needed=True), 403
     authorities = [form.get(f"authority{i}", "") for i in range(1, 10) if f"authority{i}" in form]
     try:
         day = engine().create_day(form.get("title"), form.get("date"), authorities, form.get("script"),
@@ -89,14 +79,14 @@ def create_day():
     except Refused as refused:
         return render_template("home.html", days=[], scripts=engine().scripts.values(), default_script=scripts.DEFAULT,
                                today=Date.today().isoformat(), form=form, error=refused.message,
-                               organiser_needed=organiser_needed()), 400
-    auth.remember_facilitator(day["id"])
+                               organiser_needed=access.organiser_needed()), 400
+    access.remember_facilitator(day["id"])
     return redirect(url_for("views.console", day_id=day["id"]))
 
 
 @bp.get("/f/<key>")
 def facilitator_link(key):
-    return _open_by_key(engine().store.day_by_key(key), auth.remember_facilitator, "views.console", "facilitator")
+    return _open_by_key(engine().store.day_by_key(key), access.remember_facilitator, "views.console", "facilitator")
 
 
 def _open_by_key(day: dict | None, remember, endpoint: str, whose: str):
@@ -111,16 +101,23 @@ def facilitated_day(day_id: str) -> dict:
     day = engine().store.day(day_id)
     if day is None:
         abort(404, "No such day.")
-    if not auth.is_facilitator(day):
+    if not access.is_facilitator(day):
         abort(403, "Open the facilitator's link for this day first.")
     return day
 
 
-@bp.get("/v/<key>")
+@bp.get("/screen/<key>")
 def projector_link(key):
     """The projector's own link: read-only, it opens this day's projector and nothing else."""
-    return _open_by_key(engine().store.day_by_projector_key(key), auth.remember_projector, "views.projector",
+    return _open_by_key(engine().store.day_by_projector_key(key), access.remember_projector, "views.projector",
                         "projector")
+
+
+@bp.get("/v/<key>")
+def old_projector_link(key):
+    """Projector links printed before they had a path of their own: `/v/` with one segment (the
+    static files' addresses under `/v/` have two or more)."""
+    return redirect(url_for("views.projector_link", key=key), 301)
 
 
 @bp.get("/console/<day_id>")
@@ -140,7 +137,7 @@ def projector(day_id):
     day = engine().store.day(day_id)
     if day is None:
         abort(404, "No such day.")
-    if not auth.may_project(day):
+    if not access.may_project(day):
         abort(403, "Open the facilitator's link or the projector link for this day first.")
     return render_template("projector.html", day=day, join_url=join_url(day))
 
@@ -164,12 +161,12 @@ def _day_by_code(code: str) -> dict:
 @bp.route("/join/<code>", methods=["GET", "POST"])
 def join(code):
     day = _day_by_code(code)
-    token = auth.participant_token(day["id"])
+    token = access.participant_token(day["id"])
     if token and engine().store.participant_by_token(token):
         return redirect(url_for("views.phone", code=day["join_code"]))
     if request.method == "GET":
         return render_template("join.html", day=day, form={}, error=None)
-    auth.check_csrf()
+    access.check_csrf()
     try:
         _may_join(day)
         participant = engine().join(day, request.form.get("name"), request.form.get("authority"), now())
@@ -178,8 +175,8 @@ def join(code):
         if refused.code == "rate_limited":
             return page, 429, {"Retry-After": str(refused.retry_after_s)}
         return page, 400
-    auth.remember_participant(day["id"], participant["token"])
-    sockets.joined(day["id"], engine().participants(day["id"]))
+    access.remember_participant(day["id"], participant["token"])
+    live_events.joined(day["id"], engine().participants(day["id"]))
     return redirect(url_for("views.phone", code=day["join_code"]))
 
 
@@ -197,7 +194,7 @@ def join_api(code):
         if refused.code == "rate_limited":
             return jsonify(error=refused.to_dict()), 429, {"Retry-After": str(refused.retry_after_s)}
         return jsonify(error=refused.to_dict()), 400
-    sockets.joined(day["id"], engine().participants(day["id"]))
+    live_events.joined(day["id"], engine().participants(day["id"]))
     return jsonify(day=day["id"], participant=participant["id"], token=participant["token"]), 201
 
 
@@ -227,7 +224,7 @@ def _may_join(day: dict) -> None:
 @bp.get("/p/<code>")
 def phone(code):
     day = _day_by_code(code)
-    token = auth.participant_token(day["id"])
+    token = access.participant_token(day["id"])
     if not token or not engine().store.participant_by_token(token):
         return redirect(url_for("views.join", code=day["join_code"]))
     return render_template("phone.html", day=day)

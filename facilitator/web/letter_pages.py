@@ -1,5 +1,6 @@
 """The lead's record pages: critical incidents, the verbal feedback (projected) and its record,
-the agreed actions, the letter and its exports."""
+the agreed actions, the letter and its exports. They are routes of the review's blueprint,
+registered when the app imports this module."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from flask import Response, abort, render_template, request
 
 from ..core.errors import Refused
 from ..review import export, feedback, incidents, letter
-from .review_pages import attempt, back, bp, is_lead, member, now, page, rs, shown
+from .access import is_lead, member
+from .review_pages import attempt, back, bp, now, page, rs, shown
 
 
 @bp.get("/<review_id>/incidents/<incident_id>")

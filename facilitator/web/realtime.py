@@ -1,27 +1,30 @@
-"""The real-time API: Socket.IO events, each a thin check over one call into the engine.
+"""The event layer under every Socket.IO namespace: the day's (`/`) and the review's (`/review`).
 
-Every event is listed in docs/realtime-api.md with its payload, who may send it and its ack.
+Each events module makes a `Namespace` and registers its handlers on it. Whatever a client
+sends, the layer gives every namespace the same guarantees: an answer through the ack, `{ok:
+true, ...}` or `{ok: false, error: {code, message}}`, for any count of arguments; every string
+made storable; a rate limit per sender and per room; `connect` and `disconnect` sent as events
+answered, not run; unknown names answered `unknown_event`; a connection refused with a message
+whatever its `auth`; never a traceback in the log. Every event is in docs/realtime-api.md.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 
 from flask import current_app, request
-from flask_socketio import SocketIO, join_room
+from flask_socketio import SocketIO
 
-from . import access as auth, doors, protocol
-from ..live.engine import Broadcast, Engine
+from . import doors, protocol
+from ..core.checks import encodable
 from ..core.errors import Refused
 from .house import house
 
 socketio = SocketIO()
-FACILITATOR, PROJECTOR, PARTICIPANT = "facilitator", "projector", "participant"
-ROLES = (FACILITATOR, PROJECTOR, PARTICIPANT)
-WHO = "facilitator.who"  # the connection's identity, kept in its WSGI environ
-MAX_KEY = 200  # keys, tokens and day ids are far shorter; anything longer is not one
+WHO = "facilitator.who"  # + the namespace: the connection's identity there, kept in its WSGI environ
+MAX_KEY = 200  # keys, tokens and ids are far shorter; anything longer is not one
 log = logging.getLogger("facilitator.sockets")
+_NAMESPACES: list["Namespace"] = []
 
 
 def init_app(app) -> None:
@@ -37,75 +40,19 @@ def init_app(app) -> None:
         message_queue=app.config.get("MESSAGE_QUEUE"),  # the regional server's workers share broadcasts
     )
     protocol.guard(socketio.server)
-    for name, handler in _EVENTS.items():  # on each app's server: init_app makes a new one
-        socketio.server.on(name, handler)
+    for namespace in _NAMESPACES:  # on each app's server: init_app makes a new one
+        namespace.register()
 
 
-def _engine() -> Engine:
-    return house().engine
-
-
-def _now() -> int:
+def now() -> int:
     return current_app.config["NOW"]()
 
 
-def rooms(day_id: str) -> tuple[str, str]:
-    return f"{day_id}:staff", f"{day_id}:public"
+def error(refused: Refused) -> dict:
+    return {"ok": False, "error": refused.to_dict()}
 
 
-def broadcast(day_id: str, changes: Broadcast | list[Broadcast] | None) -> None:
-    """Send each change to the facilitator's room and, as the public sees it, to everyone else."""
-    staff, public = rooms(day_id)
-    for change in changes if isinstance(changes, list) else [changes] if changes else []:
-        if change.staff is change.public:  # one packet, encoded once, for both rooms
-            socketio.emit(change.event, change.staff, to=[staff, public])
-            continue
-        socketio.emit(change.event, change.staff, to=staff)
-        socketio.emit(change.event, change.public, to=public)
-
-
-def joined(day_id: str, participants: list[dict]) -> None:
-    """Tell the facilitator who is in the room; not a change to the day, so no seq."""
-    socketio.emit("participants", {"participants": participants}, to=rooms(day_id)[0])
-
-
-@socketio.on("connect")
-def connect(auth_data=None):
-    """Authenticate from `auth`, join the day's room, and send a full snapshot."""
-    if socketio.server.manager.is_connected(request.sid, request.namespace):
-        # `42["connect", ...]`: an event that borrows the name, from a connection already made
-        return _error(Refused("invalid", "already connected: 'connect' is not an event to send"))
-    try:
-        who = _identify(auth_data)
-        staff, public = rooms(who["day"])
-        join_room(staff if who["role"] == FACILITATOR else public)  # first, so no change falls between
-        # A screen that reconnects says the seq it holds: send what changed since, if the engine can.
-        changes = _changes(who, auth_data.get("seq"))
-        first = ("changes", changes) if changes is not None else ("snapshot", _snapshot(who))
-    except ConnectionRefusedError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - whatever was sent, the answer is a refusal (rooms are left)
-        log.warning("refused a connection: %s", protocol.describe(exc))
-        raise ConnectionRefusedError("the connection could not be checked: reload the page") from None
-    request.environ[WHO] = who  # the environ lives as long as the connection: events read it there
-    socketio.emit(*first, to=request.sid)
-    return None
-
-
-@socketio.on("disconnect")
-def disconnect(*args):
-    """A real disconnect needs nothing; `42["disconnect"]` sent as an event is answered, not run."""
-    if socketio.server.manager.is_connected(request.sid, request.namespace):
-        return _error(Refused("invalid", "'disconnect' is not an event to send: close the connection"))
-    return None
-
-
-@socketio.on("*")
-def unknown(name, *args):
-    return _error(Refused("unknown_event", "no such event: see the real-time API for the events there are"))
-
-
-def _credential(auth_data: dict, field: str) -> str | None:
+def credential(auth_data: dict, field: str) -> str | None:
     """A field of `auth` that must be a short string of printable ASCII, if given at all."""
     value = auth_data.get(field)
     if value is None or value == "":
@@ -115,155 +62,124 @@ def _credential(auth_data: dict, field: str) -> str | None:
     return value
 
 
-def _identify(auth_data) -> dict:
-    """Who this connection is, from `auth` and the session's cookie; refuse with a message if no one."""
-    if not isinstance(auth_data, dict) or not isinstance(auth_data.get("role"), str) \
-            or auth_data["role"] not in ROLES:
-        raise ConnectionRefusedError("auth must give a role: facilitator, projector or participant")
-    day = _engine().store.day(_credential(auth_data, "day") or "")
-    if day is None:
-        raise ConnectionRefusedError("no such day")
-    role = auth_data["role"]
-    who = {"day": day["id"], "role": role, "participant": None}
-    if role == FACILITATOR:
-        if not auth.is_facilitator(day, _credential(auth_data, "key")):
-            raise ConnectionRefusedError("the facilitator's link is needed for this view")
-        return who
-    if role == PROJECTOR:
-        if not auth.may_project(day, _credential(auth_data, "key")):
-            raise ConnectionRefusedError("the facilitator's or the projector's link is needed for this view")
-        return who
-    token = _credential(auth_data, "token") or auth.participant_token(day["id"])
-    participant = _engine().store.participant_by_token(token) if isinstance(token, str) else None
-    if participant is None or participant["day_id"] != day["id"]:
-        raise ConnectionRefusedError("join the day first")
-    who["participant"] = participant["id"]
-    who["authority"] = participant["authority"]  # fixed at joining: events need not read it again
-    return who
+class Namespace:
+    """One namespace's events, each a few lines over the domain.
 
-
-def _viewer(who: dict) -> dict:
-    participant = _engine().store.participant(who["participant"]) if who["participant"] else None
-    return {"role": who["role"], "participant": participant}
-
-
-def _snapshot(who: dict) -> dict:
-    return _engine().snapshot(who["day"], _viewer(who), _now())
-
-
-def _changes(who: dict, since) -> dict | None:
-    """What changed since the seq a reconnecting screen holds, if the engine can say."""
-    return None if since is None else _engine().changes(who["day"], _viewer(who), since, _now())
-
-
-_EVENTS: dict = {}
-
-
-def event(name: str, roles: tuple[str, ...] = ROLES, payload: bool | None = True):
-    """Register a handler that answers through its ack: {ok: true, ...} or {ok: false, error}.
-
-    Whatever arrives, the answer has that shape: a handler takes one payload (`payload=True`),
-    none (`False`) or one at most (`None`); any other count of arguments, or anything the handler
-    did not expect, is refused.
-
-    Handlers go on python-socketio's server itself, under an app context only: the request
-    context Flask-SocketIO builds for each event (a Request, URL matching, the session cookie
-    verified again) costs more than many a handler, and an event needs none of it.
+    The identity a connection is given on connect carries `role`, and `sender` and `room`: the
+    keys its events are counted under in the house's buckets named by `limits` (None: not
+    counted, as the facilitator's are not). Every event counts against the sender's bucket;
+    those registered with `crowd=True` against the room's too.
     """
 
-    def wrap(fn):
-        @functools.wraps(fn)
+    def __init__(self, name: str, limits: tuple[str, str], stranger: str):
+        self.name, self.limits, self.who_key = name, limits, WHO + name
+        self.unauthorised = Refused("unauthorised", stranger)
+        self._events: dict = {}
+        self._connect = None
+        _NAMESPACES.append(self)
+
+    def who(self, environ: dict) -> dict | None:
+        return environ.get(self.who_key)
+
+    @property
+    def events(self) -> list[str]:
+        return list(self._events)
+
+    def on_connect(self, identify):
+        """`identify(auth)` returns who is connecting and the first event to send them, or raises
+        ConnectionRefusedError with a message a person can act on. It runs under the request
+        context of the connection (its cookie), and joins the rooms."""
+        self._connect = identify
+        return identify
+
+    def event(self, name: str, roles: tuple[str, ...], payload: bool | None = True, crowd: bool = False):
+        """Register `fn(who, payload)` for `name`, answering through its ack.
+
+        It takes one payload (`payload=True`), none (`False`) or one at most (`None`); any other
+        count of arguments is refused `invalid`, as is anything the handler refuses.
+
+        Handlers go on python-socketio's server itself, under an app context only: the request
+        context Flask-SocketIO builds for each event (a Request, URL matching, the session cookie
+        verified again) costs more than many a handler, and an event needs none of it.
+        """
+
+        def wrap(fn):
+            self._events[name] = self._handler(name, roles, payload, crowd, fn)
+            return fn
+
+        return wrap
+
+    def register(self) -> None:
+        for name, handler in self._events.items():
+            socketio.server.on(name, handler, namespace=self.name)
+        socketio.server.on("*", self._unknown, namespace=self.name)
+        if self._connect is not None:
+            socketio.on("connect", namespace=self.name)(self._connected)
+        socketio.on("disconnect", namespace=self.name)(self._disconnected)
+
+    # -- what runs for each event
+
+    def _handler(self, name, roles, takes, crowd, fn):
+        namespace, who_key = self.name, self.who_key
+
         def handler(sid, *args):
-            environ = socketio.server.get_environ(sid) or {}
+            environ = socketio.server.get_environ(sid, namespace) or {}
             app = environ.get("flask.app")
             if app is None:  # gone already: nobody is left to answer
-                return _error(Refused("unauthorised", "connect with a day and a role first"))
+                return error(self.unauthorised)
             with app.app_context():
                 try:
-                    return _answer(name, environ.get(WHO), roles, payload, fn, args)
+                    return self._answer(name, environ.get(who_key), roles, takes, crowd, fn, args)
                 except Exception as exc:  # noqa: BLE001 - the last resort: one line, and an answer
-                    log.error("event '%s' failed: %s", name, protocol.describe(exc))
-                    return _error(Refused("internal", "something went wrong on the server: try again"))
+                    log.error("event '%s' on %s failed: %s", name, namespace, protocol.describe(exc))
+                    return error(Refused("internal", "something went wrong on the server: try again"))
 
-        _EVENTS[name] = handler
         return handler
 
-    return wrap
+    def _answer(self, name, who, roles, takes, crowd, fn, args) -> dict:
+        if who is None:
+            return error(self.unauthorised)
+        if who["role"] not in roles:
+            return error(Refused("forbidden", f"only the {' or '.join(roles)} may send '{name}'"))
+        if who["sender"] and not house().buckets[self.limits[0]].take(who["sender"], now() / 1000):
+            return error(Refused("rate_limited", "too many messages at once: wait a moment and send again"))
+        if takes is None and len(args) > 1:
+            return error(Refused("invalid", f"'{name}' takes at most one payload object; {len(args)} were sent"))
+        if takes and len(args) != 1:
+            return error(Refused("invalid", f"'{name}' takes one payload object; {len(args)} were sent"))
+        if takes is False and (len(args) > 1 or (args and args[0] not in (None, {}))):
+            return error(Refused("invalid", f"'{name}' takes no payload"))
+        if crowd and who["room"] and not house().buckets[self.limits[1]].take(who["room"], now() / 1000):
+            return error(Refused("rate_limited", "the room is sending a great deal at once: "
+                                                 "wait a few seconds and send again"))
+        try:
+            return {"ok": True, **(fn(who, encodable(args[0]) if args else None) or {})}
+        except Refused as refused:
+            return error(refused)
 
+    def _unknown(self, *args):  # (name, sid, *payload); `*` itself, sent as a name, comes as (sid,)
+        return error(Refused("unknown_event", "no such event: see the real-time API for the events there are"))
 
-def _answer(name: str, who: dict | None, roles: tuple[str, ...], takes_payload: bool | None, fn, args: tuple) -> dict:
-    if who is None:
-        return _error(Refused("unauthorised", "connect with a day and a role first"))
-    if who["role"] not in roles:
-        return _error(Refused("forbidden", f"only the {' or '.join(roles)} may send '{name}'"))
-    if who["participant"] and not house().buckets["phone"].take(
-            who["participant"], _now() / 1000):
-        return _error(Refused("rate_limited", "too many messages at once: wait a moment and send again"))
-    if takes_payload is None and len(args) > 1:
-        return _error(Refused("invalid", f"'{name}' takes at most one payload object; {len(args)} were sent"))
-    if takes_payload and len(args) != 1:
-        return _error(Refused("invalid", f"'{name}' takes one payload object; {len(args)} were sent"))
-    if takes_payload is False and (len(args) > 1 or (args and args[0] not in (None, {}))):
-        return _error(Refused("invalid", f"'{name}' takes no payload"))
-    try:
-        return {"ok": True, **(fn(who, args[0] if args else None) or {})}
-    except Refused as refused:
-        return _error(refused)
+    # -- connecting, and the two names a client may not send as events
 
+    def _connected(self, auth_data=None):
+        if socketio.server.manager.is_connected(request.sid, request.namespace):
+            # `42["connect", ...]`: an event that borrows the name, from a connection already made
+            return error(Refused("invalid", "already connected: 'connect' is not an event to send"))
+        try:
+            who, first = self._connect(auth_data)
+        except ConnectionRefusedError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - whatever was sent, the answer is a refusal (rooms are left)
+            log.warning("refused a connection to %s: %s", self.name, protocol.describe(exc))
+            raise ConnectionRefusedError("the connection could not be checked: reload the page") from None
+        request.environ[self.who_key] = who  # the environ lives as long as the connection: events read it
+        if first is not None:
+            socketio.emit(*first, to=request.sid, namespace=self.name)
+        return None
 
-def _error(refused: Refused) -> dict:
-    return {"ok": False, "error": refused.to_dict()}
-
-
-def _participant(who: dict) -> dict:
-    return {"id": who["participant"], "authority": who["authority"]}
-
-
-@event("time", payload=False)
-def server_time(who, payload):
-    return {"now": _now()}
-
-
-@event("snapshot", payload=None)
-def snapshot(who, payload):
-    changes = _changes(who, payload.get("seq")) if isinstance(payload, dict) else None
-    return {"changes": changes} if changes is not None else {"snapshot": _snapshot(who)}
-
-
-@event("contribute", roles=(FACILITATOR, PARTICIPANT))
-def contribute(who, payload):
-    if who["role"] != FACILITATOR and not house().buckets["day"].take(
-            who["day"], _now() / 1000):
-        raise Refused("rate_limited", "the room is sending a great deal at once: wait a few seconds and send again")
-    if who["role"] == FACILITATOR:
-        author = {"id": None, "authority": None, "facilitator": True}
-    else:
-        author = _participant(who)
-    stored, change = _engine().contribute(who["day"], author, payload, _now())
-    broadcast(who["day"], change)
-    return {"id": stored["id"], "duplicate": change is None, "nudge": _engine().nudge(stored)}
-
-
-@event("edit", roles=(PARTICIPANT,))
-def edit(who, payload):
-    broadcast(who["day"], _engine().edit_own(who["day"], _participant(who), payload, _now()))
-
-
-@event("vote", roles=(PARTICIPANT,))
-def vote(who, payload):
-    broadcast(who["day"], _engine().vote(who["day"], _participant(who), payload, _now()))
-
-
-@event("timer", roles=(FACILITATOR,))
-def timer(who, payload):
-    broadcast(who["day"], _engine().timer(who["day"], payload, _now()))
-
-
-@event("moderate", roles=(FACILITATOR,))
-def moderate(who, payload):
-    broadcast(who["day"], _engine().moderate(who["day"], payload, _now()))
-
-
-@event("spotlight", roles=(FACILITATOR,))
-def spotlight(who, payload):
-    broadcast(who["day"], _engine().spotlight(who["day"], payload, _now()))
+    def _disconnected(self, *args):
+        """A real disconnect needs nothing; `42["disconnect"]` sent as an event is answered, not run."""
+        if socketio.server.manager.is_connected(request.sid, request.namespace):
+            return error(Refused("invalid", "'disconnect' is not an event to send: close the connection"))
+        return None

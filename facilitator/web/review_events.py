@@ -9,104 +9,100 @@ from __future__ import annotations
 
 import functools
 
-from flask import current_app, request, session
 from flask_socketio import join_room
 
-from ..core.errors import Refused
-from .realtime import socketio
+from . import access
+from .house import house
+from .realtime import Namespace, credential, now, socketio
 from ..review import incidents, notebook, visit
-from .review_pages import is_host, is_lead, member, rs, scripts
 
 NS = "/review"
 LEAD, MEMBER, HOST = "lead", "member", "host"
-WHO = "review_who"
-
-
-def _now() -> int:
-    return current_app.config["NOW"]()
+TEAM, EVERYONE = (LEAD, MEMBER), (LEAD, MEMBER, HOST)
+# Each member's (and the lead's) events, and the notes and incidents of the whole review.
+REVIEW = Namespace(NS, limits=("member", "review"), stranger="connect to a review first")
 
 
 def rooms(review_id: str) -> dict[str, str]:
     return {LEAD: f"review:{review_id}:lead", MEMBER: f"review:{review_id}:team", HOST: f"review:{review_id}:host"}
 
 
-@socketio.on("connect", namespace=NS)
-def connect(auth_data=None):
+def _emit(event: str, data: dict, review_id: str, to: str) -> None:
+    socketio.emit(event, data, to=rooms(review_id)[to], namespace=NS)
+
+
+@REVIEW.on_connect
+def connect(auth_data):
+    """Recognise the lead, a member or the host from the cookie their link set; send the clock."""
     if not isinstance(auth_data, dict):
         raise ConnectionRefusedError("auth must give the review and a role: lead, member or host")
-    review = rs().review(str(auth_data.get("review", "")))
+    review = house().reviews.review(credential(auth_data, "review") or "")
     if review is None:
         raise ConnectionRefusedError("no such review")
-    wanted = auth_data.get("role")
-    if wanted == LEAD and is_lead(review):
-        who = {"review": review["id"], "role": LEAD, "tag": scripts()[review["script"]].lead_role.tag,
-               "author": "lead"}
-    elif wanted == MEMBER and member(review):
-        who = {"review": review["id"], "role": MEMBER, "tag": member(review)["role"], "author": member(review)["id"]}
-    elif wanted == HOST and is_host(review):
-        who = {"review": review["id"], "role": HOST, "tag": None, "author": None}
+    wanted, found = auth_data.get("role"), None
+    if wanted == LEAD and access.is_lead(review):
+        who = {"role": LEAD, "tag": _script(review).lead_role.tag, "author": "lead"}
+    elif wanted == MEMBER and (found := access.member(review)):
+        who = {"role": MEMBER, "tag": found["role"], "author": found["id"]}
+    elif wanted == HOST and access.is_host(review):
+        who = {"role": HOST, "tag": None, "author": None}
     else:
         raise ConnectionRefusedError("open your own link for this review first")
-    session[WHO] = who
+    # The lead's and members' events are counted per device (the lead's per review); the host's
+    # page sends only `time`, and is not counted.
+    sender = None if who["author"] is None else f"{review['id']}:{who['author']}"
+    who = {**who, "review": review["id"], "sender": sender, "room": review["id"]}
     join_room(rooms(review["id"])[who["role"]], namespace=NS)
-    socketio.emit("clock", _clock(review), to=request.sid, namespace=NS)
+    return who, ("clock", _clock(review))
+
+
+def _script(review: dict):
+    return house().review_scripts[review["script"]]
 
 
 def _clock(review: dict) -> dict:
-    return {"seq": review["seq"], "clock": visit.clock_view(review, scripts()[review["script"]], _now())}
+    return {"seq": review["seq"], "clock": visit.clock_view(review, _script(review), now())}
 
 
-def event(name: str, roles: tuple[str, ...]):
-    """A handler that always acks: {ok: true, ...} or {ok: false, error}."""
+def event(name: str, roles: tuple[str, ...], payload: bool | None = True, crowd: bool = False):
+    """A review event: the handler is given the review and its script as they are now."""
 
     def wrap(fn):
         @functools.wraps(fn)
-        def handler(payload=None):
-            who = session.get(WHO)
-            if who is None:
-                return _error(Refused("unauthorised", "connect to a review first"))
-            if who["role"] not in roles:
-                return _error(Refused("forbidden", f"only the {' or '.join(roles)} may send '{name}'"))
-            review = rs().review(who["review"])
-            try:
-                return {"ok": True, **(fn(who, review, scripts()[review["script"]], payload) or {})}
-            except Refused as refused:
-                return _error(refused)
+        def handler(who, sent):
+            review = house().reviews.review(who["review"])
+            return fn(who, review, _script(review), sent)
 
-        socketio.on_event(name, handler, namespace=NS)
-        return handler
+        REVIEW.event(name, roles, payload, crowd)(handler)
+        return fn
 
     return wrap
 
 
-def _error(refused: Refused) -> dict:
-    return {"ok": False, "error": refused.to_dict()}
-
-
-@event("time", (LEAD, MEMBER, HOST))
+@event("time", EVERYONE, payload=False)
 def server_time(who, review, script, payload):
-    return {"now": _now()}
+    return {"now": now()}
 
 
-@event("note", (LEAD, MEMBER))
+@event("note", TEAM, crowd=True)
 def note(who, review, script, payload):
-    stored, seq = notebook.add_note(rs(), review, script, who["tag"], payload, _now(), who.get("author"))
+    stored, seq = notebook.add_note(house().reviews, review, script, who["tag"], payload, now(), who["author"])
     if seq is not None:
-        socketio.emit("note", {"seq": seq, "note": _public(stored)}, to=rooms(review["id"])[LEAD], namespace=NS)
-        feedback_changed(review["id"])
+        _emit("note", {"seq": seq, "note": _public(stored)}, review["id"], LEAD)
+        feedback_changed(review["id"], seq)
     return {"id": stored["id"], "duplicate": seq is None}
 
 
-@event("note_edit", (LEAD, MEMBER))
+@event("note_edit", TEAM, crowd=True)
 def note_edit(who, review, script, payload):
-    stored, seq = notebook.edit_note(rs(), review, script, who.get("author"), payload, _now())
+    stored, seq = notebook.edit_note(house().reviews, review, script, who["author"], payload, now())
     _note_changed(review["id"], seq, stored)
     return {"note": _public(stored)}
 
 
-@event("note_withdraw", (LEAD, MEMBER))
+@event("note_withdraw", TEAM, crowd=True)
 def note_withdraw(who, review, script, payload):
-    stored, seq = notebook.withdraw_note(rs(), review, who.get("author"), payload, _now())
+    stored, seq = notebook.withdraw_note(house().reviews, review, who["author"], payload, now())
     _note_changed(review["id"], seq, stored)
     return {"id": stored["id"], "withdrawn": True}
 
@@ -117,45 +113,49 @@ def _public(note: dict) -> dict:
 
 
 def _note_changed(review_id: str, seq: int, note: dict) -> None:
-    socketio.emit("note_changed", {"seq": seq, "note": _public(note)}, to=rooms(review_id)[LEAD], namespace=NS)
-    feedback_changed(review_id)
+    _emit("note_changed", {"seq": seq, "note": _public(note)}, review_id, LEAD)
+    feedback_changed(review_id, seq)
 
 
-@event("incident", (LEAD, MEMBER))
+@event("incident", TEAM, crowd=True)
 def incident(who, review, script, payload):
-    stored, seq = incidents.raise_incident(rs(), review, who["tag"], payload, _now())
+    stored, seq = incidents.raise_incident(house().reviews, review, who["tag"], payload, now())
     if seq is not None:
         incident_changed(review["id"], stored)
     return {"id": stored["id"], "duplicate": seq is None}
 
 
+@event("timer", (LEAD,))
+def timer(who, review, script, payload):
+    visit.timer(house().reviews, review, script, payload, now())
+    fresh = _clock(house().reviews.review(review["id"]))
+    socketio.emit("clock", fresh, to=list(rooms(review["id"]).values()), namespace=NS)
+    return {"clock": fresh["clock"]}
+
+
+# -- what the pages tell the review's screens
+
+
 def incident_changed(review_id: str, stored: dict) -> None:
     """The lead's screen shows a new or signed incident at once, wherever the lead is in the app."""
-    socketio.emit("incident", {"incident": stored}, to=rooms(review_id)[LEAD], namespace=NS)
+    _emit("incident", {"incident": stored}, review_id, LEAD)
 
 
 def member_joined(review_id: str, role: str) -> None:
     """The lead's console lists the team as it joins: role tags only."""
-    socketio.emit("member", {"role": role}, to=rooms(review_id)[LEAD], namespace=NS)
+    _emit("member", {"role": role}, review_id, LEAD)
 
 
 def finding_released(review_id: str, finding: dict) -> None:
     """No surprises: the host's page shows a key finding the moment the lead releases it."""
     shown = {"id": finding["id"], "text": finding["text"], "released": bool(finding["released"])}
-    socketio.emit("finding", {"finding": shown}, to=rooms(review_id)[HOST], namespace=NS)
+    _emit("finding", {"finding": shown}, review_id, HOST)
 
 
-def feedback_changed(review_id: str) -> None:
+def feedback_changed(review_id: str, seq: int | None = None) -> None:
     """Findings, conclusions, agreed actions or notes changed (and are committed): the projected
-    verbal feedback, a lead's page, fetches the record afresh if its seq is older."""
-    fresh = rs().review(review_id)
-    socketio.emit("feedback", {"seq": fresh["seq"]}, to=rooms(review_id)[LEAD], namespace=NS)
-
-
-@event("timer", (LEAD,))
-def timer(who, review, script, payload):
-    visit.timer(rs(), review, script, payload, _now())
-    fresh = _clock(rs().review(review["id"]))
-    for room in rooms(review["id"]).values():
-        socketio.emit("clock", fresh, to=room, namespace=NS)
-    return {"clock": fresh["clock"]}
+    verbal feedback, a lead's page, fetches the record afresh if its seq is older. A caller that
+    holds the seq its write committed passes it, so nothing is read again."""
+    if seq is None:
+        seq = house().reviews.review(review_id)["seq"]
+    _emit("feedback", {"seq": seq}, review_id, LEAD)

@@ -13,16 +13,16 @@ from datetime import datetime
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
-from . import access as auth
+from . import access, review_events
 from ..core.errors import Refused
 from ..review import enquiry, findings, incidents, letter, survey, visit
 from ..review.notebook import by_line
 from ..core.scripts.review import ReviewScript
 from ..review.store import ReviewStore
+from .access import is_host, is_lead, member, team_role
 from .house import house
 
 bp = Blueprint("review", __name__, url_prefix="/reviews")
-LEADS, HOSTS, MEMBERS = "review_leads", "review_hosts", "review_members"
 
 
 def rs() -> ReviewStore:
@@ -35,33 +35,6 @@ def scripts() -> dict[str, ReviewScript]:
 
 def now() -> int:
     return current_app.config["NOW"]()
-
-
-def _remember(key: str, review_id: str) -> None:
-    session[key] = [review_id, *[r for r in session.get(key, []) if r != review_id]][:50]
-    session.permanent = True
-
-
-def is_lead(review: dict) -> bool:
-    return review["id"] in session.get(LEADS, [])
-
-
-def is_host(review: dict) -> bool:
-    return review["id"] in session.get(HOSTS, [])
-
-
-def member(review: dict) -> dict | None:
-    token = session.get(MEMBERS, {}).get(review["id"])
-    found = rs().member_by_token(token) if token else None
-    return found if found and found["review_id"] == review["id"] else None
-
-
-def team_role(review: dict) -> str | None:
-    """The role tag a note is filed under: the lead's own, or the member's."""
-    if is_lead(review):
-        return scripts()[review["script"]].lead_role.tag
-    found = member(review)
-    return found["role"] if found else None
 
 
 def page(*allowed: str):
@@ -78,7 +51,7 @@ def page(*allowed: str):
             if not ok:
                 abort(403, "Open your own link for this review first.")
             if request.method == "POST":
-                auth.check_csrf()
+                access.check_csrf()
             return fn(review, scripts()[review["script"]], **kw)
 
         return view
@@ -96,9 +69,7 @@ def back(endpoint: str, review: dict, error: str | None = None, anchor: str = ""
 def shown(review: dict, error: str | None) -> str | None:
     """After a committed change the verbal feedback shows, the projected page fetches it afresh."""
     if error is None:
-        from .review_events import feedback_changed
-
-        feedback_changed(review["id"])
+        review_events.feedback_changed(review["id"])
     return error
 
 
@@ -126,38 +97,44 @@ def _globals():
 
 @bp.get("/new")
 def new():
-    return render_template("review/new.html", scripts=scripts().values(), today=Date.today().isoformat(),
-                           form={}, error=None)
+    return _set_up_page({}, None)
+
+
+def _set_up_page(form, error: str | None, status: int = 200):
+    return render_template("review/new.html", scripts=scripts().values(), today=Date.today().isoformat(), form=form,
+                           error=error, organiser_needed=access.organiser_needed()), status
 
 
 @bp.post("")
 def create():
-    auth.check_csrf()
+    access.check_csrf()
+    refusal = access.organiser_refusal(request.form, "a review")
+    if refusal:
+        return _set_up_page(request.form, refusal, 403)
     try:
         review = visit.create(rs(), scripts(), request.form, request.form.getlist("themes"), now())
     except Refused as refused:
-        return render_template("review/new.html", scripts=scripts().values(), today=Date.today().isoformat(),
-                               form=request.form, error=refused.message), 400
-    _remember(LEADS, review["id"])
+        return _set_up_page(request.form, refused.message, 400)
+    access.remember_lead(review["id"])
     return redirect(url_for("review.console", review_id=review["id"]))
 
 
 @bp.get("/lead/<key>")
 def lead_link(key):
-    return _open_by_key("lead_key", key, LEADS, "review.console", "lead reviewer's")
+    return _open_by_key("lead_key", key, access.remember_lead, "review.console", "lead reviewer's")
 
 
 @bp.get("/host/<key>")
 def host_link(key):
-    return _open_by_key("host_key", key, HOSTS, "review.host", "host's")
+    return _open_by_key("host_key", key, access.remember_host, "review.host", "host's")
 
 
-def _open_by_key(column: str, key: str, remembered: str, endpoint: str, whose: str):
+def _open_by_key(column: str, key: str, remember, endpoint: str, whose: str):
     """A private link: remember this browser for the review it opens, then go to its page."""
     review = rs().review_by(column, key)
     if review is None:
         abort(404, f"This {whose} link is not known here.")
-    _remember(remembered, review["id"])
+    remember(review["id"])
     return redirect(url_for(endpoint, review_id=review["id"]))
 
 
@@ -171,14 +148,11 @@ def join(code):
         return redirect(url_for("review.notebook", review_id=review["id"]))
     error = None
     if request.method == "POST":
-        auth.check_csrf()
+        access.check_csrf()
         try:
             joined = visit.join(rs(), review, script, request.form.get("role"), now())
-            session[MEMBERS] = {**session.get(MEMBERS, {}), review["id"]: joined["token"]}
-            session.permanent = True
-            from .review_events import member_joined
-
-            member_joined(review["id"], joined["role"])
+            access.remember_member(review["id"], joined["token"])
+            review_events.member_joined(review["id"], joined["role"])
             return redirect(url_for("review.notebook", review_id=review["id"]))
         except Refused as refused:
             error = refused.message
@@ -253,9 +227,7 @@ def finding_evidence(review, script, finding_id):
 def release(review, script, finding_id):
     error = shown(review, attempt(findings.release, rs(), review, finding_id, request.form.get("on") == "1"))
     if error is None:
-        from .review_events import finding_released
-
-        finding_released(review["id"], findings.get_finding(rs(), review, finding_id))
+        review_events.finding_released(review["id"], findings.get_finding(rs(), review, finding_id))
     return back("review.line", review, error, "#findings", line_id=request.form.get("line", ""))
 
 
@@ -297,9 +269,7 @@ def host_sign(review, script, incident_id):
 
 
 def _announce_incident(review: dict, incident_id: str) -> None:
-    from .review_events import incident_changed
-
-    incident_changed(review["id"], incidents.get(rs(), review, incident_id))
+    review_events.incident_changed(review["id"], incidents.get(rs(), review, incident_id))
 
 
 # -- the team's notebook and the reflection survey
@@ -334,5 +304,3 @@ def reflect(review, script):
                            answered=rs().answered(review["id"], who["id"]), composite=survey.composite(rs(), review),
                            comments=survey.COMMENTS, error=error), 400 if error else 200
 
-
-from . import letter_pages as record  # noqa: E402,F401  the record's pages register on this blueprint
