@@ -21,7 +21,7 @@ from facilitator.core.scripts import day as scripts
 from facilitator.app import create_app
 from facilitator.cli import cli
 
-from .conftest import AUTHORITIES, LiveServer, free_port
+from .support import AUTHORITIES, LiveServer, free_port
 
 NEW_DAY = ["new-day", "--title", "T", "--date", "2027-02-01", *[a for x in AUTHORITIES for a in ("--authority", x)]]
 

@@ -18,7 +18,7 @@ from facilitator.app import create_app
 from facilitator.serve import run
 from facilitator.serve.lock import GROUP_ENV
 
-from .conftest import AUTHORITIES, LiveServer
+from .support import AUTHORITIES, LiveServer
 
 ALLOWED = ["localhost", "127.0.0.1", "::1", "facilitator.example.org"]
 

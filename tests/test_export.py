@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from pathlib import Path
 
 import jsonschema
@@ -14,12 +13,9 @@ from click.testing import CliRunner
 
 from facilitator.cli import cli
 from tests.daybuilder import NAMES, active_parts, play
+from tests.support import csrf_of, parsed
 
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "docs" / "export-schema.json").read_text())
-
-
-def csrf(html: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
 
 
 @pytest.fixture
@@ -51,7 +47,7 @@ def test_internal_copy_names_participants_and_says_so_first(console, client, day
     text = export(client, day, fmt, internal="1")
     first = text.lstrip("{\n ").splitlines()[0] if fmt == "json" else text.splitlines()[0]
     if fmt == "html":
-        first = re.search(r"<body>\s*(.*)", text).group(1)
+        first = parsed(text).body.get_text("\n", strip=True).splitlines()[0]
     assert "INTERNAL COPY" in first
     assert all(name in text for name in NAMES.values())
 
@@ -98,7 +94,7 @@ def test_exports_need_the_facilitator(client, day):
 
 def test_summary_edits_are_saved_and_exported(console, client, day):
     page = client.get(f"/console/{day['id']}/summary").get_data(as_text=True)
-    token = csrf(page)
+    token = csrf_of(page)
     edited = "## Session 1: Northshire\n\nA calm, confident session. <b>Bold claim</b>\n"
     assert client.post(f"/console/{day['id']}/summary/session-0", data={"csrf": token, "markdown": edited}).status_code == 302
     preview = client.post(f"/console/{day['id']}/summary/preview", data={"csrf": token, "markdown": "**hi** <script>x</script>"})

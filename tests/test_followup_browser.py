@@ -21,7 +21,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from facilitator.app import TEST_CLOCK_OFFSET
 from tests.browser_helpers import ARTIFACTS, LAPTOP, assert_accessible, launch, watch_errors
-from tests.conftest import LiveServer
+from tests.support import LiveServer
 from tests.daybuilder import Day
 from tests.test_reports_browser import LiveClient
 

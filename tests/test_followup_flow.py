@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from html.parser import HTMLParser
 
 import docx
 import pytest
 
 from tests.daybuilder import NAMES, active_parts, play
-from tests.test_export import csrf
-from tests.test_summit import decide, host
+from tests.support import csrf_of, decide, host, parsed, review_links
 
 
 
@@ -40,7 +38,7 @@ def agreed(client, day, room):
     got = play(room)
     client.get(f"/f/{day['facilitator_key']}")
     page = client.get(f"/console/{day['id']}/summary").get_data(as_text=True)
-    links = dict(re.findall(r"<strong>([^<]+)</strong>: <a class=\"review-link\" href=\"http://localhost(/review/[^\"]+)\"", page))
+    links = review_links(page)
     for s in got["sessions"]:
         browser, review = host(client.application, links[s["presenter"]])
         for item, text in zip(("offer", "ask"), WORDING[s["presenter"]]):
@@ -70,7 +68,7 @@ def multipart(fields: dict, name: str, data: bytes) -> tuple[bytes, str]:
 
 def upload(browser, path, name, data, public=False):
     page = browser.get(path + "/response").get_data(as_text=True)
-    fields = {"csrf": csrf(page), "action": "upload"} | ({"public": "1"} if public else {})
+    fields = {"csrf": csrf_of(page), "action": "upload"} | ({"public": "1"} if public else {})
     body, content_type = multipart(fields, name, data)
     return browser.post(path + "/response", data=body, content_type=content_type)
 
@@ -78,7 +76,7 @@ def upload(browser, path, name, data, public=False):
 def test_the_host_writes_a_response_sanitised_and_marks_it_public(agreed, app):
     path = agreed["links"]["Eastbridge"]
     browser, page = host(app, path + "/response")
-    r = browser.post(path + "/response", data={"csrf": csrf(page), "action": "write", "public": "1",
+    r = browser.post(path + "/response", data={"csrf": csrf_of(page), "action": "write", "public": "1",
                                                "markdown": "# Our plan\n\n<script>alert(1)</script> **Edge of care** panel"})
     assert r.status_code == 302
     page = browser.get(path + "/response").get_data(as_text=True)
@@ -120,7 +118,7 @@ def test_a_docx_response_is_kept_in_the_database_and_downloads_unchanged(agreed,
     assert upload(browser, path, "Northshire response.docx", data, public=True).status_code == 302
     page = browser.get(path + "/response").get_data(as_text=True)
     assert "Uploaded: Northshire response.docx" in page
-    link = re.search(r'href="([^"]+/file)"', page).group(1)
+    link = next(a["href"] for a in parsed(page).select("a[href]") if a["href"].endswith("/file"))
     got = browser.get(link)
     assert got.data == data and got.mimetype.endswith("wordprocessingml.document")
     # another host's link cannot fetch it
@@ -138,7 +136,7 @@ def test_follow_up_page_moves_from_upcoming_to_due_to_overdue_to_done(agreed, ap
     assert client.get("/followup").get_data(as_text=True).count("standing-overdue") == 3
     path = agreed["links"]["Westvale"]
     browser, page = host(app, path + "/impact")
-    r = browser.post(path + "/impact", data={"csrf": csrf(page), "action": "submit", "progress": "A new panel",
+    r = browser.post(path + "/impact", data={"csrf": csrf_of(page), "action": "submit", "progress": "A new panel",
                                              "evidence": "Re-referrals down from 24% to 17%"})
     assert r.status_code == 302
     page = client.get("/followup").get_data(as_text=True)
@@ -167,7 +165,7 @@ def test_review_of_impact_answers_an_ask_with_another_authoritys_offer(agreed, a
     path = agreed["links"]["Northshire"]
     browser, page = host(app, path + "/impact")
     assert "Due now" in page and "Northshire worries about recruiting social workers" in page  # the self-assessment
-    form = {"csrf": csrf(page), "action": "submit", "progress": "We ran a **recruitment academy**.",
+    form = {"csrf": csrf_of(page), "action": "submit", "progress": "We ran a **recruitment academy**.",
             "evidence": "Vacancy rate down from 31% to 18%", f"status-{north_ask}": "answered",
             f"offer-{north_ask}": east_offer, f"evidence-{north_ask}": "Eight social workers recruited"}
     assert browser.post(path + "/impact", data=form).status_code == 302
@@ -192,7 +190,7 @@ def test_a_bad_review_of_impact_is_refused_and_changes_nothing(agreed, app, chan
     own_offer, ask = _offer_and_ask(agreed, "Northshire")
     path = agreed["links"]["Northshire"]
     browser, page = host(app, path + "/impact")
-    form = {"csrf": csrf(page), "action": "save", "evidence": "x"}
+    form = {"csrf": csrf_of(page), "action": "save", "evidence": "x"}
     form.update({k.format(ask=ask): v.format(own_offer=own_offer) for k, v in change.items()})
     r = browser.post(path + "/impact", data=form)
     assert r.status_code == 400 and message in r.get_data(as_text=True)
@@ -209,7 +207,7 @@ def test_facilitator_confirms_and_rejects_suggestions_and_the_ledger_remembers(a
     suggested = json.loads(client.get("/ledger.json").data)["items"]
     ask_row = next(r for r in suggested if r["id"] == north_ask)
     assert {s["id"] for s in ask_row["suggestions"]} == {west_offer, east_offer}  # never its own offer
-    token = csrf(page)
+    token = csrf_of(page)
     assert client.post("/ledger/match", data={"csrf": token, "ask_id": north_ask, "offer_id": west_offer,
                                               "decision": "rejected"}).status_code == 302
     assert client.post("/ledger/match", data={"csrf": token, "ask_id": north_ask, "offer_id": east_offer,

@@ -155,7 +155,7 @@ def test_the_return_visit_runs_on_the_same_clock_and_phones(app, engine, clock):
     """The follow-up visit's own script: one host, the visiting DCS on a phone as an observer."""
     from uuid import uuid4
 
-    from tests.conftest import Room
+    from tests.support import Room
 
     visit = engine.create_day("Return visit", "2027-07-01", ["Northshire"], "se-followup-visit", "10:00", clock.now)
     room = Room(app, engine, visit, clock)

@@ -15,7 +15,7 @@ import pytest
 from facilitator.app import create_app
 from facilitator.web.realtime import socketio
 
-from .conftest import AUTHORITIES, FakeClock
+from .support import AUTHORITIES, FakeClock
 
 NORTH, EAST, WEST = AUTHORITIES
 EVENTS = ["time", "snapshot", "contribute", "edit", "vote", "timer", "moderate"]

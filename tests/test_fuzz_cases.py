@@ -13,7 +13,7 @@ from facilitator.app import create_app
 from facilitator.web.ratelimit import Buckets
 from facilitator.web.realtime import socketio
 
-from .conftest import AUTHORITIES, FakeClock
+from .support import AUTHORITIES, FakeClock, csrf_of
 
 NORTH, EAST, WEST = AUTHORITIES
 
@@ -223,7 +223,7 @@ def test_the_join_form_says_when_too_many_have_joined(limited):
     for n in range(6):
         client = app.test_client()  # a phone each, all from one address
         page = client.get(f"/join/{day['join_code']}").get_data(as_text=True)
-        token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        token = csrf_of(page)
         response = client.post(f"/join/{day['join_code']}", data={"csrf": token, "name": f"P{n}", "authority": EAST})
     assert response.status_code == 429
     assert "Many people have just joined from this network" in response.get_data(as_text=True)

@@ -10,7 +10,7 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from .conftest import AUTHORITIES
+from .support import AUTHORITIES
 
 NAMES = ["Zephyrine Quolworth", "Bartholomew Xyloquist", "Ottilie Vantwerpen-Ruiz", "Siobhán Ní Dhuibhir"]
 

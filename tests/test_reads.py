@@ -13,7 +13,7 @@ import docx
 import pytest
 
 from tests.daybuilder import play
-from tests.test_export import csrf
+from tests.support import csrf_of
 
 A4 = (210, 297)  # millimetres
 
@@ -25,7 +25,7 @@ def written(app, client, day, room):
     client.get(f"/f/{day['facilitator_key']}")
     page = client.get(f"/console/{day['id']}/summary").get_data(as_text=True)
     got["links"] = dict(re.findall(r"<strong>([^<]+)</strong>: <a class=\"review-link\" href=\"http://localhost(/review/[^\"]+)\"", page))
-    got["csrf"] = csrf(page)
+    got["csrf"] = csrf_of(page)
     got["day"].moderate(got["sessions"][0]["strength_plain"], "star")  # its draft is not yet in the store
     return got
 
@@ -83,7 +83,7 @@ def test_a_host_agrees_a_draft_never_stored_and_it_reaches_the_summit(written, a
     path = written["links"]["Northshire"]
     page = host.get(path).get_data(as_text=True)
     assert f'id="s-{draft["id"]}"' in page
-    assert host.post(path + "/decide", data={"csrf": csrf(page), "subject_id": draft["id"],
+    assert host.post(path + "/decide", data={"csrf": csrf_of(page), "subject_id": draft["id"],
                                              "status": "agreed"}).status_code == 302
     summit = json.loads(client.get(f"/summit/pack.json?day={day['id']}").data)
     assert [c["id"] for c in summit["case_studies"]] == [draft["id"]]

@@ -10,7 +10,7 @@ from facilitator.live import contributions as contrib
 from facilitator.live import screens
 from facilitator.web.realtime import socketio
 
-from .conftest import AUTHORITIES
+from .support import AUTHORITIES
 
 NORTH, EAST, WEST = AUTHORITIES
 

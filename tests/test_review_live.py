@@ -4,58 +4,15 @@ for anything sent, notes once, incidents to the lead at once, and what exports l
 from __future__ import annotations
 
 import json
-import re
 import uuid
 
 import pytest
 
 from facilitator.web.realtime import socketio
-
-NS = "/review"
-
-
-def csrf(client, url):
-    html = client.get(url).get_data(as_text=True)
-    return re.search(r'name="csrf" value="([^"]+)"', html).group(1), html
+from .support import NS, csrf_page, parsed
 
 
-class Review:
-    """A review set up through its pages: the lead, the host and team members as test clients."""
 
-    def __init__(self, app):
-        self.app = app
-        self.lead = app.test_client()
-        self.token, _ = csrf(self.lead, "/reviews/new")
-        r = self.lead.post("/reviews", data={"csrf": self.token, "script": "em-pctr", "host": "Northshire",
-                                             "start_date": "2026-12-21"})
-        self.id = r.location.split("/")[2]
-        for n in range(4):
-            self.lead.post(f"/reviews/{self.id}/hypotheses", data={"csrf": self.token, "title": f"H{n + 1}",
-                                                                   "linked_data": "Y", "linked_sa": "Y"})
-        html = self.lead.get(f"/reviews/{self.id}/console").get_data(as_text=True)
-        self.host_url = re.search(r'id="host-link" href="http://localhost([^"]+)"', html).group(1)
-        self.join_url = re.search(r'href="http://localhost([^"]+)" id="join-link"', html).group(1)
-        self.host = app.test_client()
-        self.host.get(self.host_url)
-        token, page = csrf(self.host, f"/reviews/{self.id}/host")
-        self.lines = re.findall(r'name="decision-([0-9a-f]+)" value="investigate"', page)
-        decision = {f"decision-{i}": "investigate" for i in self.lines[:3]} | {f"decision-{self.lines[3]}": "park"}
-        self.host.post(f"/reviews/{self.id}/decide", data={"csrf": token, **decision})
-
-    def member(self, role: str):
-        client = self.app.test_client()
-        token, _ = csrf(client, self.join_url)
-        client.post(self.join_url, data={"csrf": token, "role": role})
-        return client
-
-    def socket(self, client, role: str):
-        return socketio.test_client(self.app, namespace=NS, flask_test_client=client,
-                                    auth={"review": self.id, "role": role})
-
-
-@pytest.fixture
-def review(app):
-    return Review(app)
 
 
 def test_each_visitor_sees_only_their_own_pages(review, app):
@@ -69,15 +26,15 @@ def test_each_visitor_sees_only_their_own_pages(review, app):
     assert member.get(f"/reviews/{review.id}/letter").status_code == 403  # TM1 is not the QA reviewer
     assert review.member("QA").get(f"/reviews/{review.id}/letter").status_code == 200
     assert stranger.get("/reviews/host/not-a-key").status_code == 404
-    token, _ = csrf(member, f"/reviews/{review.id}/survey")
+    token, _ = csrf_page(member, f"/reviews/{review.id}/survey")
     assert member.post(f"/reviews/{review.id}/decide", data={"csrf": token}).status_code == 403
     assert review.lead.post(f"/reviews/{review.id}/hypotheses", data={"title": "no token"}).status_code == 400
 
 
 def test_joining_needs_a_role_of_the_script_and_never_a_name(review, app):
     client = app.test_client()
-    token, page = csrf(client, review.join_url)
-    assert "name" not in re.findall(r'<(?:input|select)[^>]*name="([^"]+)"', page)[1:]
+    token, page = csrf_page(client, review.join_url)
+    assert "name" not in [field["name"] for field in parsed(page).select("input[name], select[name]")][1:]
     assert client.post(review.join_url, data={"csrf": token, "role": "Lead"}).status_code == 400
     assert client.post(review.join_url, data={"csrf": token, "role": "Alice"}).status_code == 400
 
@@ -252,7 +209,7 @@ def test_incident_signatures_need_the_record_first(review):
     assert "Risk" not in review.host.get(f"/reviews/{review.id}/host").get_data(as_text=True)  # not raised yet
     review.lead.post(base, data={"csrf": review.token, "raised_at": "2026-12-21T12:00", "host_action": "Visit"})
     review.lead.post(base + "/lead-sign", data={"csrf": review.token})
-    token, page = csrf(review.host, f"/reviews/{review.id}/host")
+    token, page = csrf_page(review.host, f"/reviews/{review.id}/host")
     assert "Risk" in page
     review.host.post(base + "/host-sign", data={"csrf": token})
     assert "Signed by the host" in review.host.get(f"/reviews/{review.id}/host").get_data(as_text=True)

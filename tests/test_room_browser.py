@@ -16,7 +16,7 @@ from playwright.sync_api import expect  # noqa: E402
 
 from .browser_helpers import (LAPTOP, PHONE, assert_accessible, axe_findings, open_console, open_projector,  # noqa: E402
                               shot, watch_errors)
-from .conftest import LiveServer  # noqa: E402
+from .support import LiveServer  # noqa: E402
 
 QUESTIONS = [f"Question {n}: how does the front door decide which families get early help this year?"
              for n in range(1, 13)]

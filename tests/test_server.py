@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from facilitator.cli import cli
 
-from .conftest import AUTHORITIES, LiveServer
+from .support import AUTHORITIES, LiveServer
 
 
 class Serve(LiveServer):

@@ -7,7 +7,7 @@ import pytest
 from facilitator.app import create_app
 from facilitator.web.realtime import socketio
 
-from .conftest import AUTHORITIES
+from .support import AUTHORITIES
 
 NORTH, EAST, WEST = AUTHORITIES
 

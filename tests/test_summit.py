@@ -6,42 +6,15 @@ import json
 import re
 from collections import Counter
 
-import pytest
 from click.testing import CliRunner
 
 from facilitator.cli import cli
 from tests.daybuilder import NAMES, active_parts, play
-from tests.test_export import csrf
-
-
-@pytest.fixture
-def played(client, day, room):
-    got = play(room, hostile=True)
-    client.get(f"/f/{day['facilitator_key']}")
-    page = client.get(f"/console/{day['id']}/summary").get_data(as_text=True)
-    got["links"] = dict(re.findall(r"<strong>([^<]+)</strong>: <a class=\"review-link\" href=\"http://localhost(/review/[^\"]+)\"", page))
-    return got
-
-
-def host(app, path):
-    """The host's own browser: no facilitator cookie."""
-    browser = app.test_client()
-    page = browser.get(path)
-    assert page.status_code == 200
-    return browser, page.get_data(as_text=True)
-
-
-def decide(browser, path, page, subject_id, status, text=None):
-    data = {"csrf": csrf(page), "subject_id": subject_id, "status": status}
-    if text is not None:
-        data["text"] = text
-    response = browser.post(path + "/decide", data=data)
-    assert response.status_code == 302, response.data
-    return browser.get(path).get_data(as_text=True)
+from tests.support import csrf_of, decide, host, parsed
 
 
 def case_ids(page: str) -> list[str]:
-    return re.findall(r'<article class="decision case-study" id="s-([0-9a-f]+)"', page)
+    return [a["id"].removeprefix("s-") for a in parsed(page).select("article.decision.case-study")]
 
 
 def pack(client, day, fmt="json"):
@@ -87,10 +60,10 @@ def test_a_facilitators_change_asks_the_host_again(played, app, client, day):
     decide(browser, path, page, case_id, "agreed")
     edit = client.get(f"/console/{day['id']}/case-studies/{case_id}").get_data(as_text=True)
     client.post(f"/console/{day['id']}/case-studies/{case_id}",
-                data={"csrf": csrf(edit), "title": "Growing our own social workers", "theme": "Workforce"})
+                data={"csrf": csrf_of(edit), "title": "Growing our own social workers", "theme": "Workforce"})
     assert json.loads(pack(client, day))["case_studies"] == []
     form = browser.get(f"{path}/case-studies/{case_id}").get_data(as_text=True)
-    browser.post(f"{path}/case-studies/{case_id}", data={"csrf": csrf(form), "contact_role": "Head of Service"})
+    browser.post(f"{path}/case-studies/{case_id}", data={"csrf": csrf_of(form), "contact_role": "Head of Service"})
     [case] = json.loads(pack(client, day))["case_studies"]
     assert case["title"] == "Growing our own social workers" and case["approval"]["status"] == "edited"
     assert case["contact_role"] == "Head of Service"
@@ -100,7 +73,7 @@ def test_a_host_cannot_decide_for_another_authority(played, app, day):
     browser, page = host(app, played["links"]["Northshire"])
     eastbridge_offer = played["sessions"][1]["offer"]
     response = browser.post(played["links"]["Northshire"] + "/decide",
-                            data={"csrf": csrf(page), "subject_id": eastbridge_offer, "status": "agreed"})
+                            data={"csrf": csrf_of(page), "subject_id": eastbridge_offer, "status": "agreed"})
     assert response.status_code == 404
 
 
@@ -141,8 +114,8 @@ def test_grid_counts_match_the_contributions(played, app, client, day, engine):
     assert grid["cells"]["Northshire"]["Workforce"]["named"] is True
     assert grid["cells"]["Northshire"]["Senior leadership turnover"]["named"] is False
     html = pack(client, day, "html")
-    drawn = Counter({(a, c): int(n) for a, c, n in re.findall(
-        r'<g class="cell" data-authority="([^"]+)" data-category="([^"]+)" data-count="(\d+)"', html) if int(n)})
+    drawn = Counter({(g["data-authority"], g["data-category"]): int(g["data-count"])
+                     for g in parsed(html).select("g.cell") if int(g["data-count"])})
     assert drawn == expected
     assert "<svg" in html and active_parts(html) == []
 
@@ -162,7 +135,7 @@ def test_summit_picker_and_command_line(played, app, client, day, tmp_path):
 
 
 def test_summit_brings_several_days_together(played, app, client, day, engine, clock):
-    from tests.conftest import Room
+    from tests.support import Room
 
     second = engine.create_day("Second round", "2026-12-01", ["Southport", "Northshire", "Lakeside"], "se-triad",
                                None, clock.now)

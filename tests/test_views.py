@@ -1,16 +1,15 @@
 """Pages through the Flask test client: setting up a day, joining, who may open what."""
 
 import html
-import re
 
 import pytest
 
-from .conftest import AUTHORITIES
+from .support import AUTHORITIES, csrf_of, parsed
 
 
 def csrf(client, path="/"):
     page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    return csrf_of(page)
 
 
 def form_for_day(client, **changes):
@@ -115,7 +114,8 @@ def test_the_socket_client_is_served_from_here_and_pages_load_nothing_from_elsew
     for path in ("/", f"/join/{day['join_code']}", f"/console/{day['id']}", f"/projector/{day['id']}"):
         response = client.get(path)
         assert "default-src 'self'" in response.headers["Content-Security-Policy"]
-        assert not re.search(r'(src|href)="(https?:)?//', response.get_data(as_text=True)), path
+        linked = [e.get("src") or e.get("href") for e in parsed(response.get_data(as_text=True)).select("[src], [href]")]
+        assert not [u for u in linked if u.startswith(("http:", "https:", "//"))], path
 
 
 def test_joining_through_the_json_api(client, day):
@@ -137,5 +137,5 @@ def test_the_projector_link_has_its_own_path_and_old_links_still_lead_there(app,
     assert app.test_client().get("/v/not-a-key", follow_redirects=True).status_code == 404
     # the static files keep their versioned addresses under /v/
     page = app.test_client().get(f"/join/{day['join_code']}").get_data(as_text=True)
-    asset = re.search(r'(?:href|src)="(/v/[0-9a-f]{12}/[^"]+)"', page).group(1)
+    asset = next(u for e in parsed(page).select("[src], [href]") if (u := e.get("src") or e.get("href")).startswith("/v/"))
     assert app.test_client().get(asset).status_code == 200

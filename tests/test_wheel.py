@@ -23,7 +23,7 @@ pytest.importorskip("playwright")
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from .browser_helpers import join_phone, launch, open_console, open_projector, start_and_send_a_risk  # noqa: E402
-from .conftest import free_port  # noqa: E402
+from .support import free_port  # noqa: E402
 
 CHECKOUT = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,7 @@ import docx
 import pytest
 
 from facilitator.writers import markdown, page, word
-from tests.test_review_live import Review
+from tests.support import Review
 
 
 def test_markdown_text_cannot_carry_markup_and_rendering_runs_nothing():

@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 
 from facilitator.writeup import casestudies, document as export, summary
-from tests.test_export import csrf
-from tests.test_summit import decide, host, played  # noqa: F401  (the fixture)
+from tests.support import csrf_of, decide, host
 
 
 def agreement(client, day, subject_id):
@@ -15,7 +14,7 @@ def agreement(client, day, subject_id):
     return next(c for c in doc["contributions"] if c["id"] == subject_id)
 
 
-def test_agree_records_the_words_in_the_box(played, app, client, day):  # noqa: F811
+def test_agree_records_the_words_in_the_box(played, app, client, day):
     s = played["sessions"][0]
     path = played["links"]["Northshire"]
     browser, page = host(app, path)
@@ -29,13 +28,13 @@ def test_agree_records_the_words_in_the_box(played, app, client, day):  # noqa: 
     decide(browser, path, page, s["offer"], "agreed", "Northshire can share its recruitment and retention academy model")
     assert agreement(client, day, s["offer"])["agreement"]["status"] == "agreed"
     # an empty box is refused, and nothing changes
-    response = browser.post(path + "/decide", data={"csrf": csrf(page), "subject_id": s["ask"], "status": "agreed",
+    response = browser.post(path + "/decide", data={"csrf": csrf_of(page), "subject_id": s["ask"], "status": "agreed",
                                                      "text": "  "})
     assert response.status_code == 400
     assert agreement(client, day, s["ask"])["text"] == "Mentoring for newly qualified social workers"
 
 
-def test_the_grids_are_kept_out_of_the_text_the_facilitator_edits(engine, day, played):  # noqa: F811
+def test_the_grids_are_kept_out_of_the_text_the_facilitator_edits(engine, day, played):
     script = engine.scripts[day["script"]]
     rows = engine.store.contributions(day["id"])
     prose = summary.session_prose(script, day, 0, rows)
@@ -60,7 +59,7 @@ def test_a_drafts_title_is_its_whole_first_sentence():
     assert casestudies.FIELD_LABELS["summary"] == "Summary"
 
 
-def test_placeholders_left_in_are_listed(engine, app, day, played):  # noqa: F811
+def test_placeholders_left_in_are_listed(engine, app, day, played):
     with app.app_context():
         doc = export.gather(engine, app.extensions["facilitator"].reports, day, 0)
     found = export.placeholders(doc)

@@ -27,7 +27,7 @@ OFFER = "Northshire can share its recruitment and retention academy model"
 @pytest.fixture(scope="module")
 def played_day(tmp_path_factory):
     """One day played to its end over the real-time API of a live server."""
-    from tests.conftest import LiveServer
+    from tests.support import LiveServer
 
     server = LiveServer(tmp_path_factory.mktemp("writeup")).start()
     created = server.new_day()
