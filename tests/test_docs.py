@@ -1,13 +1,19 @@
-"""Documentation that cannot rot: every event, command and script field is written up."""
+"""Documentation that cannot rot: every event, command, script field and store method is written up."""
 
 import re
 import tomllib
 from pathlib import Path
 
-from facilitator.core.scripts import day as scripts
+import pytest
+
 from facilitator.app import create_app
 from facilitator.cli import cli
+from facilitator.core.scripts import day as scripts
+from facilitator.followup.store import Records
+from facilitator.live.store import Store
+from facilitator.review.store import ReviewStore
 from facilitator.web.realtime import socketio
+from facilitator.writeup.store import Reports
 
 ROOT = Path(__file__).resolve().parent.parent
 API = (ROOT / "docs" / "realtime-api.md").read_text()
@@ -80,3 +86,14 @@ def test_every_script_field_is_in_the_readme():
     section = README.split("## Session scripts")[1]
     missing = [f for f in sorted(fields) if f"`{f}`" not in section]
     assert not missing
+
+
+@pytest.mark.parametrize("heading, store", [("The live day: `Store`", Store), ("After the day: `Reports`", Reports),
+                                            ("Peer reviews: `ReviewStore`", ReviewStore),
+                                            ("The follow-up: `Records`", Records)])
+def test_every_public_method_of_every_store_is_in_the_store_docs(heading, store):
+    """docs/store.md is the list a store over another database must fill: it cannot miss a method."""
+    section = (ROOT / "docs" / "store.md").read_text().split(f"## {heading}")[1].split("\n## ")[0]
+    public = [name for name in vars(store) if not name.startswith("_") and callable(getattr(store, name))]
+    missing = [name for name in public if f"`{name}(" not in section]
+    assert public and not missing

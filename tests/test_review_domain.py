@@ -372,13 +372,3 @@ def test_the_letter_is_saved_by_its_own_fields(rs, scripts):
     assert rs.save_letter(review["id"], {"shared_ms": 6})["summary"] == "Thanks"  # other fields stay
     with pytest.raises(ValueError, match="cannot set"):
         rs.save_letter(review["id"], {"review_id": "elsewhere"})
-
-
-def test_every_public_method_of_the_review_store_is_in_the_store_docs():
-    from pathlib import Path
-
-    docs = (Path(__file__).resolve().parent.parent / "docs" / "store.md").read_text()
-    section = docs.split("## Peer reviews: `ReviewStore`")[1].split("\n## ")[0]
-    public = [name for name in vars(ReviewStore) if not name.startswith("_") and callable(getattr(ReviewStore, name))]
-    missing = [name for name in public if f"`{name}(" not in section]
-    assert public and not missing
