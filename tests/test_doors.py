@@ -18,7 +18,7 @@ from facilitator.app import create_app
 from facilitator.serve import run
 from facilitator.serve.lock import GROUP_ENV
 
-from .support import AUTHORITIES, LiveServer
+from .support import AUTHORITIES, LiveServer, csrf_of
 
 ALLOWED = ["localhost", "127.0.0.1", "::1", "facilitator.example.org"]
 
@@ -63,7 +63,7 @@ def test_setting_up_a_day_needs_the_organisers_key_once_per_browser(tmp_path, cl
 
 def review_form(client, **extra) -> dict:
     page = client.get("/reviews/new").get_data(as_text=True)
-    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    token = csrf_of(page)
     return {"csrf": token, "script": "em-pctr", "host": "Northshire", "start_date": "2026-12-21", **extra}
 
 

@@ -19,10 +19,19 @@ LEADS, HOSTS, MEMBERS = "review_leads", "review_hosts", "review_members"
 ORGANISER = "organiser"
 
 
-def remember_facilitator(day_id: str) -> None:
-    days = [d for d in session.get(FACILITATOR_DAYS, []) if d != day_id]
-    session[FACILITATOR_DAYS] = [day_id, *days][:50]
+def _remember(key: str, ref: str) -> None:
+    """This browser holds a link to `ref` (a day or a review): newest first, the last 50 kept."""
+    session[key] = [ref, *[r for r in session.get(key, []) if r != ref]][:50]
     session.permanent = True
+
+
+def _token(key: str, ref: str, token: str) -> None:
+    session[key] = {**session.get(key, {}), ref: token}
+    session.permanent = True
+
+
+def remember_facilitator(day_id: str) -> None:
+    _remember(FACILITATOR_DAYS, day_id)
 
 
 def is_facilitator(day: dict, key: str | None = None) -> bool:
@@ -33,9 +42,7 @@ def is_facilitator(day: dict, key: str | None = None) -> bool:
 
 def remember_projector(day_id: str) -> None:
     """A browser that opened the projector link: it may show the projector, nothing more."""
-    days = [d for d in session.get(PROJECTOR_DAYS, []) if d != day_id]
-    session[PROJECTOR_DAYS] = [day_id, *days][:50]
-    session.permanent = True
+    _remember(PROJECTOR_DAYS, day_id)
 
 
 def may_project(day: dict, key: str | None = None) -> bool:
@@ -46,8 +53,7 @@ def may_project(day: dict, key: str | None = None) -> bool:
 
 
 def remember_participant(day_id: str, token: str) -> None:
-    session[PARTICIPANTS] = {**session.get(PARTICIPANTS, {}), day_id: token}
-    session.permanent = True
+    _token(PARTICIPANTS, day_id, token)
 
 
 def participant_token(day_id: str) -> str | None:
@@ -66,13 +72,7 @@ def remember_host(review_id: str) -> None:
 
 
 def remember_member(review_id: str, token: str) -> None:
-    session[MEMBERS] = {**session.get(MEMBERS, {}), review_id: token}
-    session.permanent = True
-
-
-def _remember(key: str, review_id: str) -> None:
-    session[key] = [review_id, *[r for r in session.get(key, []) if r != review_id]][:50]
-    session.permanent = True
+    _token(MEMBERS, review_id, token)
 
 
 def is_lead(review: dict) -> bool:
