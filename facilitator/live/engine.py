@@ -13,6 +13,7 @@ from datetime import datetime
 
 from ..core import clock as clockmod
 from . import contributions as contrib
+from ..core import wording
 from ..core.errors import Refused
 from ..core.scripts.day import Item, Script, agenda
 from .store import Store
@@ -315,6 +316,7 @@ class Engine:
             "items": plan["items"],
             "open_kinds": {part: contrib.kinds_open(script, item, authority)
                            for part, authority in _sample_roles(item, day["authorities"]).items()},
+            "parts": {a: contrib.role(a, item) for a in [*day["authorities"], contrib.OBSERVER]},  # by authority
         }
 
     def _queue(self, day: dict, script: Script, items: list[Item], rows: list[dict] | None = None) -> dict:
@@ -367,7 +369,7 @@ def _extension_ms(minutes) -> int:
 
 
 def _public(row: dict) -> dict:
-    return {k: row.get(k) for k in PUBLIC_FIELDS}
+    return {k: row.get(k) for k in PUBLIC_FIELDS} | {"named_by_presenter": wording.named_by_presenter(row)}
 
 
 def _withdrawn(row: dict) -> dict:
@@ -382,6 +384,7 @@ def _script_view(script: Script) -> dict:
         "kinds": {k: {"label": v.label, "who": v.who, "hint": v.hint, "categorised": v.categorised,
                       "anytime": v.anytime, "queue": v.queue, "open_question_nudge": v.open_question_nudge}
                   for k, v in script.kinds.items()},
+        "plurals": wording.plurals(script),  # the lists' headings, as the documents word them
         "closed_question": contrib.CLOSED_QUESTION,  # the nudge's rule, run by the phone as it is typed
     }
 

@@ -13,6 +13,7 @@ import markdown as markdown_lib
 import nh3
 
 from ..core.scripts.day import Script
+from ..core.wording import named_by_presenter, plural  # noqa: F401 (their home; read here by name)
 
 DAY_PART = "day"
 ALLOWED_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "code", "pre",
@@ -53,22 +54,8 @@ def attributed(script: Script, kind_key: str) -> bool:
     return script.kinds[kind_key].attributed
 
 
-def plural(label: str) -> str:
-    """'Signature of risk' -> 'Signatures of risk'; 'Offer' -> 'Offers'."""
-    head, sep, tail = label.partition(" of ")
-    if head.endswith("s"):
-        return label
-    return head + ("es" if head.endswith(("ch", "sh", "x")) else "s") + sep + tail
-
-
 def heading(script: Script, kind_key: str) -> str:
     return script.kinds[kind_key].heading or plural(script.kinds[kind_key].label)
-
-
-def named_by_presenter(row: dict) -> bool:
-    """A signature the presenting authority named itself, not one its visitors saw."""
-    return row["origin"] == "presenter" or (row["origin"] == "facilitator"
-                                            and row["author_authority"] == row["presenter"])
 
 
 # -- Markdown
