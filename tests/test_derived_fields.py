@@ -65,3 +65,11 @@ def test_the_script_comes_with_its_labels_in_the_plural_as_the_documents_word_th
 ])
 def test_one_plural_for_the_documents_and_the_screens(label, words):
     assert plural(label) == words
+
+
+def test_the_longest_text_a_form_allows_is_the_one_the_server_takes(room):
+    phone = room.participant("Eve", EAST)
+    most = events(phone, "snapshot")[0]["script"]["max_text"]
+    timer(room.facilitator(), "next")
+    assert add(phone, "risk", "x" * most, category="Workforce")["ok"]
+    assert add(phone, "risk", "x" * (most + 1), category="Workforce")["error"]["code"] == "too_long"

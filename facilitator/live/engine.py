@@ -385,6 +385,7 @@ def _script_view(script: Script) -> dict:
                       "anytime": v.anytime, "queue": v.queue, "open_question_nudge": v.open_question_nudge}
                   for k, v in script.kinds.items()},
         "plurals": wording.plurals(script),  # the lists' headings, as the documents word them
+        "max_text": contrib.MAX_TEXT,  # the longest text a contribution may hold, as the forms allow
         "closed_question": contrib.CLOSED_QUESTION,  # the nudge's rule, run by the phone as it is typed
     }
 
