@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..core import clock as clockmod
+from ..core import wording
 from ..core.scripts.day import Item, Script
 from . import contributions as contrib
 from .store import Store
@@ -106,6 +107,7 @@ def clock_view(day: dict, script: Script, items: list[Item], now: int) -> dict:
         "items": plan["items"],
         "open_kinds": {part: contrib.kinds_open(script, item, authority)
                        for part, authority in _sample_roles(item, day["authorities"]).items()},
+        "parts": {a: contrib.role(a, item) for a in [*day["authorities"], contrib.OBSERVER]},  # by authority
     }
 
 
@@ -149,7 +151,7 @@ def _by(row: dict, viewer: dict) -> bool:
 
 
 def _public(row: dict) -> dict:
-    return {k: row.get(k) for k in PUBLIC_FIELDS}
+    return {k: row.get(k) for k in PUBLIC_FIELDS} | {"named_by_presenter": wording.named_by_presenter(row)}
 
 
 def _withdrawn(row: dict) -> dict:
@@ -164,6 +166,8 @@ def _script_view(script: Script) -> dict:
         "kinds": {k: {"label": v.label, "who": v.who, "hint": v.hint, "categorised": v.categorised,
                       "anytime": v.anytime, "queue": v.queue, "open_question_nudge": v.open_question_nudge}
                   for k, v in script.kinds.items()},
+        "plurals": wording.plurals(script),  # the lists' headings, as the documents word them
+        "max_text": contrib.MAX_TEXT,  # the longest text a contribution may hold, as the forms allow
         "closed_question": contrib.CLOSED_QUESTION,  # the nudge's rule, run by the phone as it is typed
     }
 

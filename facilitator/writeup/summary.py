@@ -8,6 +8,7 @@ asks...) get their usual headings, and any other kind falls back to its own labe
 from __future__ import annotations
 
 from ..core.scripts.day import Script
+from ..core.wording import named_by_presenter, plural  # noqa: F401 (their home; read here by name)
 from ..writers.markdown import text as md_text
 
 DAY_PART = "day"
@@ -46,22 +47,8 @@ def attributed(script: Script, kind_key: str) -> bool:
     return script.kinds[kind_key].attributed
 
 
-def plural(label: str) -> str:
-    """'Signature of risk' -> 'Signatures of risk'; 'Offer' -> 'Offers'."""
-    head, sep, tail = label.partition(" of ")
-    if head.endswith("s"):
-        return label
-    return head + ("es" if head.endswith(("ch", "sh", "x")) else "s") + sep + tail
-
-
 def heading(script: Script, kind_key: str) -> str:
     return script.kinds[kind_key].heading or plural(script.kinds[kind_key].label)
-
-
-def named_by_presenter(row: dict) -> bool:
-    """A signature the presenting authority named itself, not one its visitors saw."""
-    return row["origin"] == "presenter" or (row["origin"] == "facilitator"
-                                            and row["author_authority"] == row["presenter"])
 
 
 # -- Markdown

@@ -8,10 +8,15 @@ export function badges(snap, c, { kind = true, origin = true, authority = true, 
     c.category ? el("span", { class: "badge cat", text: c.category }) : null,
     origin && c.origin ? el("span", { class: `badge origin origin-${c.origin}`, text: c.origin }) : null,
     authority && c.author_authority ? el("span", { class: "badge authority", text: c.author_authority }) : null,
-    votes && c.votes ? el("span", { class: "badge votes", text: `${c.votes} vote${c.votes === 1 ? "" : "s"}` }) : null,
+    votes && c.votes ? el("span", { class: "badge votes", text: voteText(c.votes) }) : null,
     c.starred ? el("span", { class: "badge star", text: "★ case study" }) : null,
     c.asked_ms ? el("span", { class: "badge asked", text: "asked" }) : null,
   ];
+}
+
+// "1 vote", "3 votes": the one place a count of votes is worded.
+export function voteText(n) {
+  return `${n} vote${n === 1 ? "" : "s"}`;
 }
 
 // Group contributions by kind, in the script's order of kinds.

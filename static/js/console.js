@@ -2,9 +2,9 @@
 // and the spotlight, a live preview of the projector, the question queue, joining details and
 // links, a note form, the chime and a screen-reader announcer.
 import { connectLive, runCountdown, crossingWatcher, clockNews as makeClockNews, currentItem, stepContext, whoSpeaks, clockTime,
-  minutesText, lateText, liveSchedule, kindLabel, isQueueKind, isCategorised, questionsInOrder, visible,
+  minutesText, lateText, liveSchedule, kindLabel, kindPlural, isQueueKind, isCategorised, questionsInOrder, visible,
   byId } from "./live.js";
-import { el, $, setText, replaceIfChanged, option, showStatus, plural } from "./dom.js";
+import { el, $, setText, replaceIfChanged, option, showStatus } from "./dom.js";
 import { badges, groupByKind, turnText } from "./cards.js";
 import { chime, muteToggle, unlockAudioOnGesture } from "./chime.js";
 import { newId } from "./ids.js";
@@ -218,7 +218,7 @@ function stepFirst(groups, item) {
 
 function drawFeed(snap, item) {
   replaceIfChanged($("#feed-kind"), Object.keys(snap.script.kinds).join("|"), () =>
-    [option("", "All kinds", !filter.kind), ...Object.keys(snap.script.kinds).map((k) => option(k, plural(kindLabel(snap, k)), k === filter.kind))]);
+    [option("", "All kinds", !filter.kind), ...Object.keys(snap.script.kinds).map((k) => option(k, kindPlural(snap, k), k === filter.kind))]);
   const all = snap.contributions.filter((c) => c.kind && inScope(snap, item, c));
   const list = all.filter(matches);
   setText($("#feed-count"), filter.kind || filter.words ? `Showing ${list.length} of ${all.length}` : "");
@@ -243,7 +243,7 @@ function drawFeed(snap, item) {
         el("h3", {}, kindLabel(snap, kind), el("span", { class: "count", text: ` ${items.filter(visible).length}` })),
         el("ul", { class: "feed-list" }, shown.map((c) => feedItem(snap, c, map))),
         shown.length < sorted.length ? el("button", { type: "button", class: "link-button feed-more",
-          "data-fk": `more:${kind}`, text: `Show all ${sorted.length} ${plural(kindLabel(snap, kind)).toLowerCase()}`,
+          "data-fk": `more:${kind}`, text: `Show all ${sorted.length} ${kindPlural(snap, kind).toLowerCase()}`,
           onclick: () => { expanded.add(kind); redrawFocusing(`${sorted[shown.length].id}:hide`, `${sorted[shown.length].id}:show`); } }) : null);
     });
   });
@@ -309,7 +309,7 @@ function truncate(s, n) { return s.length > n ? `${s.slice(0, n - 1)}…` : s; }
 
 function editForm(snap, c) {
   const draft = drafts[c.id] || (drafts[c.id] = { text: c.text, kind: c.kind, category: c.category || "" });
-  const text = el("textarea", { rows: 3, maxlength: 1000, "aria-label": "Text", "data-fk": `${c.id}:text` });
+  const text = el("textarea", { rows: 3, maxlength: snap.script.max_text, "aria-label": "Text", "data-fk": `${c.id}:text` });
   text.value = draft.text;
   text.addEventListener("input", () => { draft.text = text.value; });
   const kind = el("select", { "aria-label": "Kind", "data-fk": `${c.id}:kind` },
@@ -382,6 +382,7 @@ function drawQueue(snap, item) {
 // ---- the facilitator's own notes
 
 function drawAddForm(snap) {
+  $("#fadd-text").maxLength = snap.script.max_text;
   replaceIfChanged($("#fadd-kind"), Object.keys(snap.script.kinds).join("|"), () =>
     Object.keys(snap.script.kinds).map((k) => option(k, kindLabel(snap, k))));
   replaceIfChanged($("#fadd-authority"), snap.day.authorities.join("|"), () =>

@@ -73,13 +73,6 @@ export function showStatus(node, state, queued = 0) {
   node.className = `conn ${cls}`;
 }
 
-// "Signature of risk" -> "Signatures of risk", "Strength" -> "Strengths"
-export function plural(label) {
-  const m = /^(\S+)( of .*)$/.exec(label);
-  if (m) return `${m[1]}s${m[2]}`;
-  return /s$/.test(label) ? label : `${label}s`;
-}
-
 // Say something to screen readers through a polite live region: emptied first, so a repeat is heard.
 export function announce(node, text) {
   if (!node || !text) return;

@@ -2,6 +2,7 @@
 // connect, hold the snapshot, follow seq, apply events, measure the server clock offset.
 // relative, so a module loaded from a versioned address imports the same version
 import { io } from "../../vendor/socket.io.esm.min.js";
+import { formatCountdown, remainingOn } from "./countdown.js";
 
 const TIME_SAMPLES = 5;
 
@@ -176,26 +177,11 @@ export function serverNow(state) {
 }
 
 export function remainingMs(state) {
-  const clock = state.snap && state.snap.clock;
-  if (!clock) return 0;
-  if (clock.status === "running") return clock.deadline_ms - serverNow(state);
-  return clock.remaining_ms ?? 0;
+  return remainingOn(state.snap && state.snap.clock, serverNow(state));
 }
 
 export function currentItem(snap) {
   return snap.agenda[snap.clock.index];
-}
-
-// mm:ss, or h:mm:ss past an hour; a negative time (an overrun) counts up with "+".
-export function formatCountdown(ms) {
-  const over = ms < 0;
-  const total = over ? Math.floor(-ms / 1000) : Math.ceil(ms / 1000);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const pad = (n) => String(n).padStart(2, "0");
-  const text = h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`;
-  return { text: (over ? "+" : "") + text, over };
 }
 
 // Draw a countdown element now and every 250 ms; onTick sees the remaining ms each time.
@@ -283,10 +269,10 @@ export function stepContext(item) {
   return parts.join(" · ");
 }
 
-// Who speaks in this step, for everyone; for a phone, `me` makes it personal.
-export function whoSpeaks(item, me) {
+// Who speaks in this step, for everyone; for a phone, its part (as the server says) makes it personal.
+export function whoSpeaks(item, part) {
   const p = item.presenter;
-  if (me && p && item.listening === "presenter" && me.authority === p) return "Listen from the balcony";
+  if (onBalcony(item, part)) return "Listen from the balcony";
   switch (item.speaker) {
     case "presenter": return item.position === 1 ? `${p} presents` : `${p} speaks`;
     case "visitors":
@@ -300,10 +286,20 @@ export function whoSpeaks(item, me) {
   }
 }
 
-// A participant's part in the current item: presenter, visitor or observer.
-export function partOf(me, item) {
-  if (!me || me.authority === "observer" || !item.presenter) return "observer";
-  return me.authority === item.presenter ? "presenter" : "visitor";
+// A phone's part in the current item (presenter, visitor or observer): the server's word, sent
+// with the clock, so a step that changes hands changes it.
+export function partOf(snap) {
+  return snap.me ? snap.clock.parts[snap.me.authority] : undefined;
+}
+
+// The presenting authority listens while its visitors talk on the balcony.
+export function onBalcony(item, part) {
+  return part === "presenter" && item.listening === "presenter";
+}
+
+// A kind's label in the plural, as the server words it ("Signatures of risk").
+export function kindPlural(snap, kind) {
+  return snap.script.plurals.kinds[kind] || kind;
 }
 
 export function kindLabel(snap, kind) {

@@ -1,9 +1,10 @@
 // The phone: the step, who speaks, the countdown, a form for what this step collects,
 // an outbox that survives being offline, the participant's own contributions and the wall.
-import { connectLive, runCountdown, crossingWatcher, clockNews as makeClockNews, currentItem, stepContext, whoSpeaks, partOf, kindLabel,
-  isCategorised, questionsInOrder, visible } from "./live.js";
+import { connectLive, runCountdown, crossingWatcher, clockNews as makeClockNews, currentItem, stepContext, whoSpeaks, partOf, onBalcony,
+  kindLabel, isCategorised, questionsInOrder, visible } from "./live.js";
 import { el, $, setText, replaceIfChanged, option, showStatus, announce } from "./dom.js";
 import { newId, storedList } from "./ids.js";
+import { voteText } from "./cards.js";
 
 const body = document.body;
 const dayId = body.dataset.day;
@@ -138,7 +139,8 @@ $("#add-form").addEventListener("submit", (event) => {
   const text = $("#text").value.trim();
   if (!kind) { setSendStatus("Nothing can be added just now.", "error"); return; }
   if (!text) { setSendStatus("Write something first.", "error"); $("#text").focus(); return; }
-  if (text.length > 1000) { setSendStatus("That is over 1000 characters: shorten it a little.", "error"); return; }
+  const most = snap.script.max_text;
+  if (text.length > most) { setSendStatus(`That is over ${most} characters: shorten it a little.`, "error"); return; }
   // the step it was written in, so a phone that was offline files it there when it is back
   const item = { id: newId(), kind, text, item_index: snap.clock.index };
   if (isCategorised(snap, kind)) {
@@ -178,15 +180,16 @@ function render(state, reason) {
   }
   const me = snap.me;
   const item = currentItem(snap);
-  const part = partOf(me, item);
+  $("#text").maxLength = snap.script.max_text;
+  const part = partOf(snap);
   announceClock(snap);
   document.getElementById("phone-bar").classList.toggle("paused", snap.clock.status === "paused");
   setText($("#step-context"), stepContext(item) || snap.day.title);
   setText($("#step-title"), item.title);
-  setText($("#who"), whoSpeaks(item, me));
+  setText($("#who"), whoSpeaks(item, part));
   setText($("#clock-status"), snap.clock.status === "paused" ? "paused" : snap.clock.status === "ready" ? "not started" : "");
 
-  const balcony = item.listening === "presenter" && part === "presenter";
+  const balcony = onBalcony(item, part);
   $("#balcony").hidden = !balcony;
   body.classList.toggle("listening", balcony);
 
@@ -299,7 +302,7 @@ function wallItem(c) {
       el("button", {
         type: "button", class: `vote${on ? " on" : ""}`, "aria-pressed": String(on), "aria-describedby": "wall-help",
         onclick: () => toggleVote(c.id, !on),
-      }, `${c.votes || 0} vote${c.votes === 1 ? "" : "s"}`)));
+      }, voteText(c.votes || 0))));
 }
 
 async function toggleVote(id, on) {
@@ -340,7 +343,7 @@ function mineItem(snap, r) {
     r.category ? el("span", { class: "badge cat", text: r.category }) : null,
     el("span", { class: `status ${r.cls}`, text: r.status }));
   if (editing === r.id) {
-    const area = el("textarea", { rows: 3, maxlength: 1000, "aria-label": "Edit your contribution" });
+    const area = el("textarea", { rows: 3, maxlength: snap.script.max_text, "aria-label": "Edit your contribution" });
     area.value = r.text;
     let select = null;
     if (isCategorised(snap, r.kind)) {

@@ -1,9 +1,9 @@
 // What the room's screen shows, drawn into any root that has the projector's parts (found by
 // class): the projector page itself, and the small live preview on the console.
-import { currentItem, stepContext, whoSpeaks, kindLabel, isQueueKind, isCategorised, questionsInOrder,
+import { currentItem, stepContext, whoSpeaks, kindLabel, kindPlural, isQueueKind, isCategorised, questionsInOrder,
   visible, byId } from "./live.js";
-import { el, setText, replaceIfChanged, paragraphs, plural } from "./dom.js";
-import { badges, turnText } from "./cards.js";
+import { el, setText, replaceIfChanged, paragraphs } from "./dom.js";
+import { badges, turnText, voteText } from "./cards.js";
 
 const part = (root, name) => root.querySelector(`.${name}`);
 
@@ -62,10 +62,6 @@ function drawSpotlight(root, snap) {
     el("p", { class: "spot-text", text: c.text }),
     c.votes ? el("p", { class: "spot-votes", text: voteText(c.votes) }) : null,
   ] : []);
-}
-
-export function voteText(n) {
-  return `${n} vote${n === 1 ? "" : "s"}`;
 }
 
 function drawWall(root, snap, item) {
@@ -197,9 +193,10 @@ function queueSection(snap, queued) {
 }
 
 function riskSection(snap, item, risks) {
-  const named = risks.filter((c) => c.origin === "presenter" || (c.origin === "facilitator" && c.author_authority === item.presenter));
-  const added = risks.filter((c) => !named.includes(c));
-  const label = plural(snap.script.category_label).toLowerCase();
+  // which column a signature stands in is the server's word on it, as in the day's document
+  const named = risks.filter((c) => c.named_by_presenter);
+  const added = risks.filter((c) => !c.named_by_presenter);
+  const label = snap.script.plurals.category.toLowerCase();
   const column = (title, list) => el("div", { class: "risk-col" },
     el("h3", { text: title }),
     list.length ? fitsList("ul", { class: "risk-list", "data-fits": label }, list.map((c) => el("li", {},
@@ -207,14 +204,14 @@ function riskSection(snap, item, risks) {
       el("span", { class: "risk-text", text: c.text }))))
       : el("p", { class: "wall-empty-text", text: "None yet." }));
   return el("section", { class: "wall-section risks" },
-    el("h2", { text: plural(snap.script.category_label) }),
+    el("h2", { text: snap.script.plurals.category }),
     el("div", { class: "risk-cols" },
       column(`Named by ${item.presenter}`, named),
       column("Added by visitors", added)));
 }
 
 function cardSection(snap, kinds, cards) {
-  const title = kinds.map((k, i) => { const t = plural(kindLabel(snap, k)); return i ? t.toLowerCase() : t; }).join(" and ");
+  const title = kinds.map((k, i) => { const t = kindPlural(snap, k); return i ? t.toLowerCase() : t; }).join(" and ");
   return el("section", { class: "wall-section cards" },
     el("h2", { text: title }),
     cards.length ? fitsList("ul", { class: "card-grid", "data-fits": title.toLowerCase() }, cards.map((c) => el("li", { class: `wall-card kind-${c.kind}` },

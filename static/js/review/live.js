@@ -1,6 +1,8 @@
 // The review's live connection: the /review namespace, the schedule's countdown, acks with a timeout.
-import { io } from "/vendor/socket.io.esm.min.js";
+// relative, so a module loaded from a versioned address imports the same version (as the day's do)
+import { io } from "../../../vendor/socket.io.esm.min.js";
 import { setText } from "../dom.js";
+import { formatCountdown, remainingOn } from "../countdown.js";
 
 export function connectReview({ review, role, onStatus }) {
   const state = { clock: null, offset: 0, connected: false };
@@ -22,25 +24,17 @@ export function connectReview({ review, role, onStatus }) {
   return { state, socket, send };
 }
 
-function format(ms) {
-  const over = ms < 0;
-  let s = Math.ceil(Math.abs(ms) / 1000);
-  if (over) s = Math.floor(Math.abs(ms) / 1000);
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
-  const mm = String(m).padStart(h ? 2 : 1, "0"), ss = String(sec).padStart(2, "0");
-  return `${over ? "+" : ""}${h ? `${h}:` : ""}${mm}:${ss}`;
-}
-
 const STATUS = { ready: "Not started", running: "Running", paused: "Paused" };
 
 function drawClock(state) {
   const c = state.clock;
   if (!c) return;
-  const ms = c.status === "running" ? c.deadline_ms - (Date.now() + state.offset) : c.remaining_ms;
+  const ms = remainingOn(c, Date.now() + state.offset);
   const countdown = document.querySelector("#countdown");
   if (countdown) {
-    setText(countdown, format(ms));
-    countdown.classList.toggle("over", ms < 0);
+    const { text, over } = formatCountdown(ms);
+    setText(countdown, text);
+    countdown.classList.toggle("over", over);
     countdown.classList.toggle("paused", c.status !== "running");
   }
   setText(document.querySelector("#slot-title"), c.title);
