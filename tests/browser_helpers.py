@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -124,3 +125,14 @@ def start_and_send_a_risk(console, phone, projector) -> None:
     send(phone, "Budget pressure from home-to-school transport", category="Budget")
     expect(phone.locator("#mine")).to_contain_text("on the wall")
     expect(projector.locator("#wall")).to_contain_text("home-to-school transport")
+
+
+def pdf_pages(page, name: str) -> list:
+    """Print the page to an A4 PDF as Chromium's Save as PDF does, and turn each page into a PNG."""
+    pdf = ARTIFACTS / f"{name}.pdf"
+    page.emulate_media(media="print")
+    page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True, print_background=True)
+    for old in ARTIFACTS.glob(f"{name}-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(ARTIFACTS / name)], check=True)
+    return sorted(ARTIFACTS.glob(f"{name}-*.png"))

@@ -3,6 +3,7 @@ clients for a room, a real server in a subprocess, and reading HTML as a reader 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -10,9 +11,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import socketio as socketio_client
 from bs4 import BeautifulSoup
 
 from facilitator.web.realtime import socketio
@@ -196,3 +199,63 @@ class Review:
     def socket(self, client, role: str):
         return socketio.test_client(self.app, namespace=NS, flask_test_client=client,
                                     auth={"review": self.id, "role": role})
+
+
+class LiveClient:
+    """A python-socketio connection that answers emit(..., callback=True) like Flask-SocketIO's test client."""
+
+    def __init__(self, url: str, auth: dict):
+        self.sio = socketio_client.Client()
+        self.sio.connect(url, auth=auth, wait_timeout=10, transports=["websocket"])  # sends its Origin
+
+    def emit(self, event, payload, callback=True):
+        return self.sio.call(event, payload, timeout=10)
+
+
+class LiveRoom:
+    """The same day as the tests' Room, played against the live server over its real API."""
+
+    def __init__(self, server, created: dict):
+        self.url, self.created = server.url, created
+        request = urllib.request.Request(f"{server.url}/api/join/{created['code']}", method="POST",
+                                         data=json.dumps({"name": "x", "authority": "observer"}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        day_id = json.load(urllib.request.urlopen(request))["day"]
+        self.day = {"id": day_id, "authorities": ["Northshire", "Eastbridge", "Westvale"]}
+        self.clients: list[LiveClient] = []
+
+    def _connect(self, auth: dict) -> LiveClient:
+        client = LiveClient(self.url, {"day": self.day["id"], **auth})
+        self.clients.append(client)
+        return client
+
+    def facilitator(self):
+        return self._connect({"role": "facilitator", "key": self.created["key"]})
+
+    def participant(self, name: str, authority: str):
+        request = urllib.request.Request(f"{self.url}/api/join/{self.created['code']}", method="POST",
+                                         data=json.dumps({"name": name, "authority": authority}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        token = json.load(urllib.request.urlopen(request))["token"]
+        return self._connect({"role": "participant", "token": token})
+
+    def close(self):
+        for client in self.clients:
+            client.sio.disconnect()
+
+
+def add(sio, kind, text, **extra):
+    """Send a contribution as a phone does, with a new id, and return its ack."""
+    return sio.emit("contribute", {"id": str(uuid.uuid4()), "kind": kind, "text": text, **extra}, callback=True)
+
+
+def events(sio, name):
+    """The payloads of one event a test client has received since it last asked."""
+    return [e["args"][0] for e in sio.get_received() if e["name"] == name]
+
+
+def timer(fac, action, **extra):
+    """Press a timer button on the console; the press must be taken."""
+    ack = fac.emit("timer", {"action": action, **extra}, callback=True)
+    assert ack == {"ok": True}, ack
+    return ack

@@ -13,7 +13,6 @@ from playwright.sync_api import expect  # noqa: E402
 from .browser_helpers import (assert_accessible, join_phone, open_console, open_projector, send,  # noqa: E402
                               shot)
 from .support import LiveServer  # noqa: E402
-from .browser_helpers import assert_accessible  # noqa: E402
 
 STEPS_AFTER_SESSION_1 = ["Break"] + ["Presentation", "Open questions", "Strengths", "Balcony", "Reflection"] + [
     "Lunch"] + ["Presentation", "Open questions", "Strengths", "Balcony", "Reflection"] + ["Learning points"]

@@ -7,8 +7,7 @@ import pytest
 
 from facilitator.core.wording import plural
 
-from .conftest import AUTHORITIES
-from .test_sockets import add, events, timer
+from .support import AUTHORITIES, add, events, timer
 
 NORTH, EAST, WEST = AUTHORITIES
 

@@ -21,9 +21,8 @@ from playwright.sync_api import expect, sync_playwright
 
 from facilitator.app import TEST_CLOCK_OFFSET
 from tests.browser_helpers import ARTIFACTS, LAPTOP, assert_accessible, launch, watch_errors
-from tests.support import LiveServer
+from tests.support import LiveClient, LiveServer
 from tests.daybuilder import Day
-from tests.test_reports_browser import LiveClient
 
 DATA = json.loads((Path(__file__).parent / "data" / "asks_offers.json").read_text(encoding="utf-8"))
 ASHCOMBE = {"offer": "Our youth justice and children's social care joint panel for children at risk of custody",

@@ -3,75 +3,18 @@ and print the HTML export and the summit pack to A4 PDF (the page images are kep
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
-import urllib.request
 
 import pytest
-import socketio
 from playwright.sync_api import sync_playwright
 
 from playwright.sync_api import expect
 
-from tests.browser_helpers import ARTIFACTS, LAPTOP, assert_accessible, launch, watch_errors
+from tests.browser_helpers import ARTIFACTS, LAPTOP, assert_accessible, launch, pdf_pages, watch_errors
 from tests.daybuilder import NAMES, play
+from tests.support import LiveRoom
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs pdftoppm (poppler-utils)")
-
-
-class LiveClient:
-    """A python-socketio connection that answers emit(..., callback=True) like Flask-SocketIO's test client."""
-
-    def __init__(self, url: str, auth: dict):
-        self.sio = socketio.Client()
-        self.sio.connect(url, auth=auth, wait_timeout=10, transports=["websocket"])  # sends its Origin
-
-    def emit(self, event, payload, callback=True):
-        return self.sio.call(event, payload, timeout=10)
-
-
-class LiveRoom:
-    """The same day as the tests' Room, played against the live server over its real API."""
-
-    def __init__(self, server, created: dict):
-        self.url, self.created = server.url, created
-        request = urllib.request.Request(f"{server.url}/api/join/{created['code']}", method="POST",
-                                         data=json.dumps({"name": "x", "authority": "observer"}).encode(),
-                                         headers={"Content-Type": "application/json"})
-        day_id = json.load(urllib.request.urlopen(request))["day"]
-        self.day = {"id": day_id, "authorities": ["Northshire", "Eastbridge", "Westvale"]}
-        self.clients: list[LiveClient] = []
-
-    def _connect(self, auth: dict) -> LiveClient:
-        client = LiveClient(self.url, {"day": self.day["id"], **auth})
-        self.clients.append(client)
-        return client
-
-    def facilitator(self):
-        return self._connect({"role": "facilitator", "key": self.created["key"]})
-
-    def participant(self, name: str, authority: str):
-        request = urllib.request.Request(f"{self.url}/api/join/{self.created['code']}", method="POST",
-                                         data=json.dumps({"name": name, "authority": authority}).encode(),
-                                         headers={"Content-Type": "application/json"})
-        token = json.load(urllib.request.urlopen(request))["token"]
-        return self._connect({"role": "participant", "token": token})
-
-    def close(self):
-        for client in self.clients:
-            client.sio.disconnect()
-
-
-def pdf_pages(page, name: str) -> list:
-    """Print the page to an A4 PDF as Chromium's Save as PDF does, and turn each page into a PNG."""
-    pdf = ARTIFACTS / f"{name}.pdf"
-    page.emulate_media(media="print")
-    page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True, print_background=True)
-    for old in ARTIFACTS.glob(f"{name}-*.png"):
-        old.unlink()
-    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(ARTIFACTS / name)], check=True)
-    return sorted(ARTIFACTS.glob(f"{name}-*.png"))
 
 
 def test_summary_agreement_and_printed_exports(live_server):

@@ -12,7 +12,7 @@ pytest.importorskip("playwright")
 from playwright.sync_api import expect  # noqa: E402
 
 from .browser_helpers import LAPTOP, shot, watch_errors  # noqa: E402
-from .conftest import LiveServer  # noqa: E402
+from .support import LiveServer  # noqa: E402
 
 SCRIPTS = Path(__file__).resolve().parent.parent / "session_scripts"
 TITLE = "Peer Challenge Team Review (East Midlands)"

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from facilitator.cli import cli
 from facilitator.core.errors import Refused
 from facilitator.review import enquiry, feedback, findings, letter, notebook, survey, visit
-from facilitator.core.scripts.review import ScriptError, available, parse
+from facilitator.core.scripts.reader import ScriptError
+from facilitator.core.scripts.review import available, parse
 from facilitator.review.store import ReviewStore
 from facilitator.core.dates import add_working_days
 from facilitator.core.scripts.day import SCRIPTS_DIR

@@ -7,23 +7,9 @@ import pytest
 from facilitator.app import create_app
 from facilitator.web.realtime import socketio
 
-from .support import AUTHORITIES
+from .support import AUTHORITIES, add, events, timer
 
 NORTH, EAST, WEST = AUTHORITIES
-
-
-def add(sio, kind, text, **extra):
-    return sio.emit("contribute", {"id": str(uuid.uuid4()), "kind": kind, "text": text, **extra}, callback=True)
-
-
-def events(sio, name):
-    return [e["args"][0] for e in sio.get_received() if e["name"] == name]
-
-
-def timer(fac, action, **extra):
-    ack = fac.emit("timer", {"action": action, **extra}, callback=True)
-    assert ack == {"ok": True}, ack
-    return ack
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 from tests.browser_helpers import LAPTOP, assert_accessible, launch, watch_errors  # noqa: E402
 from tests.daybuilder import play  # noqa: E402
-from tests.test_reports_browser import LiveRoom, pdf_pages  # noqa: E402
+from tests.browser_helpers import pdf_pages  # noqa: E402
+from tests.support import LiveRoom  # noqa: E402
 
 ASK = "Help with recruiting experienced social workers to the workforce"
 REWORDED = "Mentoring from a neighbour for our newly qualified social workers"

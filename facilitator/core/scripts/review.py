@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .reader import Reader, ScriptError, collect, read_file, read_toml
+from .reader import Reader, collect, read_file, read_toml
 
 HYPOTHESES, THEMES = "hypotheses", "themes"
 MODES = (HYPOTHESES, THEMES)
