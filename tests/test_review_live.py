@@ -200,9 +200,13 @@ def test_an_incident_reaches_the_lead_and_never_a_plain_export(review):
 
 
 def test_incident_signatures_need_the_record_first(review):
+    lead = review.socket(review.lead, "lead")
     phone = review.socket(review.member("TM1"), "member")
+    lead.get_received(NS)
     incident_id = str(uuid.uuid4())
     phone.emit("incident", {"id": incident_id, "nature": "Risk"}, namespace=NS, callback=True)
+    [raised] = [e["args"][0]["incident"] for e in lead.get_received(NS) if e["name"] == "incident"]
+    assert raised["status"] == "to be signed"  # the server words it; the lead's page shows it as sent
     base = f"/reviews/{review.id}/incidents/{incident_id}"
     review.lead.post(base + "/lead-sign", data={"csrf": review.token})
     assert "record when it was raised" in review.lead.get(base).get_data(as_text=True)
@@ -213,6 +217,10 @@ def test_incident_signatures_need_the_record_first(review):
     assert "Risk" in page
     review.host.post(base + "/host-sign", data={"csrf": token})
     assert "Signed by the host" in review.host.get(f"/reviews/{review.id}/host").get_data(as_text=True)
+    signed = [e["args"][0]["incident"] for e in lead.get_received(NS) if e["name"] == "incident"]
+    assert signed[-1]["status"] == "signed by both"
+    console = parsed(review.lead.get(f"/reviews/{review.id}/console").get_data(as_text=True))
+    assert [b.get_text() for b in console.select(f'li[data-id="{incident_id}"] .badge')] == ["TM1", "signed by both"]
 
 
 @pytest.mark.parametrize("minutes, code", [(1e308, "not_now"), (-1e308, "not_now"), (10 ** 99, "not_now"),

@@ -24,6 +24,12 @@ def raise_incident(rs: ReviewStore, review: dict, role: str, payload, now: int) 
     return stored, seq
 
 
+def shown(incident: dict) -> dict:
+    """An incident as the lead's screens list it, with where its signatures stand in words."""
+    signed = incident["lead_signed_ms"] and incident["host_signed_ms"]
+    return {**incident, "status": "signed by both" if signed else "to be signed"}
+
+
 def get(rs: ReviewStore, review: dict, incident_id: str) -> dict:
     found = rs.incident(review["id"], incident_id)
     if found is None:

@@ -138,7 +138,7 @@ def timer(who, review, script, payload):
 
 def incident_changed(review_id: str, stored: dict) -> None:
     """The lead's screen shows a new or signed incident at once, wherever the lead is in the app."""
-    _emit("incident", {"incident": stored}, review_id, LEAD)
+    _emit("incident", {"incident": incidents.shown(stored)}, review_id, LEAD)
 
 
 def member_joined(review_id: str, role: str) -> None:

@@ -19,9 +19,8 @@ live.socket.on("incident", ({ incident }) => {
   if (!list) return;
   const empty = list.querySelector(".empty");
   if (empty) empty.remove();
-  const signed = incident.lead_signed_ms && incident.host_signed_ms ? "signed by both" : "to be signed";
   const item = el("li", { dataset: { id: incident.id } }, el("a", { href: base + incident.id }, incident.nature), " ",
-    el("span", { class: "badge" }, incident.role), " ", el("span", { class: "badge" }, signed));
+    el("span", { class: "badge" }, incident.role), " ", el("span", { class: "badge" }, incident.status));
   const old = list.querySelector(`[data-id="${CSS.escape(incident.id)}"]`);
   if (old) old.replaceWith(item); else list.prepend(item);
 });
