@@ -124,6 +124,22 @@ def test_the_installed_wheel_serves_a_day_from_another_folder(installed):
         proc.wait(10)
 
 
+MATCH_OFFLINE = """
+from importlib.util import find_spec
+from types import SimpleNamespace as N
+from facilitator.followup import matching
+ask = N(id="a", authority="X", text="We need to hold on to experienced social workers")
+offers = [N(id="o", authority="Y", text="A retention scheme that cut turnover"), N(id="p", authority="Y", text="Short breaks")]
+print([find_spec(m) is None for m in ("sklearn", "numpy", "scipy")], [s.offer_id for s in matching.suggest([ask], offers)["a"]])
+"""
+
+
+def test_the_installed_wheel_matches_asks_to_offers_with_its_own_thesaurus_and_no_numeric_libraries(installed):
+    got = subprocess.run([str(installed["python"]), "-c", MATCH_OFFLINE], cwd=installed["cwd"], env=installed["env"],
+                         capture_output=True, text=True, check=True)
+    assert got.stdout.strip() == "[True, True, True] ['o']"
+
+
 def test_the_installed_wheel_refuses_to_serve_without_its_browser_files(installed, tmp_path):
     location = subprocess.run([str(installed["python"]), "-c", "import facilitator; print(facilitator.ROOT)"],
                               cwd=installed["cwd"], env=installed["env"], capture_output=True, text=True, check=True)
