@@ -221,7 +221,7 @@ def test_facilitator_confirms_and_rejects_suggestions_and_the_ledger_remembers(a
     assert client.post("/ledger/match", data={"csrf": token, "ask_id": north_ask, "offer_id": north_ask,
                                               "decision": "confirmed"}).status_code == 404
     csv_text = client.get("/ledger.csv").get_data(as_text=True)
-    assert csv_text.startswith("\ufeffid,role,authority") and ",matched," in csv_text
+    assert csv_text.startswith("\ufeffAuthority,Kind,What was agreed,Status") and ",matched," in csv_text
 
 
 def test_day_export_in_word_has_the_grid_as_a_table_and_no_names(agreed, client, day):
@@ -248,7 +248,7 @@ def test_command_line_ledger_summit_and_word_export(agreed, app, day, tmp_path):
     r = runner.invoke(cli, ["ledger", "--format", "csv", "--out", str(tmp_path / "ledger.csv"), "--db", db])
     assert r.exit_code == 0, r.output
     assert "6 asks and offers; asks 3 open; offers 3 open" in r.output
-    assert (tmp_path / "ledger.csv").read_text(encoding="utf-8-sig").startswith("id,role,authority")
+    assert (tmp_path / "ledger.csv").read_text(encoding="utf-8-sig").startswith("Authority,Kind,What was agreed")
     r = runner.invoke(cli, ["export", day["id"], "--format", "docx", "--out", str(tmp_path / "day.docx"), "--db", db])
     assert r.exit_code == 0, r.output
     assert docx.Document(str(tmp_path / "day.docx")).tables

@@ -101,3 +101,15 @@ def read_outcomes(form, mine: list[Item], others: list[Item], region: list[str])
         out.append({"item_id": item.id, "role": item.role, "status": status, "by_authority": by,
                     "offer_id": offer_id, "evidence": evidence})
     return out
+
+
+def prefill(role: str, outcome: dict, by: str | None, confirmed: list[dict]) -> dict:
+    """What the form shows for an item the ledger matched: the match chosen until the host records
+    otherwise, and a plain word when the host names another offer than the one matched."""
+    match = confirmed[0] if confirmed else None
+    offer_id = outcome.get("offer_id")
+    if not outcome and match:
+        return {"match": match, "choose_by": match["authority"], "choose_offer": match["id"] if role == "ask" else None,
+                "prefilled": True, "other_than_match": False}
+    other = bool(role == "ask" and match and offer_id and offer_id not in {m["id"] for m in confirmed})
+    return {"match": match, "choose_by": by, "choose_offer": offer_id, "prefilled": False, "other_than_match": other}

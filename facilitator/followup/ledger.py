@@ -11,14 +11,21 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date as Date
 
 from ..writeup.document import iso
 from . import matching
 from .sources import Item
 
 LEDGER_STATUSES = ("open", "matched", "answered", "taken up")
-CSV_FIELDS = ("id", "role", "authority", "text", "source", "title", "date", "agreed_on", "status", "since",
-              "with_authority", "with_text", "evidence")
+KINDS = {"ask": "Ask", "offer": "Offer", "action": "Action"}
+SOURCES = {"day": "Triad day", "review": "Review"}
+# The spreadsheet's columns as a reader names them: who, what, where it stands, where it came from;
+# the reference last, for anyone who needs to find the row again in the JSON.
+CSV_COLUMNS = (("Authority", "authority"), ("Kind", "kind"), ("What was agreed", "text"), ("Status", "status"),
+               ("Since", "since"), ("With", "with_authority"), ("Their ask or offer", "with_text"),
+               ("Evidence", "evidence"), ("Suggested offers", "suggested"), ("Agreed at", "title"),
+               ("Held as", "source"), ("Date of the day", "date"), ("Agreed on", "agreed_on"), ("Reference", "id"))
 
 
 def build(items: list[Item], outcomes: dict, matches: dict, suggest: bool = True) -> list[dict]:
@@ -63,7 +70,7 @@ def build(items: list[Item], outcomes: dict, matches: dict, suggest: bool = True
                        evidence=outcome.get("evidence") if outcome else None)
         if item.role == "ask" and row["status"] == "open":
             row["suggestions"] = [{"id": s.offer_id, "authority": by_id[s.offer_id].authority,
-                                   "text": by_id[s.offer_id].text, "score": s.score}
+                                   "text": by_id[s.offer_id].text, "score": s.score, "likelihood": s.likelihood}
                                   for s in suggestions.get(item.id, [])]
         rows.append(row)
     return sorted(rows, key=lambda r: (r["date"], r["title"], r["authority"], r["role"]))
@@ -77,14 +84,27 @@ def counts(rows: list[dict]) -> dict:
     return out
 
 
+def spoken_date(value: str | None) -> str:
+    """'2026-11-22' or an ISO time -> '22 November 2026', as a reader says it (and Excel reads it)."""
+    return f"{Date.fromisoformat(value[:10]):%-d %B %Y}" if value else ""
+
+
+def readable(row: dict) -> dict:
+    """A ledger row in a reader's words: kinds and sources named, dates spoken, suggestions worded."""
+    return {**row, "kind": KINDS.get(row["role"], row["role"]), "source": SOURCES.get(row["source"], row["source"]),
+            "date": spoken_date(row["date"]), "agreed_on": spoken_date(row["agreed_on"]),
+            "since": spoken_date(row["since"]),
+            "suggested": "; ".join(f"{s['likelihood']}: {s['authority']}, {s['text']}" for s in row["suggestions"])}
+
+
 def to_csv(rows: list[dict]) -> str:
-    """For Excel: a byte-order mark so it reads UTF-8, and no cell that a spreadsheet would run."""
+    """For Excel: a byte-order mark so it reads UTF-8, headers in words, and no cell that a spreadsheet would run."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\r\n")
-    writer.writeheader()
-    for r in rows:
-        writer.writerow({k: _cell(r.get(k)) for k in CSV_FIELDS})
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([header for header, _ in CSV_COLUMNS])
+    for r in map(readable, rows):
+        writer.writerow([_cell(r.get(key)) for _, key in CSV_COLUMNS])
     return out.getvalue()
 
 

@@ -55,10 +55,10 @@ def _words(text: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    for suffix in ("ies", "es", "s"):
-        if len(word) > 4 and word.endswith(suffix) and not word.endswith("ss"):
-            word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-            break
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us")):
+        word = word[:-1]
     return word[:STEM]
 
 
@@ -70,7 +70,7 @@ def thesaurus(path: Path = THESAURUS) -> dict[tuple[str, ...], tuple[str, ...]]:
     for idea, said in groups.items():
         for phrase in said:
             key = tuple(stem(w) for w in _words(phrase))
-            if key:
+            if key and idea not in phrases.get(key, ()):  # "recruit" and "recruiting" are one stem
                 phrases[key] = phrases.get(key, ()) + (idea,)
     return phrases
 

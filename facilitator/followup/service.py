@@ -58,16 +58,18 @@ class FollowUp:
         engine, reports, records = self.engine, self.reports, self.records
         day = engine.store.day(e.ref)
         review = records.impact(e.ref, e.host) or {}
-        rows = {r["id"]: r for r in self.ledger_rows({e.ref}, suggest=False)}
+        # Every source's items: the offer confirmed for this host's ask is usually another day's.
+        rows = {r["id"]: r for r in self.ledger_rows(suggest=False)}
         outcomes = records.outcomes()
         items = []
         for item in (i for i in self.items() if i.ref == e.ref and i.authority == e.host):
             o, row = outcomes.get(item.id) or {}, rows.get(item.id, {})
+            by = o.get("by_authority") or (row.get("with_authority") if row.get("status") == "taken up" else None)
             items.append({"id": item.id, "role": item.role, "text": item.text,
                           "status": o.get("status") or ("not started" if item.role == "action" else "not yet"),
-                          "by": o.get("by_authority") or (row.get("with_authority") if row.get("status") == "taken up" else None),
-                          "offer_id": o.get("offer_id"), "evidence": o.get("evidence"), "ledger": row.get("status"),
-                          "recorded": bool(o)})
+                          "by": by, "offer_id": o.get("offer_id"), "evidence": o.get("evidence"),
+                          "ledger": row.get("status"), "recorded": bool(o),
+                          **impact.prefill(item.role, o, by, row.get("confirmed") or [])})
         doc = export.gather(engine, reports, day, now) if day else None
         session_no = day["authorities"].index(e.host) if day else None
         named = [c for c in (doc["contributions"] if doc else []) if c["session"] == session_no

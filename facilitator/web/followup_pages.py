@@ -229,7 +229,7 @@ def facilitator_impact_docx(day_id, authority):
 @bp.get("/ledger")
 def ledger_page():
     rows = house().followup.ledger_rows(_held())
-    return render_template("followup/ledger.html", rows=rows, counts=ledger.counts(rows))
+    return render_template("followup/ledger.html", rows=[ledger.readable(r) for r in rows], counts=ledger.counts(rows))
 
 
 @bp.get("/ledger.<fmt>")
