@@ -175,3 +175,41 @@ def test_zip_bomb_upload_keeps_the_servers_memory_and_another_clients_round_trip
     assert "No response yet." in host.get(path)[0]
     assert got["growth_kb"] < 100 * 1024, "the server's memory grew by more than 100 MB"
     assert max(got["trips"]) < max(1.0, 5 * got["resting"][-1]), "another client waited on the upload"
+
+
+# -- connects whose auth cannot be read
+
+
+def nested(depth: int):
+    value: object = "deep"
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+UNREADABLE = [10 ** 100, -(10 ** 120), float("nan"), float("inf"), float("-inf"), nested(40),
+              {"day": "d", "role": "participant", "token": 10 ** 150}, [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]
+
+
+def refused_connect(url: str, auth, namespace: str) -> tuple[str | None, float]:
+    """Connect with an auth the server cannot decode: the refusal's message and how long it took."""
+    import socketio
+
+    client, said = socketio.Client(reconnection=False), {}
+    client.on("connect_error", lambda data=None: said.setdefault("message", (data or {}).get("message")),
+              namespace=namespace)
+    start = time.perf_counter()
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect(url, auth=auth, namespaces=[namespace], transports=["websocket"], wait_timeout=10)
+    took = time.perf_counter() - start
+    client.disconnect()
+    return said.get("message"), took
+
+
+@pytest.mark.parametrize("namespace", ["/", "/review"])
+def test_unreadable_connect_auth_is_answered_with_a_refusal(served, namespace):
+    for auth in UNREADABLE * 3:  # 24 in a row, each answered
+        message, took = refused_connect(served.url, auth, namespace)
+        assert message and "could not read this connection's auth" in message, (auth if not isinstance(auth, (dict, list)) else "nested", message)
+        assert took < 10
+    assert "Traceback" not in (served.db.parent / "server.log").read_text()

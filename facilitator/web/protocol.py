@@ -125,6 +125,10 @@ class QuietLogger(logging.LoggerAdapter):
 _EVENT_FRAME = re.compile(r'(?:2|5\d{1,3}-)(?:/[^,]{0,200},)?\d{0,100}\["')
 # Enough of an event frame to answer it: its namespace and its ack id.
 _ACK_ID = re.compile(r'2(/[^,]{0,200},)?(\d{1,15})(?!\d)')
+# Enough of a connect frame to refuse it: its namespace.
+_CONNECT = re.compile(r'0(/[^,]{0,200},)?')
+UNREADABLE_CONNECT = ("the server could not read this connection's auth: send an object of short strings, "
+                      "as the real-time API describes")
 
 
 def guard(server):
@@ -132,7 +136,8 @@ def guard(server):
 
     An event whose name is not a string would otherwise reach the handler lookup in a background
     task (TypeError: unhashable), where no one catches it. An event the server cannot read that
-    asked for an ack still gets one, with the error.
+    asked for an ack still gets one, with the error; a connect whose auth cannot be read (a number
+    of a hundred digits, NaN, nesting past the bound) is refused, not left waiting for an answer.
     """
     dispatch = server.eio.handlers["message"]
 
@@ -150,6 +155,8 @@ def guard(server):
 
 
 def _answer(server, eio_sid, data) -> None:
+    if isinstance(data, str) and data[:1] == "0":
+        return _refuse_connect(server, eio_sid, data)
     match = _ACK_ID.match(data) if isinstance(data, str) else None
     if not match:
         return
@@ -164,3 +171,12 @@ def _answer(server, eio_sid, data) -> None:
         server.eio.send(eio_sid, ack.encode())
     except Exception as exc:  # noqa: BLE001 - the connection went while answering
         unreadable.warning(f"could not answer an unreadable message ({describe(exc)})")
+
+
+def _refuse_connect(server, eio_sid, data: str) -> None:
+    namespace = (_CONNECT.match(data).group(1) or "/,")[:-1] or "/"
+    refusal = server.packet_class(packet.CONNECT_ERROR, data={"message": UNREADABLE_CONNECT}, namespace=namespace)
+    try:
+        server.eio.send(eio_sid, refusal.encode())
+    except Exception as exc:  # noqa: BLE001 - the connection went while answering
+        unreadable.warning(f"could not refuse an unreadable connect ({describe(exc)})")
