@@ -170,9 +170,22 @@ def test_a_form_posted_from_another_site_is_refused_whatever_its_token(tmp_path,
 @pytest.mark.parametrize("headers", [{"Origin": "http://localhost"}, {"Origin": "https://facilitator.example.org"},
                                      {"Referer": "http://localhost/"}, {}])
 def test_a_form_posted_from_this_servers_own_pages_is_taken(tmp_path, clock, headers):
-    app = make_app(tmp_path, clock, ALLOWED_HOSTS=ALLOWED)
+    app = make_app(tmp_path, clock, ALLOWED_HOSTS=ALLOWED, PUBLIC_URL="https://facilitator.example.org")
     client = app.test_client()
     assert client.post("/days", data=day_form(client), headers=headers).status_code == 302
+
+
+@pytest.mark.parametrize("source", ["http://localhost:8081", "https://localhost", "http://localhost:80.evil.example",
+                                    "http://facilitator.example.org", "https://facilitator.example.org:8443",
+                                    "ftp://localhost", "http://localhost:99999"])
+def test_a_form_posted_from_another_port_or_scheme_of_this_host_is_refused(tmp_path, clock, source):
+    # The test client asks http://localhost (port 80); phones are given https://facilitator.example.org.
+    app = make_app(tmp_path, clock, ALLOWED_HOSTS=ALLOWED, PUBLIC_URL="https://facilitator.example.org")
+    for headers in ({"Origin": source}, {"Referer": source + "/join"}):
+        client = app.test_client()
+        refused = client.post("/days", data=day_form(client), headers=headers)
+        assert refused.status_code == 403, (headers, refused.status_code)
+    assert app.extensions["facilitator"].engine.store.days() == []
 
 
 def test_joining_from_a_form_on_another_site_is_refused(tmp_path, clock):
@@ -235,7 +248,8 @@ def participant(live_server):
 
 
 def connect(server, auth, headers, transport="polling"):
-    sio = socketio.SimpleClient()
+    # websocket-client sends an Origin of its own unless told not to: a second one would be joined to ours
+    sio = socketio.SimpleClient(websocket_extra_options={"suppress_origin": "Origin" in headers})
     try:
         sio.connect(server.url, auth=auth, headers=headers, transports=[transport], wait_timeout=10)
         return sio.receive(timeout=10)[0]
@@ -267,6 +281,16 @@ def test_a_socket_whose_forged_host_matches_its_foreign_origin_is_refused(live_s
 
 def test_a_socket_from_a_foreign_origin_naming_this_host_is_refused(live_server, participant):
     assert connect(live_server, participant, {"Origin": "http://evil.example"}).startswith("refused")
+
+
+def test_a_socket_from_another_port_or_scheme_of_this_host_is_refused(live_server, participant):
+    port = live_server.port
+    for source in (f"http://127.0.0.1:{port + 1}", f"https://127.0.0.1:{port}", f"http://127.0.0.1:{port}.evil.example",
+                   "http://127.0.0.1", f"http://localhost:{port + 1}"):
+        for transport in ("polling", "websocket"):
+            assert connect(live_server, participant, {"Origin": source}, transport).startswith("refused"), (source, transport)
+    # and this server itself (python-engineio's polling posts carry no Origin, so its own check is by websocket)
+    assert connect(live_server, participant, {"Origin": f"http://127.0.0.1:{port}"}, "websocket") == "snapshot"
 
 
 # -- in a browser

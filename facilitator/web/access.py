@@ -130,8 +130,8 @@ def csrf_token() -> str:
 
 def check_origin() -> None:
     """A post must come from one of this server's own pages, whatever token it carries."""
-    if doors.foreign_origin(request.headers.get("Origin"), request.headers.get("Referer"), request.host,
-                            current_app.config.get("ALLOWED_HOSTS")):
+    if doors.foreign_origin(request.headers.get("Origin"), request.headers.get("Referer"), request.scheme,
+                            request.host, current_app.config.get("ALLOWED_HOSTS"), current_app.config.get("PUBLIC_URL")):
         abort(403, "This form was sent from a page on another site, so it is refused. "
                    "Open the page on this server and send it from there.")
 

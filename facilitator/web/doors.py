@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
 SOCKET_PATH = "/socket.io"
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def hostname(value: str | None) -> str | None:
@@ -46,13 +47,44 @@ def allowed_hosts(host: str, public_url: str | None, extra=()) -> list[str]:
     return list(dict.fromkeys(n.lower().rstrip(".") for n in names if n))
 
 
-def origin_checker(allowed: list[str] | None):
-    """engineio's cors_allowed_origins: a check of the origin's host name against the allowed hosts
-    (None keeps engineio's own same-origin check, for an app not set up with host names)."""
+def origin(url: str | None) -> tuple[str, str, int] | None:
+    """An origin as (scheme, host name, port), the port filled in; None for anything not an http(s) origin.
+
+    "http://127.0.0.1:5000.evil.example" has no port a browser could mean, so it is None, not 127.0.0.1.
+    """
+    if not url or url == "null":
+        return None
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    return parts.scheme, parts.hostname.lower().rstrip("."), port or DEFAULT_PORTS[parts.scheme]
+
+
+def own_origin(source: str | None, scheme: str, host: str | None, allowed, public_url: str | None) -> bool:
+    """Whether `source` (an Origin, or a Referer's page) is this server itself: the scheme, host and
+    port the request was made to, or those of the public URL phones are given; never just the name."""
+    found = origin(source)
+    if found is None or (allowed and found[1] not in allowed):
+        return False
+    return found in {o for o in (origin(f"{scheme}://{host}") if host else None, origin(public_url)) if o}
+
+
+def origin_checker(allowed: list[str] | None, public_url: str | None = None):
+    """engineio's cors_allowed_origins: the socket's Origin must be this server's own (own_origin);
+    None keeps engineio's own same-origin check, for an app not set up with host names."""
     if not allowed:
         return None
     names = frozenset(allowed)
-    return lambda origin: hostname(origin) in names
+
+    def check(source, environ=None) -> bool:
+        environ = environ or {}
+        return own_origin(source, environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST"), names, public_url)
+
+    return check
 
 
 class HostCheck:
@@ -81,14 +113,14 @@ def _refuse(start_response, status: str, message: str):
     return [body]
 
 
-def foreign_origin(origin: str | None, referer: str | None, own_host: str | None, allowed) -> bool:
+def foreign_origin(source_origin: str | None, referer: str | None, scheme: str, own_host: str | None, allowed,
+                   public_url: str | None = None) -> bool:
     """True when a post names a page elsewhere as its source (Origin, else Referer); a post naming
     none (not from a browser) is left to the CSRF token."""
-    source = origin if origin is not None else referer
+    source = source_origin if source_origin is not None else referer
     if source is None:
         return False
-    name = hostname(source)
-    return name is None or (name not in allowed if allowed else name != hostname(own_host))
+    return not own_origin(source, scheme, own_host, allowed, public_url)
 
 
 def key_digest(key: str) -> str:

@@ -36,7 +36,8 @@ def init_app(app) -> None:
         json=protocol.BoundedJSON,
         serializer=protocol.JsonPacket,
         engineio_logger=protocol.QuietLogger(protocol.log),
-        cors_allowed_origins=doors.origin_checker(app.config.get("ALLOWED_HOSTS")),  # DNS rebinding: not the Host
+        # DNS rebinding and other ports: scheme, host and port checked, not the name alone
+        cors_allowed_origins=doors.origin_checker(app.config.get("ALLOWED_HOSTS"), app.config.get("PUBLIC_URL")),
         message_queue=app.config.get("MESSAGE_QUEUE"),  # the regional server's workers share broadcasts
     )
     protocol.guard(socketio.server)
