@@ -114,6 +114,21 @@ def new_day(title, day_date, authorities, script, start_time, db, url):
     click.echo(f"Join code: {day['join_code']}  ({url.rstrip('/')}/join/{day['join_code']})")
 
 
+@cli.command()
+@click.argument("day_id", metavar="DAY")
+@click.option("--db", "db", default=DEFAULT_DB, show_default=True)
+@click.option("--url", default="http://localhost:5000", show_default=True, help="Where the app is served.")
+def links(day_id, db, url):
+    """Print a day's private links again (its id or join code): `serve` prints no day's keys."""
+    engine, _ = _reports_app(db)
+    day = _days(engine, [day_id])[0]
+    base = url.rstrip("/")
+    click.echo(f"Day '{day['title']}' on {day['date']}: {', '.join(day['authorities'])}")
+    click.echo(f"Facilitator link (keep it private): {base}/f/{day['facilitator_key']}")
+    click.echo(f"Projector link (keep it private):   {base}/screen/{day['projector_key']}")
+    click.echo(f"Join code: {day['join_code']}  ({base}/join/{day['join_code']})")
+
+
 @cli.command("check-script")
 @click.argument("path", type=click.Path(path_type=Path))
 def check_script(path):

@@ -140,9 +140,65 @@ def test_the_organisers_key_can_be_given_or_setup_left_open(tmp_path, monkeypatc
     _, app = serve_in_process(monkeypatch, "--host", "0.0.0.0", "--port", "5123", "--db", db, "--open-setup")
     assert app.config["ORGANISER_KEY"] is None
     out, app = serve_in_process(monkeypatch, "--host", "127.0.0.1", "--port", "5123", "--db", db,
-                                "--public-url", "https://facilitator.example.org", "--allowed-host", "laptop.lan")
+                                "--allowed-host", "laptop.lan")
     assert app.config["ORGANISER_KEY"] is None and "Organiser" not in out  # this laptop only: no key
-    assert {"127.0.0.1", "facilitator.example.org", "laptop.lan"} <= set(app.config["ALLOWED_HOSTS"])
+    assert {"127.0.0.1", "laptop.lan"} <= set(app.config["ALLOWED_HOSTS"])
+    out, app = serve_in_process(monkeypatch, "--host", "127.0.0.1", "--port", "5123", "--db", db,
+                                "--public-url", "https://facilitator.example.org")
+    assert app.config["ORGANISER_KEY"] and "Organiser's key" in out  # a tunnel or proxy brings others in
+    assert "facilitator.example.org" in app.config["ALLOWED_HOSTS"]
+
+
+def test_the_servers_own_organisers_key_is_kept_across_restarts_beside_the_database(tmp_path, monkeypatch):
+    db = tmp_path / "kept" / "k.db"
+    keys = [serve_in_process(monkeypatch, "--host", "0.0.0.0", "--port", "5123", "--db", str(db))[1]
+            .config["ORGANISER_KEY"] for _ in range(2)]
+    kept = db.parent / "organiser_key"
+    assert keys[0] == keys[1] == kept.read_text().strip() and (kept.stat().st_mode & 0o777) == 0o600
+    kept.unlink()
+    assert serve_in_process(monkeypatch, "--host", "0.0.0.0", "--port", "5123", "--db", str(db))[1] \
+        .config["ORGANISER_KEY"] not in (None, keys[0])
+    kept.write_text("\x1b[2J")  # not a key: one line, nothing served
+    monkeypatch.setattr(run, "listen", lambda host, port: pytest.fail("served with a broken key"))
+    result = CliRunner().invoke(cli_module.cli, ["serve", "--host", "0.0.0.0", "--db", str(db)])
+    assert result.exit_code == 1 and result.output.count("\n") == 1 and "not an organiser's key" in result.output
+
+
+def test_a_laptop_on_no_network_sets_up_without_the_organisers_key(tmp_path, monkeypatch):
+    from facilitator.core import network
+
+    monkeypatch.setattr(network, "default_route_address", lambda: None)
+    monkeypatch.setattr(network, "interface_addresses", lambda: ["127.0.0.1"])
+    out, app = serve_in_process(monkeypatch, "--host", "0.0.0.0", "--port", "5123", "--db", str(tmp_path / "n.db"))
+    assert app.config["ORGANISER_KEY"] is None and "Organiser" not in out and "WARNING: phones cannot reach" in out
+    client = app.test_client()
+    assert client.post("/days", data=day_form(client)).status_code == 302
+
+
+def test_start_up_prints_no_days_private_links_but_the_demos_and_links_prints_them(tmp_path, monkeypatch):
+    db = str(tmp_path / "s.db")
+    made = CliRunner().invoke(cli_module.cli, ["new-day", "--title", "Earlier day", "--date", "2027-01-01", "--db", db,
+                                               *[x for a in AUTHORITIES for x in ("--authority", a)]])
+    key = re.search(r"/f/(\S+)", made.output).group(1)
+    out, app = serve_in_process(monkeypatch, "--host", "127.0.0.1", "--port", "5123", "--db", db, "--demo")
+    earlier, demo = sorted(app.extensions["facilitator"].engine.store.days(), key=lambda d: d["title"] != "Earlier day")
+    assert key == earlier["facilitator_key"]
+    assert earlier["facilitator_key"] not in out and earlier["projector_key"] not in out
+    assert f"/f/{demo['facilitator_key']}" in out and f"/screen/{demo['projector_key']}" in out
+    assert "1 day set up before" in out and "facilitator links DAY" in out
+    shown = CliRunner().invoke(cli_module.cli, ["links", earlier["join_code"], "--db", db, "--url", "http://laptop:5000/"])
+    assert shown.exit_code == 0, shown.output
+    assert f"http://laptop:5000/f/{key}" in shown.output and f"/screen/{earlier['projector_key']}" in shown.output
+    wrong = CliRunner().invoke(cli_module.cli, ["links", "NOPE", "--db", db])
+    assert wrong.exit_code == 1 and wrong.output.count("\n") == 1 and "no day has the id or join code" in wrong.output
+
+
+def test_start_up_says_loudly_when_the_clock_is_moved(tmp_path, monkeypatch):
+    out, app = serve_in_process(monkeypatch, "--host", "127.0.0.1", "--port", "5123", "--db", str(tmp_path / "c.db"),
+                                env={"FACILITATOR_TEST_CLOCK_OFFSET_DAYS": "180"})
+    assert "WARNING: this server's clock is moved 180 days" in out and "Unset it for a real day" in out
+    out, _ = serve_in_process(monkeypatch, "--host", "127.0.0.1", "--port", "5123", "--db", str(tmp_path / "c.db"))
+    assert "clock is moved" not in out
 
 
 def test_a_day_set_up_on_the_command_line_needs_no_key(tmp_path):

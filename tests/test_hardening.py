@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import sqlite3
 import threading
 import time
 import urllib.request
@@ -213,3 +214,21 @@ def test_unreadable_connect_auth_is_answered_with_a_refusal(served, namespace):
         assert message and "could not read this connection's auth" in message, (auth if not isinstance(auth, (dict, list)) else "nested", message)
         assert took < 10
     assert "Traceback" not in (served.db.parent / "server.log").read_text()
+
+
+# -- uploaded names
+
+
+def test_an_uploaded_responses_name_loses_its_control_characters_and_terminal_escapes(served):
+    created = served.new_day()
+    host, path = host_response_path(served, created)
+    hostile = "../../\x1b[2J\x1b]0;owned\x07Our\tresponse\u202e\x00  final\x1b[31m.docx"
+    status, page = upload(host, path, hostile, real_docx())
+    assert status == 200, page[-2000:]
+    shown, _ = host.get(path)
+    assert "Our response final.docx" in shown
+    with sqlite3.connect(served.db) as db:
+        stored = [row[0] for row in db.execute("SELECT file_name FROM fu_responses")]
+    assert stored == ["Our response final.docx"]
+    log = (served.db.parent / "server.log").read_text()
+    assert not any(c in shown + log for c in "\x1b\x07\x00\u202e\t") and "owned" not in shown + stored[0]

@@ -17,10 +17,13 @@ from pathlib import Path
 import click
 
 from .. import missing_assets
+from ..app import TEST_CLOCK_OFFSET
 from ..core import network
 from ..core.scripts import day as scripts
 from ..web import doors, house
 from .lock import ServerLock
+
+ORGANISER_KEY_FILE = "organiser_key"
 
 
 def serve(make_app, host, port, db, demo, public_url, allowed_host, organiser_key, open_setup, max_connections,
@@ -31,7 +34,7 @@ def serve(make_app, host, port, db, demo, public_url, allowed_host, organiser_ke
     _check_assets()
     db = str(Path(db).resolve())
     reach = network.Reach(public_url.rstrip("/")) if public_url else network.reach(host, port)
-    doors_config, generated = _doors(host, reach.url, allowed_host, organiser_key, open_setup)
+    doors_config, generated = _doors(host, reach, allowed_host, organiser_key, open_setup, db)
     if workers > 1 or redis_url:
         return _serve_region(make_app, host, port, db, demo, public_url, workers, redis_url, doors_config,
                              generated, max_connections)
@@ -49,27 +52,67 @@ def serve(make_app, host, port, db, demo, public_url, allowed_host, organiser_ke
     if reach.loopback_only:
         click.secho(f"  {network.loopback_warning(phones)}", fg="red", bold=True)
     _echo_organiser_key(doors_config, generated)
-    if demo:
-        _create_demo(app)
-    for day in house.of(app).engine.store.days()[:5]:
-        click.echo(f"  '{day['title']}' ({day['date']}): facilitator link {local}/f/{day['facilitator_key']}")
-        click.echo(f"      join code {day['join_code']}: {phones}/join/{day['join_code']}")
-        click.echo(f"      projector link {local}/screen/{day['projector_key']}")
+    _echo_clock(app)
+    _echo_days(app, _create_demo(app) if demo else None, local, phones)
     sys.stdout.flush()
     run_eventlet(app, listener, max_connections)
 
 
-def _doors(host, phones, allowed_host, organiser_key, open_setup) -> tuple[dict, bool]:
+def _doors(host, reach, allowed_host, organiser_key, open_setup, db) -> tuple[dict, bool]:
     """Who may reach this server and set up a day: its host names and the organiser's key, and
-    whether that key was made up here (on an address others reach, with none given)."""
-    generated = not organiser_key and not open_setup and not network.is_loopback(host)
-    key = None if open_setup else organiser_key or (secrets.token_urlsafe(9) if generated else None)
-    return {"ORGANISER_KEY": key, "ALLOWED_HOSTS": doors.allowed_hosts(host, phones, allowed_host)}, generated
+    whether that key is this server's own (none given, and others can reach it)."""
+    generated = not organiser_key and not open_setup and not reach.loopback_only
+    key = None if open_setup else organiser_key or (_kept_organiser_key(db) if generated else None)
+    return {"ORGANISER_KEY": key, "ALLOWED_HOSTS": doors.allowed_hosts(host, reach.url, allowed_host)}, generated
+
+
+def _kept_organiser_key(db: str) -> str:
+    """The server's own organiser's key, kept beside the database (as the signing key is), so the
+    browsers that gave it stay remembered across a restart."""
+    path = Path(db).parent / ORGANISER_KEY_FILE
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(9))
+        key = path.read_text().strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{path}: cannot keep the organiser's key there "
+                                   f"({getattr(exc, 'strerror', None) or 'not readable'}): give a --db in a folder "
+                                   f"you can write to, or an --organiser-key") from None
+    if not 8 <= len(key) <= 200 or not key.isprintable():
+        raise click.ClickException(f"{path}: this is not an organiser's key: delete the file to make a new one")
+    return key
 
 
 def _echo_organiser_key(config: dict, generated: bool) -> None:
     if generated:
-        click.echo(f"  Organiser's key:  {config['ORGANISER_KEY']}  (asked for when a day or a review is set up)")
+        click.echo(f"  Organiser's key:  {config['ORGANISER_KEY']}  (asked for when a day or a review is set up; "
+                   f"kept across restarts)")
+
+
+def _echo_days(app, demo: dict | None, local: str, phones: str) -> None:
+    """The demo day's links, made just now to be opened; of the other days only how many there are.
+    A private link printed here would be kept by any log of this terminal."""
+    if demo:
+        click.echo(f"  Demo day: facilitator link {local}/f/{demo['facilitator_key']}")
+        click.echo(f"      join code {demo['join_code']}: {phones}/join/{demo['join_code']}")
+        click.echo(f"      projector link {local}/screen/{demo['projector_key']}")
+    others = len(house.of(app).engine.store.days()) - bool(demo)
+    if others:
+        click.echo(f"  {others} {'day' if others == 1 else 'days'} set up before: open each from its facilitator "
+                   f"link, or print a day's links on this laptop with `facilitator links DAY`")
+
+
+def _echo_clock(app) -> None:
+    """A clock moved for trying out due dates must never pass for today's."""
+    offset = os.environ.get(TEST_CLOCK_OFFSET)
+    if offset:
+        today = Date.fromtimestamp(app.config["NOW"]() / 1000)
+        click.secho(f"  WARNING: this server's clock is moved {offset} days by {TEST_CLOCK_OFFSET}: it takes today "
+                    f"to be {today:%-d %B %Y}. Timers, due dates and sign-offs follow that date. Unset it for a "
+                    f"real day.", fg="red", bold=True)
 
 
 def _serve_region(make_app, host, port, db, demo, public_url, workers, redis_url, doors_config, generated,
@@ -94,6 +137,7 @@ def _serve_region(make_app, host, port, db, demo, public_url, workers, redis_url
         _echo_organiser_key(doors_config, generated)
         if doors_config["ORGANISER_KEY"]:
             os.environ["FACILITATOR_ORGANISER_KEY"] = doors_config["ORGANISER_KEY"]  # one key for every worker
+        _echo_clock(app)
         if demo:
             day = _create_demo(app)
             click.echo(f"  Demo day: facilitator link /f/{day['facilitator_key']}, join code {day['join_code']}")
