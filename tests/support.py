@@ -259,3 +259,13 @@ def timer(fac, action, **extra):
     ack = fac.emit("timer", {"action": action, **extra}, callback=True)
     assert ack == {"ok": True}, ack
     return ack
+
+
+def multipart(fields: dict, name: str, data: bytes) -> tuple[bytes, str]:
+    """A form with one file, encoded in memory (the test client spools large ones to a file it leaves open)."""
+    boundary = "----facilitator-test-boundary"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+             for k, v in fields.items()]
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="document"; filename="{name}"\r\n'
+                 f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"

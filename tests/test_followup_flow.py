@@ -11,7 +11,7 @@ import docx
 import pytest
 
 from tests.daybuilder import NAMES, active_parts, play
-from tests.support import csrf_of, decide, host, parsed, review_links
+from tests.support import csrf_of, decide, host, multipart, parsed, review_links
 
 
 
@@ -54,16 +54,6 @@ def docx_bytes(text: str = "We will recruit a cohort of experienced social worke
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()
-
-
-def multipart(fields: dict, name: str, data: bytes) -> tuple[bytes, str]:
-    """A form with one file, encoded in memory (the test client spools large ones to a file it leaves open)."""
-    boundary = "----followup-test-boundary"
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-             for k, v in fields.items()]
-    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="document"; filename="{name}"\r\n'
-                 f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 def upload(browser, path, name, data, public=False):

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import docx
 import pytest
 
-from .support import LiveClient, LiveServer, csrf_of, parsed, review_links
+from .support import LiveClient, LiveServer, csrf_of, multipart, parsed, review_links
 
 CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                  '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -66,15 +66,6 @@ def entity_bomb() -> bytes:
     xml = (f'<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE w:document [{"".join(levels)}]>'
            + DOCUMENT_OPEN + "<w:p><w:r><w:t>&l9;</w:t></w:r></w:p></w:body></w:document>")
     return rebuilt({"word/document.xml": xml})
-
-
-def multipart(fields: dict, name: str, data: bytes) -> tuple[bytes, str]:
-    boundary = "----hardening-boundary"
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-             for k, v in fields.items()]
-    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="document"; filename="{name}"\r\n'
-                 f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 class Browser:
