@@ -28,6 +28,17 @@ def template() -> templates.Template:
     return house().sa_templates[templates.DEFAULT]
 
 
+def of_review(review: dict) -> dict | None:
+    """The review's host's self-assessment, for the lead's console."""
+    return store().self_assessment(REVIEW, review["id"], review["host"])
+
+
+@bp.app_template_filter("sa_part")
+def sa_part(value: str | None) -> str:
+    """The words for the part of the self-assessment a hypothesis tests."""
+    return template().part_label(value)
+
+
 def _risks(day: dict) -> tuple[str, ...]:
     """The signatures of risk a presenter can name: the day's script's categories."""
     return engine().scripts[day["script"]].categories
