@@ -259,3 +259,15 @@ def timer(fac, action, **extra):
     ack = fac.emit("timer", {"action": action, **extra}, callback=True)
     assert ack == {"ok": True}, ack
     return ack
+
+
+def multipart_form(fields: dict, file_field: str, name: str, data: bytes) -> dict:
+    """A form with one file, encoded in memory, as keyword arguments for a test client's post (the
+    test client spools a large file to a temporary file it leaves open)."""
+    boundary = "----form-test-boundary"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+             for k, v in fields.items()]
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{name}"\r\n'
+                 "Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
+    return {"data": b"".join(parts) + f"--{boundary}--\r\n".encode(),
+            "content_type": f"multipart/form-data; boundary={boundary}"}
