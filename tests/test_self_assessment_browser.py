@@ -160,6 +160,7 @@ def test_self_assessment_read_by_a_triad_days_visitors_on_their_phones(live_serv
     phone = join_phone(browser, day, "Sam", "Eastbridge", errors)
     link = phone.get_by_role("link", name="Read Northshire's self-assessment")
     expect(link).to_be_visible()
+    look(phone, "sa-day-phone-links")
     assert_accessible(phone, "phone with the self-assessments' links")
     link.click()
     expect(phone.locator("h1")).to_have_text("Northshire's self-assessment")
