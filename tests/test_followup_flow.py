@@ -143,14 +143,21 @@ def test_follow_up_page_moves_from_upcoming_to_due_to_overdue_to_done(agreed, ap
     assert page.count("standing-overdue") == 2 and page.count("standing-done") == 1
 
 
-def test_calendar_entries_for_host_and_visiting_lead(agreed, client, day):
-    r = client.get(f"/followup/{day['id']}/Northshire.ics")
-    assert r.status_code == 200 and r.mimetype == "text/calendar"
-    text = r.get_data(as_text=True)
-    assert text.count("BEGIN:VEVENT") == 2 and "DTSTART;VALUE=DATE:20270522" in text
-    assert "visiting lead" in text and "Eastbridge\\, Westvale" in text
-    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
-    assert client.application.test_client().get(f"/followup/{day['id']}/Northshire.ics").status_code == 403
+def test_calendar_files_one_per_person_the_hosts_link_in_the_hosts_only(agreed, client, day):
+    host = client.get(f"/followup/{day['id']}/Northshire/host.ics")
+    lead = client.get(f"/followup/{day['id']}/Northshire/visiting-lead.ics")
+    assert host.status_code == lead.status_code == 200 and host.mimetype == lead.mimetype == "text/calendar"
+    assert "-host.ics" in host.headers["Content-Disposition"] and "-visiting-lead.ics" in lead.headers["Content-Disposition"]
+    host_text, lead_text = (r.get_data(as_text=True).replace("\r\n ", "") for r in (host, lead))
+    for text in (host_text, lead_text):
+        assert text.count("BEGIN:VEVENT") == 1 and "DTSTART;VALUE=DATE:20270522" in text
+    assert "/review/" in host_text and "/impact" in host_text and "visiting lead" not in host_text
+    assert "visiting lead" in lead_text and "Eastbridge\\, Westvale" in lead_text
+    assert "/review/" not in lead_text and "://" not in lead_text  # no key of the host's, no link at all
+    assert all(len(line.encode()) <= 75 for r in (host, lead) for line in r.get_data(as_text=True).split("\r\n"))
+    assert client.get(f"/followup/{day['id']}/Northshire/everyone.ics").status_code == 404
+    assert client.get(f"/followup/{day['id']}/Northshire.ics").status_code == 404
+    assert client.application.test_client().get(f"/followup/{day['id']}/Northshire/host.ics").status_code == 403
 
 
 def _offer_and_ask(agreed, authority):

@@ -78,18 +78,32 @@ def test_uploads_are_judged_by_content_as_well_as_name():
         responses.check_upload("r.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024) + b"%%EOF")
 
 
-def test_calendar_file_has_two_all_day_events_escaped_and_folded():
+def test_calendar_files_are_all_day_events_escaped_and_folded_one_person_each():
     e = Engagement("day", "d1", "Triad; day, with a very long title that needs folding " * 2, "2026-11-22",
                    "Northshire", ("Eastbridge", "Westvale"), 6)
-    text = calendar.events(e, Date(2027, 5, 22), ms("2026-11-22"), "http://x/review/k/impact")
-    lines = text.split("\r\n")
-    assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR" and text.endswith("\r\n")
-    assert [x for x in lines if x.startswith("DTSTART")] == ["DTSTART;VALUE=DATE:20270522"] * 2
-    assert [x for x in lines if x.startswith("DTEND")] == ["DTEND;VALUE=DATE:20270523"] * 2
-    assert len({x for x in lines if x.startswith("UID:")}) == 2
-    assert all(len(x.encode()) <= 75 for x in lines)
-    unfolded = text.replace("\r\n ", "")
-    assert "Triad\\; day\\, with" in unfolded and "http://x/review/k/impact" in unfolded
+    host = calendar.for_host(e, Date(2027, 5, 22), ms("2026-11-22"), "http://x/review/k/impact")
+    lead = calendar.for_visiting_lead(e, Date(2027, 5, 22), ms("2026-11-22"))
+    uids = set()
+    for text in (host, lead):
+        lines = text.split("\r\n")
+        assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR" and text.endswith("\r\n")
+        assert [x for x in lines if x.startswith("DTSTART")] == ["DTSTART;VALUE=DATE:20270522"]
+        assert [x for x in lines if x.startswith("DTEND")] == ["DTEND;VALUE=DATE:20270523"]
+        uids |= {x for x in lines if x.startswith("UID:")}
+        assert all(len(x.encode()) <= 75 for x in lines)
+        assert "Triad\\; day\\, with" in text.replace("\r\n ", "")
+    assert len(uids) == 2
+    assert "http://x/review/k/impact" in host.replace("\r\n ", "") and "http://" not in lead
+
+
+def test_calendar_text_drops_control_characters_and_folds_inside_no_character():
+    from facilitator.writers import ics
+
+    assert ics.escape("a\x1b[31mb\x07;c\r\nd") == "a[31mb\\;c\\nd"
+    for n in range(60, 90):  # every cut point past a two- or three-byte character
+        line = "DESCRIPTION:" + "é" * n + "中" * n
+        folded = ics.fold(line)
+        assert all(len(x.encode()) <= 75 for x in folded) and "".join(x[1:] if i else x for i, x in enumerate(folded)) == line
 
 
 def item(i, role, authority, text, ref="d1", date="2026-11-22"):

@@ -201,16 +201,21 @@ def followup_page():
                            days=sorted(days, key=lambda d: (d["date"], d["title"])))
 
 
-@bp.get("/followup/<day_id>/<authority>.ics")
-def calendar_file(day_id, authority):
+@bp.get("/followup/<day_id>/<authority>/<who>.ics")
+def calendar_file(day_id, authority, who):
+    """One person's calendar file: the host's carries the host's link, the visiting lead's none."""
     day = _facilitated(day_id)
     e = house().followup.engagement(day_id, authority)
-    if e is None or impact.due_date(e) is None:
+    if e is None or impact.due_date(e) is None or who not in calendar.PEOPLE:
         abort(404, "No review of impact falls due for that authority.")
-    key = house().reports.review_key(day_id, authority, _now())
-    body = calendar.events(e, impact.due_date(e), _now(), public_url() + url_for("followup.impact_page", key=key))
+    if who == "host":
+        key = house().reports.review_key(day_id, authority, _now())
+        body = calendar.for_host(e, impact.due_date(e), _now(), public_url() + url_for("followup.impact_page", key=key))
+    else:
+        body = calendar.for_visiting_lead(e, impact.due_date(e), _now())
     response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = f'attachment; filename="review-of-impact-{_slug(authority)}-{day["date"]}.ics"'
+    response.headers["Content-Disposition"] = \
+        f'attachment; filename="review-of-impact-{_slug(authority)}-{day["date"]}-{who}.ics"'
     return response
 
 
