@@ -13,10 +13,12 @@ from . import ROOT, default_database
 from .core.database import Database, StoreError
 from .core.scripts import day as scripts
 from .core.scripts import review as review_scripts
+from .core.scripts import self_assessment as sa_templates
 from .followup.service import FollowUp
 from .followup.store import Records
 from .live.engine import Engine
 from .live.store import Store
+from .review.sa_store import SelfAssessments
 from .review.store import ReviewStore
 from .web import doors, house
 from .web.ratelimit import Buckets
@@ -87,13 +89,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions[house.KEY] = _house(app.config, folders)
 
     from .web import assets, day_pages, followup_pages, realtime, review_pages, writeup_pages
-    from .web import letter_pages, live_events, review_events  # noqa: F401 - their routes and events register
+    from .web import letter_pages, live_events, review_events, sa_pages  # noqa: F401 - their routes and events register
 
     app.register_blueprint(day_pages.bp)
     assets.init_app(app, day_pages.VENDOR)  # static files compressed, versioned, cached for good
     app.register_blueprint(writeup_pages.bp)
     app.register_blueprint(review_pages.bp)  # letter_pages' routes are on it too
     app.register_blueprint(followup_pages.bp)
+    app.register_blueprint(sa_pages.bp)
     realtime.init_app(app)  # with the namespaces live_events and review_events made as they were imported
     if app.config["ALLOWED_HOSTS"]:
         app.wsgi_app = doors.HostCheck(app.wsgi_app, app.config["ALLOWED_HOSTS"])
@@ -127,7 +130,9 @@ def _house(config, folders: list[Path]) -> house.House:
                                         config["MEMBER_RATE_PER_SECOND"], prefix="facilitator:member:")
     return house.House(engine=engine, reports=reports, reviews=ReviewStore(store),
                        review_scripts=review_scripts.available(*folders),
-                       followup=FollowUp(engine, reports, Records(database)), buckets=limits)
+                       followup=FollowUp(engine, reports, Records(database)), buckets=limits,
+                       self_assessments=SelfAssessments(store), sa_templates=sa_templates.available(
+                           *dict.fromkeys(f.resolve() for f in (scripts.SCRIPTS_DIR, *folders))))
 
 
 def _security_headers(response):

@@ -261,11 +261,19 @@ def timer(fac, action, **extra):
     return ack
 
 
-def multipart(fields: dict, name: str, data: bytes) -> tuple[bytes, str]:
-    """A form with one file, encoded in memory (the test client spools large ones to a file it leaves open)."""
-    boundary = "----facilitator-test-boundary"
+def multipart_form(fields: dict, file_field: str, name: str, data: bytes) -> dict:
+    """A form with one file, encoded in memory, as keyword arguments for a test client's post (the
+    test client spools a large file to a temporary file it leaves open)."""
+    boundary = "----form-test-boundary"
     parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
              for k, v in fields.items()]
-    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="document"; filename="{name}"\r\n'
-                 f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{name}"\r\n'
+                 "Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
+    return {"data": b"".join(parts) + f"--{boundary}--\r\n".encode(),
+            "content_type": f"multipart/form-data; boundary={boundary}"}
+
+
+def multipart(fields: dict, name: str, data: bytes) -> tuple[bytes, str]:
+    """A response upload's form ("document"), as the body and its content type."""
+    form = multipart_form(fields, "document", name, data)
+    return form["data"], form["content_type"]

@@ -5,6 +5,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from facilitator.core import database as database_module
 from facilitator.core import migrations
@@ -39,10 +40,19 @@ def before(tmp_path) -> Path:
 def test_a_database_from_the_separate_stores_opens_with_nothing_run_again(before):
     ran, schema = recorded(before)
     assert {name for name, _, _ in ran} == {m.name for m in migrations.SETS}  # the fixture has every set
+    with sqlite3.connect(before) as conn:
+        newer = migrations.pending(sqlite_utils.Database(conn))  # added since the file was made
+    conn.close()
     database = Database(before)
     assert migrations.pending(database.db) == []
     database.db.conn.close()
-    assert recorded(before) == (ran, schema)  # not one migration re-run, not one table or index changed
+    after, now_schema = recorded(before)
+    assert after[:len(ran)] == ran  # not one migration re-run: every earlier record kept as it was
+    assert [(s, n) for s, n, _ in after[len(ran):]] == newer  # only the newer ones ran
+    if not newer:
+        assert now_schema == schema  # and with none newer, not one table or index changed
+    else:
+        assert {n for _, n, _ in schema} <= {n for _, n, _ in now_schema}  # none lost
 
 
 def test_a_database_from_the_separate_stores_keeps_every_stages_data(before):

@@ -34,8 +34,11 @@ def set_up(rs: ReviewStore, review: dict, script: ReviewScript) -> None:
                       for position, title in enumerate(chosen_themes(script, review["themes"]), start=1)])
 
 
-def propose(rs: ReviewStore, review: dict, script: ReviewScript, form) -> dict:
-    """The lead proposes a hypothesis: linked to data and the self-assessment, with its methods."""
+def propose(rs: ReviewStore, review: dict, script: ReviewScript, form, sa_parts: tuple[str, ...] = ()) -> dict:
+    """The lead proposes a hypothesis: linked to data and the self-assessment, with its methods.
+
+    `sa_parts` are the parts of the self-assessment a hypothesis can say it tests (a Part B area or
+    a section); naming one links the hypothesis to the self-assessment."""
     if script.mode == THEMES:
         raise Refused("forbidden", "this review's lines of enquiry are the script's themes")
     lines = rs.lines(review["id"])
@@ -44,9 +47,13 @@ def propose(rs: ReviewStore, review: dict, script: ReviewScript, form) -> dict:
     recommend = form.get("recommend", INVESTIGATE)
     if recommend not in (INVESTIGATE, PARK):
         raise Refused("invalid", "the lead's recommendation is to investigate or to park")
+    part = form.get("sa_part") or None
+    if part is not None and part not in sa_parts:
+        raise Refused("invalid", "choose the part of the self-assessment it tests from the list")
+    linked_sa = yes_no(form.get("linked_sa", ""), "Linked to the self-assessment")
     line = _line(review["id"], len(lines) + 1, text(form, "title", 500, script.line_label),
                  linked_data=yes_no(form.get("linked_data", ""), "Linked to data"),
-                 linked_sa=yes_no(form.get("linked_sa", ""), "Linked to the self-assessment"),
+                 linked_sa=1 if part else linked_sa, sa_part=part,
                  methods=lines_of(text(form, "methods", 2000, "Methods", required=False)), proposed=recommend)
     rs.add_line(line)
     return line

@@ -9,6 +9,7 @@ from flask import Flask, current_app
 
 from ..followup.service import FollowUp
 from ..live.engine import Engine
+from ..review.sa_store import SelfAssessments
 from ..review.store import ReviewStore
 from ..writeup.store import Reports
 from .ratelimit import Buckets
@@ -23,6 +24,8 @@ class House:
     reviews: ReviewStore
     review_scripts: dict
     followup: FollowUp
+    self_assessments: SelfAssessments | None = None  # every host's, before its challenge
+    sa_templates: dict = field(default_factory=dict)  # the self-assessment templates, by id
     buckets: dict[str, Buckets] = field(default_factory=dict)  # token buckets by what they limit
     assets: object | None = None  # web.assets.Assets, once the app serves its files
     lock: object | None = None  # serve.lock.ServerLock, held while `facilitator serve` runs

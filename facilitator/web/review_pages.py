@@ -13,7 +13,7 @@ from datetime import datetime
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
-from . import access, review_events
+from . import access, review_events, sa_pages
 from ..core.errors import Refused
 from ..review import enquiry, findings, incidents, letter, survey, visit
 from ..review.notebook import by_line
@@ -178,13 +178,15 @@ def console(review, script):
         notes=by_line(rs().notes(review["id"])), findings=rs().findings(review["id"]),
         incidents=[incidents.shown(i) for i in rs().incidents(review["id"])], members=rs().members(review["id"]),
         schedule=visit.schedule(review, script), due=letter.due_date(review, script),
-        visit_days=letter.visit_days(review, script), decided=enquiry.decided(lines))
+        visit_days=letter.visit_days(review, script), decided=enquiry.decided(lines),
+        sa=sa_pages.of_review(review), sa_parts=sa_pages.template().parts())
 
 
 @bp.post("/<review_id>/hypotheses")
 @page("lead")
 def propose(review, script):
-    return back("review.console", review, attempt(enquiry.propose, rs(), review, script, request.form), "#lines")
+    parts = tuple(v for v, _ in sa_pages.template().parts())
+    return back("review.console", review, attempt(enquiry.propose, rs(), review, script, request.form, parts), "#lines")
 
 
 @bp.post("/<review_id>/lines/<line_id>/methods")

@@ -75,3 +75,18 @@ def m002_note_authors(db):
     db.table("review_notes").add_column("author", str)
     db.table("review_notes").add_column("edited_ms", int)
     db.table("review_notes").add_column("withdrawn_ms", int)
+
+
+@migrations()
+def m004_self_assessment(db):
+    # One self-assessment per host: a day's authority or a review's host, by (owner kind, owner id, authority).
+    db.table("self_assessments").create(
+        {"owner_kind": str, "owner_id": str, "authority": str, "template": str, "scope": str, "part_a": str,
+         "ratings": str, "strengths": str, "weaknesses": str, "enablers": str, "blockers": str, "enquiry": str,
+         "risks": str, "signed_name": str, "signed_position": str, "signed_date": str, "signed_ms": int,
+         "file_name": str, "file_type": str, "file_size": int, "file_data": bytes, "data_name": str, "data": str,
+         "answers": str, "reviewed_ms": int, "updated_ms": int},
+        pk=("owner_kind", "owner_id", "authority"), not_null={"owner_kind", "owner_id", "authority"},
+    )
+    # The part of the self-assessment a hypothesis tests (a Part B area or a section), if any.
+    db.table("review_lines").add_column("sa_part", str)
