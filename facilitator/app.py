@@ -11,6 +11,7 @@ from flask import Flask
 
 from . import ROOT, default_database
 from .core.database import Database, StoreError
+from .core.kept import kept_key
 from .core.scripts import day as scripts
 from .core.scripts import review as review_scripts
 from .core.scripts import self_assessment as sa_templates
@@ -153,14 +154,9 @@ def _secret_key(database: str) -> str:
     """A key kept beside the database, so sign-ins survive a restart of the laptop."""
     if database == ":memory:":
         return secrets.token_hex(32)
-    folder = Path(database).parent
-    path = folder / "secret_key"
+    path = Path(database).parent / "secret_key"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            path.write_text(secrets.token_hex(32))
-            path.chmod(0o600)
-        return path.read_text().strip()
+        return kept_key(path, lambda: secrets.token_hex(32))
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or "not readable"
         raise StoreError(f"{path}: cannot keep the key that signs sign-ins there ({reason}): "

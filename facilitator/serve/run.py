@@ -19,6 +19,7 @@ import click
 from .. import missing_assets
 from ..app import TEST_CLOCK_OFFSET
 from ..core import network
+from ..core.kept import kept_key
 from ..core.scripts import day as scripts
 from ..web import doors, house
 from .lock import ServerLock
@@ -71,12 +72,7 @@ def _kept_organiser_key(db: str) -> str:
     browsers that gave it stay remembered across a restart."""
     path = Path(db).parent / ORGANISER_KEY_FILE
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_urlsafe(9))
-        key = path.read_text().strip()
+        key = kept_key(path, lambda: secrets.token_urlsafe(9))
     except (OSError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"{path}: cannot keep the organiser's key there "
                                    f"({getattr(exc, 'strerror', None) or 'not readable'}): give a --db in a folder "
