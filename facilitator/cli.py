@@ -179,7 +179,7 @@ def _days(engine, ids) -> list[dict]:
 @click.argument("day_id", metavar="DAY")
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "csv", "docx"]), default="md", show_default=True)
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--internal", is_flag=True, help="An internal copy that names participants; it says so on its first line.")
+@click.option("--internal", is_flag=True, help="An internal copy that lists who attended (never who said what); it says so on its first line.")
 @click.option("--db", "db", default=DEFAULT_DB, show_default=True)
 def export(day_id, fmt, out, internal, db):
     """Export a day (its id or join code): Markdown, printable HTML, JSON, CSV or Word."""
@@ -189,7 +189,7 @@ def export(day_id, fmt, out, internal, db):
     engine, reports = _reports_app(db)
     day = _days(engine, [day_id])[0]
     _write(out, formats.write(document.gather(engine, reports, day, now_ms(), internal=internal), fmt))
-    click.echo(f"{out}: {fmt} export of '{day['title']}'" + (" (INTERNAL: names participants)" if internal else ""))
+    click.echo(f"{out}: {fmt} export of '{day['title']}'" + (" (INTERNAL: lists who attended)" if internal else ""))
 
 
 @cli.command()

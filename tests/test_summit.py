@@ -10,7 +10,14 @@ from click.testing import CliRunner
 
 from facilitator.cli import cli
 from tests.daybuilder import NAMES, active_parts, play
-from tests.support import csrf_of, decide, host, parsed
+from tests.support import csrf_of, decide, host, parsed, review_links
+
+
+def name_in_grid(app, links: dict) -> None:
+    """Each host agrees, on its own page, to be named in the summit's grid."""
+    for authority, path in links.items():
+        browser, page = host(app, path)
+        decide(browser, path, page, f"risk-grid:{authority}", "agreed")
 
 
 def case_ids(page: str) -> list[str]:
@@ -98,6 +105,7 @@ def test_asks_register_lists_offers_from_other_authorities(played, app, client, 
 
 
 def test_grid_counts_match_the_contributions(played, app, client, day, engine):
+    name_in_grid(app, played["links"])
     s0 = played["sessions"][0]
     d = played["day"]
     d.moderate(s0["hostile"][0], "hide")
@@ -142,6 +150,8 @@ def test_summit_brings_several_days_together(played, app, client, day, engine, c
     play(Room(app, engine, second, clock), names={"Southport": "Sam Porter", "Northshire": "Nia Shore",
                                                    "Lakeside": "Lee Lake"})
     client.get(f"/f/{second['facilitator_key']}")
+    name_in_grid(app, played["links"])
+    name_in_grid(app, review_links(client.get(f"/console/{second['id']}/summary").get_data(as_text=True)))
     response = client.get("/summit/pack.json", query_string=[("day", day["id"]), ("day", second["id"])])
     summit = json.loads(response.data)
     grid = summit["grid"]

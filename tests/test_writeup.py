@@ -41,8 +41,11 @@ def test_the_grids_are_kept_out_of_the_text_the_facilitator_edits(engine, day, p
     grids = summary.session_tables(script, day, 0, rows)
     assert "|" not in prose.replace("\\|", "") and "named and seen" not in prose
     assert grids.startswith("### Signatures of risk: named and seen") and "| Workforce |" in grids
-    full = summary.compose(prose, grids)
+    lists = summary.owned_lists(script, day, 0, rows)
+    assert lists.startswith("### Offers") and "### Offers" not in prose  # the host's own, drawn apart
+    full = summary.compose(prose, grids, lists)
     assert full == summary.draft(script, day, rows, "session-0")
+    assert full.endswith(lists)
     assert full.index("named and seen") < full.index("Open questions asked")
     # an edited text saved with the grid in it keeps its own and gets no second one
     assert summary.compose(full, grids).count("named and seen") == 1

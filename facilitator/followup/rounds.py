@@ -33,7 +33,7 @@ def pack(docs: list[dict], previous: list[dict], ledger_rows: list[dict], respon
     p = summit.pack(docs, now)
     p["format"] = "facilitator-summit-rounds"
     p["previous_days"] = [d["day"] for d in previous]
-    p["previous_grid"] = grid.grid(previous) if previous else None
+    p["previous_grid"] = grid.summit_grid(previous) if previous else None
     p["change"] = grid_change(p["grid"], p["previous_grid"]) if previous else None
     if since is None and previous:
         since = max(d["day"]["date"] for d in previous)

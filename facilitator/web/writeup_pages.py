@@ -50,7 +50,8 @@ def summary_page(day_id):
     doc = document.gather(_engine(), _reports(), day, _now())
     script, rows = _script(day), _engine().store.contributions(day_id)
     agreed = casestudies.as_agreed(script, rows, _reports().agreements(day_id))
-    parts = [{**p, "html": markdown.render(p["prose"]), "tables_html": markdown.render(p["tables"])}
+    parts = [{**p, "html": markdown.render(p["prose"]), "tables_html": markdown.render(p["tables"]),
+              "lists_html": markdown.render(p["lists"])}
              for p in summary.current(script, day, agreed, _reports().summaries(day_id))]
     links = [(a, public_url() + url_for("reports.review", key=_reports().review_key(day_id, a, _now())))
              for a in day["authorities"]]
@@ -156,11 +157,15 @@ def review(key):
     rows = [c for c in doc["contributions"] if c["session"] == session_no]
     part = next(p for p in doc["summary"] if p["part"] == f"session-{session_no}")
     agreements = _reports().agreements(day["id"])
-    decide = {r["id"] for r in casestudies.decisions(script, day, _engine().store.contributions(day["id"]), authority)}
+    stored = _engine().store.contributions(day["id"])
+    decide = {r["id"] for r in casestudies.decisions(script, day, stored, authority)}
+    grid_subject = casestudies.risk_grid_subject(authority)
     return render_template(
         "review.html", day=day, key=key, authority=authority, script=script, summary_html=markdown.render(part["markdown"]),
         captured=[(k, script.kinds[k], [c for c in rows if c["kind"] == k]) for k in script.kinds],
         decisions=[c for c in rows if c["id"] in decide],
+        attributions=casestudies.attributions(script, stored, authority),
+        grid_subject=grid_subject, grid_status=casestudies.status(agreements, grid_subject),
         cases=[c for c in doc["case_studies"] if c["authority"] == authority], agreements=agreements)
 
 
@@ -175,9 +180,15 @@ def decide(key):
     script, rows = _script(day), _engine().store.contributions(day["id"])
     owned = {r["id"]: r for r in casestudies.decisions(script, day, rows, entry["authority"])}
     case = _reports().case_study(subject_id)
+    named = {r["id"] for r in casestudies.attributions(script, rows, entry["authority"])}
     if subject_id in owned:
         status, text = _wording(owned[subject_id], _reports().agreements(day["id"]).get(subject_id), status)
         _reports().decide(day["id"], subject_id, "contribution", entry["authority"], status, text, "host", _now())
+    elif subject_id in named or subject_id == casestudies.risk_grid_subject(entry["authority"]):
+        if status not in ("agreed", "declined"):
+            abort(400, "Choose agree or decline.")
+        subject = "attribution" if subject_id in named else "risk_grid"
+        _reports().decide(day["id"], subject_id, subject, entry["authority"], status, None, "host", _now())
     elif case and case["day_id"] == day["id"] and case["authority"] == entry["authority"]:
         _reports().decide(day["id"], subject_id, "case_study", entry["authority"], status, None, "host", _now())
     else:

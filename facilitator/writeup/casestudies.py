@@ -93,12 +93,27 @@ def word_count(text: str) -> int:
 
 
 def as_agreed(script: Script, rows: list[dict], agreements: dict) -> list[dict]:
-    """Rows as their hosts left them: declined ones dropped, edited ones in the host's words."""
+    """Rows as their hosts left them: declined ones dropped, edited ones in the host's words, each
+    with its `consent` (pending, agreed, edited; for an insight, whether its authority may be named)."""
     out = []
     for r in rows:
         if r["kind"] in script.kinds and owned_by_presenter(script, r["kind"]):
             if status(agreements, r["id"]) == "declined":
                 continue
-            r = {**r, "text": agreed_text(r, agreements)}
+            r = {**r, "text": agreed_text(r, agreements), "consent": status(agreements, r["id"])}
+        elif r["kind"] in script.kinds and script.kinds[r["kind"]].attributed:
+            r = {**r, "consent": status(agreements, r["id"])}
         out.append(r)
     return out
+
+
+def attributions(script: Script, rows: list[dict], authority: str) -> list[dict]:
+    """What this authority said in the others' sessions that would print with its name (an insight):
+    it is named only once it agrees."""
+    return [r for r in shown(rows) if r["kind"] in script.kinds and script.kinds[r["kind"]].attributed
+            and not owned_by_presenter(script, r["kind"]) and r["author_authority"] == authority]
+
+
+def risk_grid_subject(authority: str) -> str:
+    """The agreement that lets the summit pack name this authority's row of the risk grid."""
+    return f"risk-grid:{authority}"

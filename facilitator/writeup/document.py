@@ -1,7 +1,8 @@
 """A day's document: everything the exports print, gathered from the stores (formats.py writes it).
 
-Non-attributable by default: authorities are named, participants never. Only an internal copy,
-asked for on purpose, carries names, and it says so on its first line. The JSON's shape is
+Non-attributable: authorities are named (an offer or ask once its host agreed it, an insight once
+the authority that gave it agreed), participants never. An internal copy, asked for on purpose,
+lists who attended, never who said what, and says so on its first line. The JSON's shape is
 documented in docs/export-schema.json.
 """
 
@@ -15,7 +16,7 @@ from .casestudies import FIELD_LABELS
 
 SUMMARY_FIELDS = ("part", "title", "edited", "updated_ms", "markdown")
 SCHEMA = "https://facilitator.example/export-schema.json"
-INTERNAL_NOTICE = "INTERNAL COPY: this copy names participants. Do not circulate it."
+INTERNAL_NOTICE = "INTERNAL COPY: this copy lists who attended. Do not circulate it."
 OPEN_NOTICE = "Non-attributable: authorities are named, participants never."
 
 
@@ -65,12 +66,11 @@ def build(script: Script, day: dict, rows: list[dict], saved: dict, case_rows: l
         "summary": [{k: p[k] for k in SUMMARY_FIELDS}
                     for p in summary.current(script, day, casestudies.as_agreed(script, rows, agreements), saved)],
         "contributions": [_contribution(script, r, agreements) for r in rows],
-        "case_studies": [_case_study(c, agreements) for c in case_rows],
+        "case_studies": [_case_study(c, agreements) for c in case_rows if not _withdrawn(c, agreements)],
+        "named_in_grid": [a for a in day["authorities"]
+                          if casestudies.status(agreements, casestudies.risk_grid_subject(a)) == "agreed"],
     }
-    if internal:
-        names = {p["id"]: p["name"] for p in participants}
-        for out, row in zip(doc["contributions"], rows):
-            out["author_name"] = names.get(row["author_id"])
+    if internal:  # who attended, never who said what (seeds/000: notes are non-attributable)
         doc["participants"] = [{"name": p["name"], "authority": p["authority"]} for p in participants]
     return doc
 
@@ -82,18 +82,31 @@ def _agreement(agreements: dict, subject_id: str) -> dict | None:
 
 def _contribution(script: Script, r: dict, agreements: dict) -> dict:
     kind = script.kinds.get(r["kind"])
+    owned = bool(kind) and summary.owned_by_presenter(script, r["kind"])
+    consent = casestudies.status(agreements, r["id"])
+    if owned and consent == "declined":
+        text = ""  # the host declined it: no copy carries its words
+    elif owned:
+        text = casestudies.agreed_text(r, agreements)  # an offer or ask reads as its host agreed it
+    else:
+        text = r["text"]
     return {
         "id": r["id"], "kind": r["kind"], "kind_label": kind.label if kind else r["kind"], "category": r["category"],
-        # an offer or ask reads as its host agreed it, in every format
-        "text": casestudies.agreed_text(r, agreements) if casestudies.is_agreed(agreements, r["id"]) else r["text"],
-        "session": r["session"], "presenter": r["presenter"], "step": r["step"],
+        "text": text, "session": r["session"], "presenter": r["presenter"], "step": r["step"],
         "origin": r["origin"],
-        "authority": r["author_authority"] if summary.attributed(script, r["kind"]) else None,
+        "authority": summary.named(script, {**r, "consent": consent}) if kind else None,
         "named_by_presenter": summary.named_by_presenter(r) if kind and kind.categorised else None,
         "votes": r["votes"] or 0, "starred": bool(r["starred"]), "hidden": bool(r["hidden"]),
         "merged_into": r["merged_into"], "asked": iso(r["asked_ms"]), "created": iso(r["created_ms"]),
-        "agreement": _agreement(agreements, r["id"]) if kind and summary.owned_by_presenter(script, r["kind"]) else None,
+        "agreement": _agreement(agreements, r["id"]) if kind and (owned or kind.attributed) else None,
     }
+
+
+def _withdrawn(c: dict, agreements: dict) -> bool:
+    """A case study drawn from an offer its host declined goes with it, unless the host agreed the
+    case study itself."""
+    return (casestudies.status(agreements, c["source_id"]) == "declined"
+            and not casestudies.is_agreed(agreements, c["id"]))
 
 
 def _case_study(c: dict, agreements: dict) -> dict:

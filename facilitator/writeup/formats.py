@@ -29,10 +29,13 @@ page.add_filter("plural", summary.plural)
 # -- what each format shows
 
 def awaiting(doc: dict) -> list[dict]:
-    """Offers and asks as their hosts left them: declined ones are not shown."""
+    """Offers and asks with where each host's agreement stands; a declined one keeps its row,
+    marked, with its words left out."""
     return [c for c in doc["contributions"] if doc["script"]["kinds"].get(c["kind"], {}).get("needs_agreement")
-            and not c["hidden"] and not c["merged_into"]
-            and (c["agreement"] or {}).get("status") != "declined"]
+            and not c["hidden"] and not c["merged_into"]]
+
+
+OFFERS_HEADING = "Offers and asks, and their hosts' agreement"
 
 
 def approval_line(approval: dict) -> str:
@@ -46,10 +49,19 @@ def case_sections(c: dict, shown_above=CASE_HEAD) -> list[tuple[str, str]]:
     return [(label, c[f]) for f, label in FIELD_LABELS.items() if f not in shown_above and c[f]]
 
 
+AGREEMENT_WORDS = {"agreed": "agreed by the host on {on}", "edited": "reworded and agreed by the host on {on}",
+                   "declined": "declined by the host on {on}"}
+WITHHELD = "Not shown: the host declined it."
+
+
+def agreement_line(a: dict | None) -> str:
+    return AGREEMENT_WORDS[a["status"]].format(on=a["on"]) if a else "awaiting the host's agreement"
+
+
 def _offer_row(c: dict) -> list[str]:
     a = c["agreement"]
-    return [c["presenter"] or "", c["kind_label"], (a or {}).get("text") or c["text"],
-            f"{a['status']} {a['on']}" if a else "awaiting agreement"]
+    declined = bool(a) and a["status"] == "declined"
+    return [c["presenter"] or "", c["kind_label"], WITHHELD if declined else c["text"], agreement_line(a)]
 
 
 # -- Markdown
@@ -66,9 +78,6 @@ def to_markdown(doc: dict) -> str:
     if doc["internal"]:
         out += ["## Participants (internal)", ""]
         out += [f"- {md.text(p['name'])} ({md.text(p['authority'])})" for p in doc["participants"]]
-        out += ["", "## Who added what (internal)", ""]
-        out += [f"- {md.text(c.get('author_name') or 'facilitator')}: {c['kind_label']}: "
-                f"{md.text(c['text'])}" for c in doc["contributions"]]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -76,7 +85,7 @@ def _offers_markdown(doc: dict) -> list[str]:
     rows = awaiting(doc)
     if not rows:
         return []
-    out = ["## Offers and asks, as agreed by their hosts", "", "| Authority | Kind | Text | Agreement |", "|---|---|---|---|"]
+    out = [f"## {OFFERS_HEADING}", "", "| Authority | Kind | Text | Agreement |", "|---|---|---|---|"]
     for c in rows:
         who, kind, text, state = _offer_row(c)
         out.append(f"| {md.text(who)} | {kind} | {md.text(text)} | {state} |")
@@ -107,8 +116,7 @@ def to_csv(doc: dict) -> str:
     out = io.StringIO()
     if doc["internal"]:
         out.write("# " + INTERNAL_NOTICE + "\n")
-    fields = CSV_FIELDS + (("author_name",) if doc["internal"] else ())
-    writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for c in doc["contributions"]:
         a = c["agreement"] or {}
@@ -135,7 +143,8 @@ def to_html(doc: dict, left_in: list[str] | None = None) -> str:
     """The printable page; `left_in` lists drafting scaffolding to warn about on screen, never in print."""
     parts = [{**p, "html": Markup(md.render(p["markdown"]))} for p in doc["summary"]]
     return page.render("export.html", doc=doc, parts=parts, cases=html_cases(doc["case_studies"]),
-                       offers=awaiting(doc), left_in=left_in or [])
+                       offers=[_offer_row(c) for c in awaiting(doc)], offers_heading=OFFERS_HEADING,
+                       left_in=left_in or [])
 
 
 # -- Word
@@ -151,7 +160,7 @@ def to_docx(doc: dict) -> bytes:
     word.table(d, *grid.as_table(grid.grid([doc])))
     offers = awaiting(doc)
     if offers:
-        word.heading(d, "Offers and asks, as agreed by their hosts")
+        word.heading(d, OFFERS_HEADING)
         word.table(d, ["Authority", "Kind", "Text", "Agreement"], [_offer_row(c) for c in offers])
     cases_docx(d, doc["case_studies"], "Case studies",
                lambda c: [["Theme", c["theme"] or "–"], ["Approval", approval_line(c["approval"])]])

@@ -36,6 +36,33 @@ def grid(docs: list[dict]) -> dict:
     return {"label": label, "categories": categories, "authorities": authorities, "cells": cells, "max": top}
 
 
+UNNAMED = "Not named"
+
+
+def named_only(g: dict, named: set[str]) -> dict:
+    """The grid as the summit shows it: an authority's row by name only where it agreed; the rest
+    counted together in one row under no name, so the pack still shows what the region raised."""
+    others = [a for a in g["authorities"] if a not in named]
+    if not others:
+        return g
+    cells = {a: row for a, row in g["cells"].items() if a in named}
+    pooled: dict[str, dict] = {}
+    for a in others:
+        for category, c in g["cells"].get(a, {}).items():
+            p = pooled.setdefault(category, {"count": 0, "named": False})
+            p["count"] += c["count"]
+            p["named"] = p["named"] or c["named"]
+    cells[UNNAMED] = pooled
+    top = max((c["count"] for row in cells.values() for c in row.values()), default=0)
+    return {**g, "authorities": [a for a in g["authorities"] if a in named] + [UNNAMED], "cells": cells, "max": top,
+            "unnamed": len(others)}
+
+
+def summit_grid(docs: list[dict]) -> dict:
+    """The grid of several days with only the authorities that agreed shown by name."""
+    return named_only(grid(docs), {a for d in docs for a in d.get("named_in_grid", ())})
+
+
 def cell(g: dict, authority: str, category: str) -> dict:
     return g["cells"].get(authority, {}).get(category, {"count": 0, "named": False})
 

@@ -53,9 +53,24 @@ def heading(script: Script, kind_key: str) -> str:
 
 # -- Markdown
 
+AWAITING = "awaiting the host's agreement"
+
+
+def named(script: Script, row: dict) -> str | None:
+    """The authority a contribution is printed with: an offer or ask is its host's own, in its own
+    session; an insight carries the visiting authority's name only once that authority agreed."""
+    if not attributed(script, row["kind"]):
+        return None
+    if owned_by_presenter(script, row["kind"]) or row.get("consent") in ("agreed", "edited"):
+        return row["author_authority"]
+    return None
+
+
 def _item(script: Script, row: dict) -> str:
-    who = row["author_authority"] if attributed(script, row["kind"]) else None
-    return f"- {md_text(row['text'])}" + (f" ({md_text(who)})" if who else "")
+    who = named(script, row)
+    pending = owned_by_presenter(script, row["kind"]) and row.get("consent", "pending") == "pending"
+    return (f"- {md_text(row['text'])}" + (f" ({md_text(who)})" if who else "")
+            + (f" _({AWAITING})_" if pending else ""))
 
 
 def _categorised_table(script: Script, kind_key: str, presenter: str, rows: list[dict]) -> list[str]:
@@ -115,16 +130,18 @@ def tables(script: Script, day: dict, rows: list[dict], part: str) -> str:
     return "" if part == DAY_PART else session_tables(script, day, int(part.removeprefix("session-")), rows)
 
 
-def compose(prose: str, grids: str) -> str:
-    """A part in full: the facilitator's text with the grids under its opening heading.
+def compose(prose: str, grids: str, lists: str = "") -> str:
+    """A part in full: the facilitator's text with the grids under its opening heading and the
+    host's own lists at its end.
 
     A text saved before the grids were kept apart already holds them, and keeps its own."""
+    tail = f"\n{lists}" if lists else ""
     if not grids or grids.splitlines()[0] in prose.splitlines():
-        return prose
+        return prose.rstrip("\n") + "\n" + tail
     head, sep, rest = prose.partition("\n")
     if head.startswith("## "):
-        return f"{head}\n\n{grids}\n{rest.lstrip(chr(10))}"
-    return f"{grids}\n{prose}"
+        return f"{head}\n\n{grids}\n{rest.lstrip(chr(10))}".rstrip("\n") + "\n" + tail
+    return f"{grids}\n{prose}".rstrip("\n") + "\n" + tail
 
 
 def session_prose(script: Script, day: dict, session: int, rows: list[dict]) -> str:
@@ -139,14 +156,42 @@ def session_prose(script: Script, day: dict, session: int, rows: list[dict]) -> 
     for title in _reflection_steps(script):
         out += [f"### {md_text(title)}", "",
                 f"_What {md_text(presenter)} heard, and what they will do: {PLACEHOLDER}._", ""]
-    for k in kinds:
+    return "\n".join(out).rstrip() + "\n"
+
+
+def owned_lists(script: Script, day: dict, session: int, rows: list[dict]) -> str:
+    """The presenting authority's own offers and asks, drawn as its host left them and never typed
+    over, so a declined one is in no copy and a reworded one reads in the host's words."""
+    rows = [r for r in shown(rows) if r["session"] == session]
+    out = []
+    for k in session_kinds(script):
         if not script.kinds[k].categorised and owned_by_presenter(script, k):
             out += _listed(script, k, rows)
+    return "\n".join(out).rstrip() + "\n" if out else ""
+
+
+def drawn(script: Script, day: dict, rows: list[dict], part: str) -> str:
+    """What a part prints from what was captured rather than from the facilitator's text."""
+    return "" if part == DAY_PART else owned_lists(script, day, int(part.removeprefix("session-")), rows)
+
+
+def without_owned(script: Script, prose: str) -> str:
+    """A text saved before the host's lists were drawn apart loses its own copy of them: the drawn
+    lists are the only ones printed."""
+    headings = {f"### {heading(script, k)}" for k in script.kinds
+                if owned_by_presenter(script, k) and not script.kinds[k].categorised}
+    out, skipping = [], False
+    for line in prose.splitlines():
+        if line.startswith("#"):
+            skipping = line.strip() in headings
+        if not skipping:
+            out.append(line)
     return "\n".join(out).rstrip() + "\n"
 
 
 def draft_session(script: Script, day: dict, session: int, rows: list[dict]) -> str:
-    return compose(session_prose(script, day, session, rows), session_tables(script, day, session, rows))
+    return compose(session_prose(script, day, session, rows), session_tables(script, day, session, rows),
+                   owned_lists(script, day, session, rows))
 
 
 def shared_themes(script: Script, day: dict, rows: list[dict]) -> dict[str, list[str]]:
@@ -198,15 +243,16 @@ def draft_prose(script: Script, day: dict, rows: list[dict], part: str) -> str:
 def current(script: Script, day: dict, rows: list[dict], saved: dict[str, dict]) -> list[dict]:
     """Each part as the facilitator last saved it, or as drafted afresh when never edited.
 
-    `prose` is what the facilitator edits; `tables` the grids drawn from what was captured;
-    `markdown` the two together, as every export prints them."""
+    `prose` is what the facilitator edits; `tables` the grids drawn from what was captured and
+    `lists` the host's own offers and asks as it agreed them; `markdown` all three, as every
+    export prints them. `rows` are as casestudies.as_agreed leaves them."""
     out = []
     for key, title in parts(day):
         row = saved.get(key)
-        prose = row["markdown"] if row else draft_prose(script, day, rows, key)
-        grids = tables(script, day, rows, key)
+        prose = without_owned(script, row["markdown"]) if row else draft_prose(script, day, rows, key)
+        grids, lists = tables(script, day, rows, key), drawn(script, day, rows, key)
         out.append({"part": key, "title": title, "edited": row is not None,
                     "updated_ms": row["updated_ms"] if row else None,
-                    "markdown": compose(prose, grids), "prose": prose, "tables": grids})
+                    "markdown": compose(prose, grids, lists), "prose": prose, "tables": grids, "lists": lists})
     return out
 

@@ -16,7 +16,7 @@ from ..writers import markdown as md, page
 from . import formats, summary
 from .casestudies import AGREED
 from .document import OPEN_NOTICE, iso
-from .grid import as_table, cell, grid, grid_svg, live
+from .grid import UNNAMED, as_table, cell, grid, grid_svg, live, summit_grid
 
 # The register pairs the sector's asks with its offers; a script without these kinds has none.
 STOPWORDS = set("""about after again also and any are been being both but can could does doing each for from
@@ -62,9 +62,10 @@ def asks_register(docs: list[dict]) -> list[dict]:
 
 
 def pack(docs: list[dict], now: int) -> dict:
-    g = grid(docs)
-    shared = [cat for cat in g["categories"]
-              if sum(1 for a in g["authorities"] if cell(g, a, cat)["count"]) > 1]
+    full = grid(docs)
+    shared = [cat for cat in full["categories"]
+              if sum(1 for a in full["authorities"] if cell(full, a, cat)["count"]) > 1]
+    g = summit_grid(docs)
     return {
         "format": "facilitator-summit", "version": 1, "exported_at": iso(now), "notice": OPEN_NOTICE,
         "days": [d["day"] for d in docs],
@@ -102,7 +103,7 @@ def to_markdown(p: dict) -> str:
 
 def to_html(p: dict) -> str:
     return page.render("summit_pack.html", pack=p, cases=formats.html_cases(p["case_studies"]),
-                       grid=Markup(grid_svg(p["grid"])))
+                       grid=Markup(grid_svg(p["grid"])), unnamed=UNNAMED)
 
 
 def to_json(p: dict) -> str:
