@@ -322,3 +322,18 @@ def test_the_facilitator_reaches_follow_up_ledger_and_word_export_from_its_pages
     stranger = client.application.test_client()  # a browser that holds no day is not shown it
     assert "Test day" not in stranger.get("/followup").get_data(as_text=True)
     assert stranger.get(exports["Word"]).status_code in (302, 403)
+
+
+def test_a_written_response_reads_as_written_in_the_summit_pack_and_the_impact_copy(agreed, app, client, day):
+    path = agreed["links"]["Westvale"]
+    browser, page = host(app, path + "/response")
+    assert browser.post(path + "/response", data={"csrf": csrf_of(page), "action": "write", "public": "1",
+                        "markdown": "## Our plan\n\n- A **social work academy**\n- Protected caseloads"}).status_code == 302
+    pack = parsed(client.get("/followup/summit/pack.html", query_string={"day": day["id"]}).get_data(as_text=True))
+    text = pack.select_one(".response-text")
+    assert text.select_one("strong").get_text() == "social work academy" and len(text.select("li")) == 2
+    assert "**" not in text.get_text()
+    words = docx.Document(io.BytesIO(browser.get(path + "/impact.docx").data))
+    lines = [(p.style.name, p.text) for p in words.paragraphs]
+    assert ("List Bullet", "A social work academy") in lines and not any("**" in t for _, t in lines)
+    assert any(name.startswith("Heading") and t == "Our plan" for name, t in lines)

@@ -208,6 +208,7 @@ def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, t
     expect(projector.locator(".glance").first).to_contain_text("The host accepts the finding")
     form = lead.locator("#action-form")
     form.locator("#action-text").fill("Agree one early help threshold framework across localities")
+    expect(form.locator("#action-agreed")).to_have_value("")  # nothing is taken as agreed before the host is asked
     form.locator("#action-agreed").select_option("Y")
     form.get_by_label("Thresholds for early help differ by locality").check()
     form.get_by_role("button", name="Add the action point").click()

@@ -102,7 +102,10 @@ def test_agree_takes_the_rewording_in_the_box_and_it_replaces_the_original_every
     # the summary, every export and the summit pack carry the agreed words, never the original
     base = f"{server.url}/console/{day_id}"
     facilitator.reload()
-    expect(facilitator.locator("#session-0 textarea[name=markdown]")).to_have_value(re.compile(REWORDED))
+    # the lists are drawn as the host agreed them, beside the facilitator's text, never typed into it
+    expect(facilitator.locator("#session-0 .owned-lists")).to_contain_text(REWORDED)
+    expect(facilitator.locator("#session-0 .owned-lists")).not_to_contain_text(ASK)
+    expect(facilitator.locator("#session-0 textarea[name=markdown]")).not_to_have_value(re.compile(re.escape(ASK)))
     md, html = fetch(facilitator, f"{base}/export.md"), fetch(facilitator, f"{base}/export.html")
     doc = json.loads(fetch(facilitator, f"{base}/export.json"))
     rows = list(csv.DictReader(io.StringIO(fetch(facilitator, f"{base}/export.csv"))))
@@ -110,12 +113,12 @@ def test_agree_takes_the_rewording_in_the_box_and_it_replaces_the_original_every
     summit_doc = json.loads(fetch(facilitator, f"{server.url}/summit/pack.json?day={day_id}"))
     # every authority made the same ask: Northshire's reads in its host's words, the others' as they were
     assert f"- {REWORDED} (Northshire)" in md and f"- {ASK} (Northshire)" not in md and f"- {ASK} (Eastbridge)" in md
-    assert f"| Northshire | Ask | {REWORDED} | edited" in md
+    assert f"| Northshire | Ask | {REWORDED} | reworded and agreed by the host on " in md
     northshire_ask = next(c for c in doc["contributions"] if c["presenter"] == "Northshire" and c["kind"] == "ask")
     assert northshire_ask["text"] == REWORDED
     assert northshire_ask["agreement"]["status"] == "edited" and northshire_ask["agreement"]["text"] == REWORDED
     assert next(r for r in rows if r["presenter"] == "Northshire" and r["kind"] == "ask")["text"] == REWORDED
-    assert f"<td>Northshire</td><td>Ask</td>\n        <td>{REWORDED}</td>" in html
+    assert f"<td>Northshire</td><td>Ask</td><td>{REWORDED}</td><td>reworded and agreed by the host on " in html
     assert REWORDED in summit_html and ASK not in summit_html  # only agreed asks reach the summit
     assert [a["text"] for a in summit_doc["asks"]] == [REWORDED]
     assert ASK not in host.locator("body").inner_text()
@@ -157,7 +160,7 @@ def test_the_summary_editor_guards_unsaved_edits_and_announces_only_its_state(pa
     # saving this part keeps it, with no question
     facilitator.locator("#session-1 button[value=save]").click()
     expect(facilitator.locator("#session-1 .state")).to_contain_text("Edited by you")
-    expect(facilitator.locator("#session-1 textarea[name=markdown]")).to_have_value(re.compile("A word more.$"))
+    expect(facilitator.locator("#session-1 textarea[name=markdown]")).to_have_value(re.compile(r"A word more\.\s*$"))
     # with nothing unsaved, the console opens with no question
     facilitator.get_by_role("link", name="Back to the console").click()
     facilitator.wait_for_url(f"**/console/{day_id}")

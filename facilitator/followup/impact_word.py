@@ -24,7 +24,7 @@ def to_docx(r: dict) -> bytes:
     word.markdown(d, r["commentary"], base=2)
     word.heading(d, "The first response")
     for text in r["responses"] or ["No response was recorded."]:
-        word.paragraph(d, text)
+        word.markdown(d, text, base=2)  # the host wrote it in Markdown: headings and lists, not marks
     word.heading(d, "Progress on the improvement journey")
     word.markdown(d, r["progress"] or "Not recorded.", base=2)
     word.heading(d, "Measurable evidence of impact")

@@ -8,6 +8,7 @@ import re
 from datetime import date as Date
 
 from werkzeug.exceptions import RequestEntityTooLarge
+from markupsafe import Markup
 from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
 
 from . import access
@@ -300,4 +301,5 @@ def summit_pack(fmt):
         return Response(summit.to_json(p), mimetype="application/json")
     if fmt == "md":
         return Response(rounds.to_markdown(p), mimetype="text/markdown")
-    return render_template("followup/summit_pack.html", p=p)
+    rendered = [Markup(markdown.render(r["text"])) for r in p["responses"]]
+    return render_template("followup/summit_pack.html", p=p, responses=list(zip(p["responses"], rendered)))
