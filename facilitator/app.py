@@ -31,7 +31,7 @@ def now_ms() -> int:
 
 
 # For tests only: the app's clock runs this many days ahead of the real one, so a browser test can
-# restart the server six months on (a review of impact falls due) without waiting. Never set it live.
+# restart the server six months on (a host's review of impact may be held) without waiting. Never set it live.
 TEST_CLOCK_OFFSET = "FACILITATOR_TEST_CLOCK_OFFSET_DAYS"
 
 

@@ -180,15 +180,21 @@ def _days(engine, ids) -> list[dict]:
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "csv", "docx"]), default="md", show_default=True)
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--internal", is_flag=True, help="An internal copy that lists who attended (never who said what); it says so on its first line.")
+@click.option("--anyway", is_flag=True, help="Write a printable copy (HTML, Word) even with drafting left in.")
 @click.option("--db", "db", default=DEFAULT_DB, show_default=True)
-def export(day_id, fmt, out, internal, db):
+def export(day_id, fmt, out, internal, anyway, db):
     """Export a day (its id or join code): Markdown, printable HTML, JSON, CSV or Word."""
     from .writeup import document, formats
     from .app import now_ms
 
     engine, reports = _reports_app(db)
     day = _days(engine, [day_id])[0]
-    _write(out, formats.write(document.gather(engine, reports, day, now_ms(), internal=internal), fmt))
+    doc = document.gather(engine, reports, day, now_ms(), internal=internal)
+    left_in = document.placeholders(doc)
+    if fmt in formats.PRINTED and left_in and not anyway:
+        raise click.ClickException(f"drafting is left in ({len(left_in)}: {left_in[0]}): put it right in the "
+                                   "summary, or add --anyway")
+    _write(out, formats.write(doc, fmt))
     click.echo(f"{out}: {fmt} export of '{day['title']}'" + (" (INTERNAL: lists who attended)" if internal else ""))
 
 

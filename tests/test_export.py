@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from facilitator.cli import cli
+from facilitator.writeup import formats
 from tests.daybuilder import NAMES, active_parts, play
 from tests.support import csrf_of, parsed
 
@@ -28,6 +29,8 @@ def console(client, day, room):
 
 
 def export(client, day, fmt, **args) -> str:
+    """A copy as it stands: a printed one (HTML, Word) past the question about drafting left in."""
+    args = {"anyway": "1", **args} if fmt in formats.PRINTED else args
     response = client.get(f"/console/{day['id']}/export.{fmt}", query_string=args)
     assert response.status_code == 200, response.data
     return response.get_data(as_text=True)
@@ -79,7 +82,7 @@ def test_csv_has_a_row_per_contribution(console, client, day):
 
 
 def test_html_export_is_standalone_and_inert(console, client, day):
-    response = client.get(f"/console/{day['id']}/export.html")
+    response = client.get(f"/console/{day['id']}/export.html?anyway=1")
     html = response.get_data(as_text=True)
     assert active_parts(html) == []
     assert "&lt;script&gt;alert" in html
@@ -119,7 +122,7 @@ def test_summary_save_needs_csrf(console, client, day):
 def test_command_line_export(console, app, day, tmp_path, fmt):
     out = tmp_path / f"day.{fmt}"
     result = CliRunner().invoke(cli, ["export", day["id"], "--format", fmt, "--out", str(out),
-                                      "--db", app.config["DATABASE"]])
+                                      "--db", app.config["DATABASE"], "--anyway"])
     assert result.exit_code == 0, result.output
     text = out.read_text()
     assert day["title"] in text or fmt == "csv"
@@ -131,3 +134,29 @@ def test_command_line_export(console, app, day, tmp_path, fmt):
 def test_command_line_export_of_an_unknown_day(app, tmp_path):
     result = CliRunner().invoke(cli, ["export", "nope", "--out", str(tmp_path / "x.md"), "--db", app.config["DATABASE"]])
     assert result.exit_code != 0 and "no day" in result.output
+
+
+def test_drafting_left_in_asks_before_a_word_or_printed_copy(console, app, client, day, tmp_path):
+    base = f"/console/{day['id']}"
+    for fmt, link in (("docx", "Download the Word copy as it stands"), ("html", "Open the copy to print as it stands")):
+        asked = client.get(f"{base}/export.{fmt}", query_string={"internal": "1"})
+        assert asked.status_code == 200 and asked.mimetype == "text/html"  # a page that asks, not the copy
+        page = parsed(asked.get_data(as_text=True))
+        assert "“to be written up” is still in the text." in page.select_one("ul.left-in").get_text()
+        assert page.find("a", string="Back to the summary")["href"] == f"{base}/summary"
+        anyway = client.get(page.find("a", string=link)["href"])  # the same copy, internal still, as it stands
+        assert anyway.status_code == 200 and "INTERNAL" in anyway.headers.get("Content-Disposition", "INTERNAL")
+    for fmt in ("md", "json", "csv"):  # data, not paper: no question
+        assert client.get(f"{base}/export.{fmt}").status_code == 200
+    db = app.config["DATABASE"]
+    refused = CliRunner().invoke(cli, ["export", day["id"], "--format", "docx", "--out", str(tmp_path / "d.docx"), "--db", db])
+    assert refused.exit_code == 1 and refused.output.count("\n") == 1 and "drafting is left in" in refused.output
+    assert "--anyway" in refused.output and not (tmp_path / "d.docx").exists()
+    # written up, nothing is asked
+    summary = client.get(f"{base}/summary").get_data(as_text=True)
+    csrf = csrf_of(summary)
+    doc = client.get(f"{base}/export.json").get_json()
+    for part in doc["summary"]:
+        text = part["markdown"].replace("to be written up", "said they would pilot a joint front door")
+        assert client.post(f"{base}/summary/{part['part']}", data={"csrf": csrf, "markdown": text}).status_code == 302
+    assert client.get(f"{base}/export.docx").status_code == 200

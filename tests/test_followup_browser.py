@@ -196,33 +196,55 @@ def test_a_region_after_the_day(server, tmp_path):
         host.screenshot(path=str(ARTIFACTS / "followup-response-written.png"), full_page=True)
         assert_accessible(host, "followup: host response, written")
 
-        # Before six months: every review of impact is upcoming.
+        # Before any host chooses: every review of impact is the host's to choose, from six months on.
         fac.goto(f"{server.url}/followup")
         expect(fac.locator("#followup tbody tr")).to_have_count(18)
-        expect(fac.locator("#followup .standing-upcoming")).to_have_count(18)
-        assert_accessible(fac, "followup: follow-up list, upcoming")
+        expect(fac.locator("#followup .standing-choosing")).to_have_count(18)
+        assert_accessible(fac, "followup: follow-up list, hosts choosing")
 
-        # Time passes: the server restarts with its clock on 10 June 2027.
+        # Three hosts choose a date, one chooses none: the host DCS is in charge of the timetable.
+        answering = ("Westvale", "Northshire", "Kingsford")
+        for authority in answering + ("Eastbridge",):
+            host.goto(links[(round1[authority]["id"], authority)])
+            host.get_by_role("link", name="Review of impact: whether and when").click()
+            expect(host.locator("#standing")).to_have_text("Host to choose")
+            if authority == "Eastbridge":
+                host.get_by_label("We will not hold a review of impact").check()
+            else:
+                host.get_by_label("We will hold it on the date below").check()
+                host.get_by_label("The date of the review of impact").fill("2027-06-01")
+            host.get_by_role("button", name="Save our choice").click()
+            expect(host.locator("p[role=status]")).to_contain_text("Your choice is saved")
+            if authority == "Westvale":
+                expect(host.locator("#standing")).to_have_text("Planned")
+                host.screenshot(path=str(ARTIFACTS / "followup-impact-planned.png"), full_page=True)
+                assert_accessible(host, "followup: review of impact, a date chosen")
+        expect(host.locator("#standing")).to_have_text("Not held: the host's choice")
+
+        # Time passes: the server restarts with its clock on 10 June 2027. Nothing is overdue.
         server.env[TEST_CLOCK_OFFSET] = str((Date(2027, 6, 10) - Date.today()).days)
         server.stop()
         server.start(timeout=120)
         fac.goto(f"{server.url}/followup")
-        expect(fac.locator("#followup .standing-overdue")).to_have_count(9)  # round 1, due 1 April 2027
-        expect(fac.locator("#followup .standing-due")).to_have_count(9)  # round 2, due 20 May 2027
+        expect(fac.locator("#followup .standing-ready")).to_have_count(3)
+        expect(fac.locator("#followup .standing-not-held")).to_have_count(1)
+        expect(fac.locator("#followup .standing-choosing")).to_have_count(14)
+        expect(fac.locator("#followup")).not_to_contain_text("Overdue")
         fac.screenshot(path=str(ARTIFACTS / "followup-due.png"), full_page=True)
-        assert_accessible(fac, "followup: follow-up list, due and overdue")
+        assert_accessible(fac, "followup: follow-up list, planned, not held and choosing")
         ics = download(fac, fac.locator("#followup tr", has_text="Westvale").filter(has_text="Round 1").get_by_role(
             "link", name=re.compile("Host's calendar")), "westvale.ics").read_text()
-        assert ics.count("BEGIN:VEVENT") == 1 and "DTSTART;VALUE=DATE:20270401" in ics
+        assert ics.count("BEGIN:VEVENT") == 1 and "DTSTART;VALUE=DATE:20270601" in ics
 
         # Hosts complete their reviews, answering asks with other authorities' offers.
         answers = [("Westvale", "Eastbridge", "Vacancy rate down from 30% to 19% in six months"),
                    ("Northshire", "Westvale", "Agency spend down by £1.2m a year"),
                    ("Kingsford", "Southmoor", "Teenagers entering care down from 41 to 27 a year")]
+        assert tuple(a for a, _, _ in answers) == answering
         for asker, answerer, evidence in answers:
             host.goto(links[(round1[asker]["id"], asker)])
-            host.get_by_role("link", name="Review of impact, six months on").click()
-            expect(host.locator("#standing")).to_contain_text("Overdue")
+            host.get_by_role("link", name="Review of impact: whether and when").click()
+            expect(host.locator("#standing")).to_have_text("Planned date reached")
             ask = host.locator("section:has(#ask-h) fieldset").first
             ask.get_by_label("Status").select_option("answered")
             offers = ask.get_by_label("With this offer")

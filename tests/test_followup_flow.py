@@ -117,20 +117,66 @@ def test_a_docx_response_is_kept_in_the_database_and_downloads_unchanged(agreed,
     assert other.get(agreed["links"]["Eastbridge"] + f"/response/{response_id}/file").status_code == 404
 
 
-def test_follow_up_page_moves_from_upcoming_to_due_to_overdue_to_done(agreed, app, client, clock, day):
+def plan(browser, path, **form):
+    page = browser.get(path + "/impact").get_data(as_text=True)
+    return browser.post(path + "/impact/plan", data={"csrf": csrf_of(page), **form})
+
+
+def standings(client) -> dict[str, str]:
+    page = parsed(client.get("/followup").get_data(as_text=True))
+    return {row["data-host"]: row.select_one(".pill")["class"][-1].removeprefix("standing-")
+            for row in page.select("#followup tbody tr")}
+
+
+def test_discretion_the_host_chooses_when_or_none_and_nothing_is_overdue(agreed, app, client, clock, day):
+    assert standings(client) == dict.fromkeys(NAMES, "choosing")
     page = client.get("/followup").get_data(as_text=True)
-    assert page.count("standing-upcoming") == 3 and "2027-05-22" in page  # six months after 2026-11-22
-    at(clock, "2027-06-01")
-    assert client.get("/followup").get_data(as_text=True).count("standing-due") == 3
-    at(clock, "2027-08-01")
-    assert client.get("/followup").get_data(as_text=True).count("standing-overdue") == 3
+    assert "From 2027-05-22" in page  # six months after 2026-11-22: the earliest, not a deadline
+    east, west = (host(app, agreed["links"][a])[0] for a in ("Eastbridge", "Westvale"))
+    assert plan(east, agreed["links"]["Eastbridge"], plan="date", planned_for="2027-09-15").status_code == 302
+    assert plan(west, agreed["links"]["Westvale"], plan="none").status_code == 302
+    at(clock, "2028-06-01")  # long after: a host that has not chosen is still choosing, never overdue
+    assert standings(client) == {"Northshire": "choosing", "Eastbridge": "ready", "Westvale": "not-held"}
+    page = client.get("/followup").get_data(as_text=True)
+    assert "overdue" not in page.lower() and "Not held: the host&#39;s choice" in page
+    east_page = east.get(agreed["links"]["Eastbridge"] + "/impact").get_data(as_text=True)
+    assert "Planned by Eastbridge for 15 September 2027." in east_page and "Overdue" not in east_page
+    # the calendar follows the host's date; a host that holds none has no calendar to send
+    ics = client.get(f"/followup/{day['id']}/Eastbridge/host.ics").get_data(as_text=True)
+    assert "DTSTART;VALUE=DATE:20270915" in ics
+    none = client.get(f"/followup/{day['id']}/Westvale/visiting-lead.ics")
+    assert none.status_code == 404 and "Westvale chose not to hold a review of impact." in none.get_data(as_text=True)
+    # a host that chose none may change its mind; submitting is done, whatever was planned
     path = agreed["links"]["Westvale"]
-    browser, page = host(app, path + "/impact")
-    r = browser.post(path + "/impact", data={"csrf": csrf_of(page), "action": "submit", "progress": "A new panel",
-                                             "evidence": "Re-referrals down from 24% to 17%"})
-    assert r.status_code == 302
-    page = client.get("/followup").get_data(as_text=True)
-    assert page.count("standing-overdue") == 2 and page.count("standing-done") == 1
+    assert plan(west, path, plan="").status_code == 302
+    page = west.get(path + "/impact").get_data(as_text=True)
+    r = west.post(path + "/impact", data={"csrf": csrf_of(page), "action": "submit", "progress": "A new panel",
+                                          "evidence": "Re-referrals down from 24% to 17%"})
+    assert r.status_code == 302 and standings(client)["Westvale"] == "done"
+    words = docx.Document(io.BytesIO(east.get(agreed["links"]["Eastbridge"] + "/impact.docx").data))
+    rows = {r.cells[0].text: r.cells[1].text for r in words.tables[0].rows}
+    assert rows["When"] == "Planned by Eastbridge for 15 September 2027."
+
+
+@pytest.mark.parametrize("form, message", [
+    ({"plan": "date", "planned_for": "2027-01-10"}, "choose 22 May 2027 or later"),
+    ({"plan": "date", "planned_for": "next spring"}, "Give the date you plan to hold"),
+    ({"plan": "whenever"}, "Choose a date, no review of impact, or not decided yet."),
+])
+def test_discretion_a_bad_plan_is_refused_keeps_what_was_typed_and_changes_nothing(agreed, app, form, message):
+    path = agreed["links"]["Northshire"]
+    browser, _ = host(app, path)
+    assert plan(browser, path, plan="date", planned_for="2027-07-01").status_code == 302
+    r = plan(browser, path, **form)
+    assert r.status_code == 400
+    page = parsed(r.get_data(as_text=True))
+    assert message in page.select_one("#error").get_text()
+    if form.get("planned_for"):
+        assert page.select_one("#planned-for")["value"] == form["planned_for"]
+    assert "Planned by Northshire for 1 July 2027." in browser.get(path + "/impact").get_data(as_text=True)
+    other, _ = host(app, agreed["links"]["Eastbridge"])  # one host's link plans its own review only
+    assert plan(other, agreed["links"]["Eastbridge"], plan="none").status_code == 302
+    assert "Planned by Northshire for 1 July 2027." in browser.get(path + "/impact").get_data(as_text=True)
 
 
 def test_calendar_files_one_per_person_the_hosts_link_in_the_hosts_only(agreed, client, day):
@@ -161,7 +207,7 @@ def test_review_of_impact_answers_an_ask_with_another_authoritys_offer(agreed, a
     _, north_ask = _offer_and_ask(agreed, "Northshire")
     path = agreed["links"]["Northshire"]
     browser, page = host(app, path + "/impact")
-    assert "Due now" in page and "Northshire worries about recruiting social workers" in page  # the self-assessment
+    assert "Host to choose" in page and "Northshire worries about recruiting social workers" in page  # the self-assessment
     form = {"csrf": csrf_of(page), "action": "submit", "progress": "We ran a **recruitment academy**.",
             "evidence": "Vacancy rate down from 31% to 18%", f"status-{north_ask}": "answered",
             f"offer-{north_ask}": east_offer, f"evidence-{north_ask}": "Eight social workers recruited"}
@@ -222,7 +268,7 @@ def test_facilitator_confirms_and_rejects_suggestions_and_the_ledger_remembers(a
 
 
 def test_day_export_in_word_has_the_grid_as_a_table_and_no_names(agreed, client, day):
-    words = docx.Document(io.BytesIO(client.get(f"/console/{day['id']}/export.docx").data))
+    words = docx.Document(io.BytesIO(client.get(f"/console/{day['id']}/export.docx?anyway=1").data))
     text = "\n".join(p.text for p in words.paragraphs) + "\n".join(
         c.text for t in words.tables for row in t.rows for c in row.cells)
     assert not any(n in text for n in NAMES.values())
@@ -230,7 +276,7 @@ def test_day_export_in_word_has_the_grid_as_a_table_and_no_names(agreed, client,
     by = {row.cells[0].text: [c.text for c in row.cells[1:]] for row in grid.rows[1:]}
     workforce = [c.text for c in grid.rows[0].cells].index("Workforce") - 1
     assert by["Northshire"][workforce] == "2 ▲"
-    internal = docx.Document(io.BytesIO(client.get(f"/console/{day['id']}/export.docx?internal=1").data))
+    internal = docx.Document(io.BytesIO(client.get(f"/console/{day['id']}/export.docx?internal=1&anyway=1").data))
     assert internal.paragraphs[0].text.startswith("INTERNAL COPY")
     assert "Nadia Quill" in [c.text for t in internal.tables for row in t.rows for c in row.cells]
 
@@ -246,7 +292,8 @@ def test_command_line_ledger_summit_and_word_export(agreed, app, day, tmp_path):
     assert r.exit_code == 0, r.output
     assert "6 asks and offers; asks 3 open; offers 3 open" in r.output
     assert (tmp_path / "ledger.csv").read_text(encoding="utf-8-sig").startswith("Authority,Kind,What was agreed")
-    r = runner.invoke(cli, ["export", day["id"], "--format", "docx", "--out", str(tmp_path / "day.docx"), "--db", db])
+    r = runner.invoke(cli, ["export", day["id"], "--format", "docx", "--out", str(tmp_path / "day.docx"), "--db", db,
+                            "--anyway"])
     assert r.exit_code == 0, r.output
     assert docx.Document(str(tmp_path / "day.docx")).tables
     r = runner.invoke(cli, ["summit", day["id"], "--out", str(tmp_path / "pack"), "--db", db])
@@ -311,13 +358,16 @@ def test_the_facilitator_reaches_follow_up_ledger_and_word_export_from_its_pages
     home = links_in(client, "/", "days-h")  # the "Your days" card
     console = links_in(client, f"/console/{day['id']}", "console-top")  # beside "After the session"
     exports = links_in(client, f"/console/{day['id']}/summary", "exports")
-    assert home["Follow-up: reviews of impact due"] == console["Follow-up"] == "/followup"
+    assert home["Follow-up: reviews of impact"] == console["Follow-up"] == "/followup"
     assert home["The region's ledger of asks and offers"] == console["Ledger"] == "/ledger"
     assert exports["Word"] == f"/console/{day['id']}/export.docx"
     for path, says in (("/followup", "Test day"), ("/ledger", "No ask or offer has been agreed")):
         page = client.get(path)
         assert page.status_code == 200 and says in page.get_data(as_text=True)
     word = client.get(exports["Word"])
+    if word.mimetype == "text/html":  # drafting is left in: the page asks, and its link downloads as it stands
+        asked = parsed(word.get_data(as_text=True))
+        word = client.get(asked.find("a", string="Download the Word copy as it stands")["href"])
     assert word.status_code == 200 and docx.Document(io.BytesIO(word.data)).tables
     stranger = client.application.test_client()  # a browser that holds no day is not shown it
     assert "Test day" not in stranger.get("/followup").get_data(as_text=True)

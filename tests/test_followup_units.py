@@ -25,18 +25,42 @@ def ms(iso: str) -> int:
 
 @pytest.mark.parametrize("start, months, due", [("2026-11-22", 6, "2027-05-22"), ("2026-08-31", 6, "2027-02-28"),
                                                 ("2027-08-31", 6, "2028-02-29"), ("2026-12-15", 12, "2027-12-15")])
-def test_due_dates_are_calendar_months_on(start, months, due):
-    assert impact.due_date(engagement(start, months)).isoformat() == due
+def test_the_earliest_date_is_calendar_months_on(start, months, due):
+    assert impact.earliest(engagement(start, months)).isoformat() == due
 
 
-def test_standing_moves_with_time_and_a_submitted_review_is_done():
+def test_discretion_the_host_chooses_and_nothing_is_ever_overdue():
     e = engagement()
-    assert impact.standing(e, None, ms("2027-05-21")) == "upcoming"
-    assert impact.standing(e, None, ms("2027-05-22")) == "due"
-    assert impact.standing(e, {"submitted_ms": None}, ms("2027-07-21")) == "due"
-    assert impact.standing(e, None, ms("2027-07-22")) == "overdue"
-    assert impact.standing(e, {"submitted_ms": ms("2027-06-01")}, ms("2027-09-01")) == "done"
+    for now in ("2027-05-21", "2027-05-22", "2029-01-01"):  # years on, a host that has not chosen is still choosing
+        assert impact.standing(e, None, ms(now)) == "choosing"
+    planned = {"plan": "date", "planned_for": "2027-09-15", "submitted_ms": None}
+    assert impact.standing(e, planned, ms("2027-09-14")) == "planned"
+    assert impact.standing(e, planned, ms("2028-03-01")) == "ready"
+    assert impact.when(e, planned).isoformat() == "2027-09-15" and impact.when(e, None).isoformat() == "2027-05-22"
+    assert impact.standing(e, {"plan": "none"}, ms("2027-06-01")) == "not-held"
+    assert impact.standing(e, {**planned, "submitted_ms": ms("2027-09-15")}, ms("2027-10-01")) == "done"
     assert impact.standing(engagement(months=0), None, ms("2030-01-01")) == "none"
+    assert set(impact.STANDING_WORDS) >= {"choosing", "planned", "ready", "not-held", "done"}
+    assert not any("overdue" in w.lower() for w in impact.STANDING_WORDS.values())
+
+
+@pytest.mark.parametrize("form, message", [
+    ({"plan": "soon"}, "Choose a date, no review of impact, or not decided yet."),
+    ({"plan": "date", "planned_for": ""}, "Give the date you plan to hold"),
+    ({"plan": "date", "planned_for": "15/09/2027"}, "Give the date you plan to hold"),
+    ({"plan": "date", "planned_for": "2027-05-21"}, "at least 6 months after the challenge day: choose 22 May 2027 or later"),
+    ({"plan": "date", "planned_for": "2040-01-01"}, "within five years"),
+])
+def test_discretion_a_plan_that_cannot_stand_is_refused(form, message):
+    with pytest.raises(impact.BadReview, match=message):
+        impact.read_plan(form, engagement())
+
+
+def test_discretion_a_plan_is_read_as_the_host_chose_it():
+    e = engagement()
+    assert impact.read_plan({"plan": "date", "planned_for": "2027-05-22"}, e) == ("date", "2027-05-22")
+    assert impact.read_plan({"plan": "none", "planned_for": "2027-09-01"}, e) == ("none", None)
+    assert impact.read_plan({}, e) == ("", None)
 
 
 def test_the_script_says_when_the_review_of_impact_falls_due(tmp_path):
@@ -81,8 +105,8 @@ def test_uploads_are_judged_by_content_as_well_as_name():
 def test_calendar_files_are_all_day_events_escaped_and_folded_one_person_each():
     e = Engagement("day", "d1", "Triad; day, with a very long title that needs folding " * 2, "2026-11-22",
                    "Northshire", ("Eastbridge", "Westvale"), 6)
-    host = calendar.for_host(e, Date(2027, 5, 22), ms("2026-11-22"), "http://x/review/k/impact")
-    lead = calendar.for_visiting_lead(e, Date(2027, 5, 22), ms("2026-11-22"))
+    host = calendar.for_host(e, Date(2027, 5, 22), True, ms("2026-11-22"), "http://x/review/k/impact")
+    lead = calendar.for_visiting_lead(e, Date(2027, 5, 22), True, ms("2026-11-22"))
     uids = set()
     for text in (host, lead):
         lines = text.split("\r\n")
@@ -94,6 +118,14 @@ def test_calendar_files_are_all_day_events_escaped_and_folded_one_person_each():
         assert "Triad\\; day\\, with" in text.replace("\r\n ", "")
     assert len(uids) == 2
     assert "http://x/review/k/impact" in host.replace("\r\n ", "") and "http://" not in lead
+
+
+def test_discretion_a_calendar_before_the_host_chooses_offers_the_choice():
+    e = engagement()
+    unchosen = calendar.for_host(e, Date(2027, 5, 22), False, ms("2026-11-22")).replace("\r\n ", "")
+    assert "SUMMARY:Review of impact: Northshire may choose when" in unchosen
+    assert "at its discretion: choose a date\\, or that there will be none" in unchosen
+    assert "due" not in unchosen.lower()
 
 
 def test_calendar_text_drops_control_characters_and_folds_inside_no_character():

@@ -77,8 +77,8 @@ def test_summary_agreement_and_printed_exports(live_server):
         host.locator("form.case-form").wait_for()
         assert_accessible(host, "case study (host)")
 
-        # The HTML export prints to A4 pages.
-        facilitator.goto(f"{live_server.url}/console/{day_id}/export.html")
+        # The HTML export prints to A4 pages (as it stands: the reflection is still to be written up).
+        facilitator.goto(f"{live_server.url}/console/{day_id}/export.html?anyway=1")
         html = facilitator.content()
         assert "A confident, open session" in html and title in html
         assert not any(name in html for name in NAMES.values())

@@ -106,7 +106,7 @@ def test_agree_takes_the_rewording_in_the_box_and_it_replaces_the_original_every
     expect(facilitator.locator("#session-0 .owned-lists")).to_contain_text(REWORDED)
     expect(facilitator.locator("#session-0 .owned-lists")).not_to_contain_text(ASK)
     expect(facilitator.locator("#session-0 textarea[name=markdown]")).not_to_have_value(re.compile(re.escape(ASK)))
-    md, html = fetch(facilitator, f"{base}/export.md"), fetch(facilitator, f"{base}/export.html")
+    md, html = fetch(facilitator, f"{base}/export.md"), fetch(facilitator, f"{base}/export.html?anyway=1")
     doc = json.loads(fetch(facilitator, f"{base}/export.json"))
     rows = list(csv.DictReader(io.StringIO(fetch(facilitator, f"{base}/export.csv"))))
     summit_html = fetch(facilitator, f"{server.url}/summit/pack.html?day={day_id}")
@@ -173,8 +173,14 @@ def test_export_warns_about_drafting_left_in_and_print_keeps_it_out(pages):
     expect(warning).to_contain_text("Session 1: Northshire: “to be written up” is still in the text.")
     warning.screenshot(path="tests/artifacts/summary-exports-warning.png")
 
-    # the page opened to print shows the same list on screen, and nothing of it in print
+    # opening the copy to print asks first, naming what is left; opened as it stands, the page shows
+    # the same list on screen, and nothing of it in print
     facilitator.goto(f"{server.url}/console/{day_id}/export.html")
+    expect(facilitator.get_by_role("heading", level=1)).to_have_text("Drafting is left in")
+    expect(facilitator.locator("ul.left-in")).to_contain_text("Session 1: Northshire: “to be written up” is still in the text.")
+    assert_accessible(facilitator, "export asks: drafting left in")
+    facilitator.screenshot(path="tests/artifacts/export-asks-drafting-left-in.png", full_page=True)
+    facilitator.get_by_role("link", name="Open the copy to print as it stands").click()
     expect(facilitator.locator(".left-in")).to_contain_text("to be written up")
     assert_accessible(facilitator, "day export with warning")
     shutil.rmtree("tests/artifacts/writeup-print", ignore_errors=True)
@@ -188,4 +194,4 @@ def test_export_warns_about_drafting_left_in_and_print_keeps_it_out(pages):
     assert "Northshire has a stable, well-supported workforce of newly qualified social workers" in flat
     assert OFFER in flat
     # a downloaded copy carries no warning at all
-    assert "Before you print" not in fetch(facilitator, f"{server.url}/console/{day_id}/export.html?download=1")
+    assert "Before you print" not in fetch(facilitator, f"{server.url}/console/{day_id}/export.html?download=1&anyway=1")

@@ -14,7 +14,7 @@ def to_docx(r: dict) -> bytes:
     e = r["engagement"]
     d = word.new(f"{e['host']}: review of impact", OPEN_NOTICE)
     word.table(d, ["", ""], [["Challenge day", f"{e['title']} ({e['date']})"], ["Host", e["host"]],
-                             ["Visiting", ", ".join(e["visiting"])], ["Due", r["due"]],
+                             ["Visiting", ", ".join(e["visiting"])], ["When", r["when"]],
                              ["Submitted", r["submitted"] or "not yet"]])
     word.heading(d, "The original scope")
     word.paragraph(d, r["scope"])

@@ -79,7 +79,10 @@ class FollowUp:
         return {
             "engagement": {"title": e.title, "date": e.date, "host": e.host, "visiting": list(e.visiting),
                            "ref": e.ref, "source": e.source},
-            "due": impact.due_date(e).isoformat() if impact.due_date(e) else None,
+            "earliest": impact.earliest(e).isoformat() if impact.earliest(e) else None,
+            "plan": review.get("plan") or "",
+            "planned_for": review.get("planned_for"),
+            "when": impact.plan_words(e, review),
             "submitted": impact.today(review["submitted_ms"]).isoformat() if review.get("submitted_ms") else None,
             "scope": f"{e.host}'s session at '{e.title}' on {e.date}" + (f" ({script.title})" if script else "")
                      + f", challenged by {', '.join(e.visiting)}.",

@@ -1,6 +1,6 @@
 """Where the ledger and the follow-up page find their work: triad days now, hypothesis-led reviews later.
 
-A source gives two lists: engagements (a host's day or review, whose review of impact falls due
+A source gives two lists: engagements (a host's day or review, whose review of impact the host may hold
 some months on) and items (each agreed ask, offer or action). Anything that can list those plugs
 in to the follow-up's list of sources; the ledger and follow-up page read every one.
 """
@@ -18,7 +18,7 @@ ROLES = ("ask", "offer", "action")
 
 @dataclass(frozen=True)
 class Engagement:
-    """One host's part in a day or review: its review of impact falls due `months` after `date`."""
+    """One host's part in a day or review: it may hold its review of impact from `months` after `date`."""
 
     source: str  # "day", "review", ...
     ref: str  # the day's (or review's) id

@@ -85,6 +85,13 @@ class Records:
             for o in outcomes:
                 self._outcome(o, day_id, authority, now)
 
+    def save_plan(self, day_id: str, authority: str, plan: str, planned_for: str | None, now: int) -> None:
+        """The host's choice of when (or whether) to hold its review of impact; its answers stay as they are."""
+        with self.database.lock, self.db.atomic():
+            self.db.table("fu_impact").upsert(
+                {"day_id": day_id, "authority": authority, "plan": plan or None, "planned_for": planned_for,
+                 "planned_ms": now}, pk=("day_id", "authority"))
+
     def _outcome(self, o: dict, day_id: str, authority: str, now: int) -> None:
         table = self.db.table("fu_outcomes")
         old = next(iter(table.rows_where("item_id = ?", [o["item_id"]], limit=1)), None)

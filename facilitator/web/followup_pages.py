@@ -132,7 +132,7 @@ def response_file(key, response_id):
 
 # -- the host's review of impact
 
-def _impact_page(key, e, error=None, status=200):
+def _impact_page(key, e, error=None, status=200, plan_sent=None):
     doc = house().followup.impact_document(e, _now())
     mine = {i["id"] for i in doc["items"]}
     offers = [r for r in house().followup.ledger_rows(suggest=False)
@@ -140,14 +140,15 @@ def _impact_page(key, e, error=None, status=200):
     state = impact.standing(e, _records().impact(e.ref, e.host), _now())
     return render_template("followup/impact.html", key=key, e=e, doc=doc, offers=offers, state=state,
                            region=[a for a in house().followup.region() if a != e.host], statuses=impact.STATUSES,
-                           commentary=markdown.render(doc["commentary"]), error=error), status
+                           commentary=markdown.render(doc["commentary"]), error=error, words=impact.STANDING_WORDS,
+                           plan=plan_sent or {"plan": doc["plan"], "planned_for": doc["planned_for"] or ""}), status
 
 
 @bp.get("/review/<key>/impact")
 def impact_page(key):
     day, authority = _host()
     e = house().followup.engagement(day["id"], authority)
-    if e is None or impact.due_date(e) is None:
+    if e is None or impact.earliest(e) is None:
         abort(404, "This day asks for no review of impact.")
     return _impact_page(key, e)
 
@@ -157,7 +158,7 @@ def save_impact(key):
     day, authority = _host()
     access.check_csrf()
     e = house().followup.engagement(day["id"], authority)
-    if e is None or impact.due_date(e) is None:
+    if e is None or impact.earliest(e) is None:
         abort(404, "This day asks for no review of impact.")
     items = house().followup.items()
     mine = [i for i in items if i.ref == e.ref and i.authority == authority]
@@ -175,6 +176,22 @@ def save_impact(key):
         return _impact_page(key, e, str(bad), 400)
     _records().save_impact(e.ref, authority, progress, evidence, outcomes, submit, _now())
     return redirect(url_for("followup.impact_page", key=key, saved=1))
+
+
+@bp.post("/review/<key>/impact/plan")
+def plan_impact(key):
+    """The host DCS is in charge of the timetable: a date, none at all, or not decided yet."""
+    day, authority = _host()
+    access.check_csrf()
+    e = house().followup.engagement(day["id"], authority)
+    if e is None or impact.earliest(e) is None:
+        abort(404, "This day asks for no review of impact.")
+    try:
+        plan, planned_for = impact.read_plan(request.form, e)
+    except impact.BadReview as bad:
+        return _impact_page(key, e, str(bad), 400, plan_sent=request.form)
+    _records().save_plan(e.ref, authority, plan, planned_for, _now())
+    return redirect(url_for("followup.impact_page", key=key, planned=1, _anchor="when"))
 
 
 @bp.get("/review/<key>/impact.docx")
@@ -208,13 +225,17 @@ def calendar_file(day_id, authority, who):
     """One person's calendar file: the host's carries the host's link, the visiting lead's none."""
     day = _facilitated(day_id)
     e = house().followup.engagement(day_id, authority)
-    if e is None or impact.due_date(e) is None or who not in calendar.PEOPLE:
-        abort(404, "No review of impact falls due for that authority.")
+    if e is None or impact.earliest(e) is None or who not in calendar.PEOPLE:
+        abort(404, "No review of impact is asked of that authority.")
+    review = _records().impact(day_id, authority)
+    if impact.standing(e, review, _now()) == "not-held":
+        abort(404, f"{authority} chose not to hold a review of impact.")
+    on, chosen = impact.when(e, review), impact.planned(review) is not None
     if who == "host":
         key = house().reports.review_key(day_id, authority, _now())
-        body = calendar.for_host(e, impact.due_date(e), _now(), public_url() + url_for("followup.impact_page", key=key))
+        body = calendar.for_host(e, on, chosen, _now(), public_url() + url_for("followup.impact_page", key=key))
     else:
-        body = calendar.for_visiting_lead(e, impact.due_date(e), _now())
+        body = calendar.for_visiting_lead(e, on, chosen, _now())
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = \
         f'attachment; filename="review-of-impact-{_slug(authority)}-{day["date"]}-{who}.ics"'

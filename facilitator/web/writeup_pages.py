@@ -133,6 +133,11 @@ def download(day_id, fmt):
     internal = request.args.get("internal") == "1"
     doc = document.gather(_engine(), _reports(), day, _now(), internal=internal)
     name = f"{day['date']}-{day['id']}" + ("-INTERNAL" if internal else "")
+    left_in = document.placeholders(doc)
+    if fmt in formats.PRINTED and left_in and request.args.get("anyway") != "1":
+        # "to be written up" never goes to paper unnoticed: say what is left and let the facilitator choose
+        anyway = url_for("reports.download", day_id=day_id, fmt=fmt, **{**request.args.to_dict(), "anyway": "1"})
+        return render_template("left_in.html", day=day, left_in=left_in, fmt=fmt, anyway=anyway)
     if fmt == "html" and not request.args.get("download"):  # opened to print: say what is left to write
         return _document(formats.to_html(doc, document.placeholders(doc)), fmt, name)
     return _document(formats.write(doc, fmt), fmt, name)

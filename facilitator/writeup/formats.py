@@ -18,6 +18,7 @@ from .casestudies import FIELD_LABELS
 from .document import INTERNAL_NOTICE
 
 FORMATS = ("md", "html", "json", "csv", "docx")
+PRINTED = ("html", "docx")  # the copies that go on paper: drafting left in is asked about first
 MIMETYPES = {"md": "text/markdown", "html": "text/html", "json": "application/json", "csv": "text/csv",
              "docx": word.MIMETYPE}
 CSV_FIELDS = ("id", "session", "presenter", "step", "kind", "kind_label", "category", "text", "origin", "authority",

@@ -37,3 +37,10 @@ def m001_followup(db):
         {"ask_id": str, "offer_id": str, "decision": str, "score": float, "decided_ms": int},
         pk=("ask_id", "offer_id"), not_null={"decision"},
     )
+
+
+@migrations()
+def m002_host_plan(db):
+    # The review of impact is at the host's discretion: the date it chose, or that it holds none.
+    for column, kind in (("plan", str), ("planned_for", str), ("planned_ms", int)):
+        db.table("fu_impact").add_column(column, kind)

@@ -55,7 +55,7 @@ class Script:
     kinds: dict[str, Kind]
     steps: dict[str, Step]
     source: str = ""
-    review_of_impact_months: int = 6  # the host's review of impact falls due this long after the day; 0: none
+    review_of_impact_months: int = 6  # the host may hold its review of impact from this long after the day; 0: none
 
     @property
     def sessions_per_day(self) -> int:
