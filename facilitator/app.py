@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -57,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         NOW=now_ms,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
+        PERMANENT_SESSION_LIFETIME=timedelta(days=400),  # sign-ins end sooner: see web.access.SIGN_IN_DAYS
         MAX_CONTENT_LENGTH=64 * 1024,
         RATE_CAPACITY=20,
         RATE_PER_SECOND=2.0,
@@ -89,7 +91,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     folders = [Path(f) for f in (app.config["SCRIPTS_DIR"], app.config["EXTRA_SCRIPTS"]) if f]
     app.extensions[house.KEY] = _house(app.config, folders)
 
-    from .web import assets, day_pages, followup_pages, realtime, review_pages, writeup_pages
+    from .web import assets, audit, day_pages, erase_pages, followup_pages, realtime, review_pages, writeup_pages
     from .web import letter_pages, live_events, review_events, sa_pages  # noqa: F401 - their routes and events register
 
     app.register_blueprint(day_pages.bp)
@@ -98,6 +100,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(review_pages.bp)  # letter_pages' routes are on it too
     app.register_blueprint(followup_pages.bp)
     app.register_blueprint(sa_pages.bp)
+    app.register_blueprint(erase_pages.bp)
+    app.register_blueprint(audit.bp)
     realtime.init_app(app)  # with the namespaces live_events and review_events made as they were imported
     if app.config["ALLOWED_HOSTS"]:
         app.wsgi_app = doors.HostCheck(app.wsgi_app, app.config["ALLOWED_HOSTS"])
@@ -105,6 +109,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    app.after_request(audit.after)
     app.after_request(_security_headers)
     return app
 

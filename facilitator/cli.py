@@ -157,12 +157,20 @@ def _check_review_script(path: Path) -> None:
                f"{script.days} days of {len(script.schedule)} schedule items")
 
 
-def _reports_app(db: str):
+def _existing_app(db: str):
     """The app on an existing database, without creating one where none was meant."""
     if not Path(db).exists():
         raise click.ClickException(f"{db}: no such database: give the --db the day was set up in")
-    app = _app(db)
-    return house.of(app).engine, house.of(app).reports
+    return _app(db)
+
+
+def _existing(db: str) -> house.House:
+    return house.of(_existing_app(db))
+
+
+def _reports_app(db: str):
+    h = _existing(db)
+    return h.engine, h.reports
 
 
 def _days(engine, ids) -> list[dict]:
@@ -187,9 +195,12 @@ def export(day_id, fmt, out, internal, anyway, db):
     from .writeup import document, formats
     from .app import now_ms
 
-    engine, reports = _reports_app(db)
-    day = _days(engine, [day_id])[0]
-    doc = document.gather(engine, reports, day, now_ms(), internal=internal)
+    from .followup import retention as keeping
+
+    h = _existing(db)
+    day = _days(h.engine, [day_id])[0]
+    doc = document.gather(h.engine, h.reports, day, now_ms(), internal=internal,
+                          kept_until=keeping.for_day(h, day).until.isoformat())
     left_in = document.placeholders(doc)
     if fmt in formats.PRINTED and left_in and not anyway:
         raise click.ClickException(f"drafting is left in ({len(left_in)}: {left_in[0]}): put it right in the "
@@ -255,6 +266,71 @@ def ledger(fmt, out, db):
     counts = ledgering.counts(rows)
     click.echo(f"{out}: {len(rows)} asks and offers; " + "; ".join(
         f"{role}s " + ", ".join(f"{n} {s}" for s, n in c.items()) for role, c in sorted(counts.items())))
+
+
+@cli.command()
+@click.argument("ref", metavar="DAY")
+@click.option("--yes", is_flag=True, help="Delete it: nothing of it can be brought back.")
+@click.option("--with-agreed-case-studies", "with_cases", is_flag=True,
+              help="Delete the case studies its hosts agreed for the summit too.")
+@click.option("--db", "db", default=DEFAULT_DB, show_default=True)
+def delete(ref, yes, with_cases, db):
+    """Delete a day or a review (its id or join code) with everything it holds, leaving no copy on disk."""
+    from .core import erase
+    from .writeup import casestudies, document
+    from .app import now_ms
+
+    h = _existing(db)
+    h.engine.store.database.scrub(tries=5)  # a deletion run again empties what a reader kept in the log
+    kind, found = _day_or_review(h, ref)
+    if not yes:
+        raise click.ClickException(f"deleting '{found['title']}' cannot be undone: add --yes to delete it")
+    if kind == "day" and not with_cases:
+        doc = document.gather(h.engine, h.reports, found, now_ms())
+        agreed = casestudies.agreed_in(doc)
+        if agreed:
+            raise click.ClickException(
+                f"'{found['title']}' has {len(agreed)} case {'study' if len(agreed) == 1 else 'studies'} its hosts "
+                "agreed for the summit: export the summit pack first to keep them, then add --with-agreed-case-studies")
+    counts = h.engine.store.delete_day(found["id"]) if kind == "day" else erase.erase(h.engine.store.database, kind, found["id"])
+    click.echo(f"'{found['title']}' is deleted: {erase.described(counts)}.")
+
+
+@cli.command()
+@click.option("--apply", "apply_", is_flag=True, help="Delete every day and review whose date has come.")
+@click.option("--db", "db", default=DEFAULT_DB, show_default=True)
+def retention(apply_, db):
+    """List each day and review with the date it is kept until; with --apply, delete those due."""
+    from .core import erase
+    from .followup import retention as keeping
+    from .followup.impact import today
+
+    app = _existing_app(db)
+    h, on = house.of(app), today(app.config["NOW"]())
+    kept = keeping.schedule(h)
+    for k in kept:
+        state = k.state(on)
+        line = f"{state:5} {k.until.isoformat()}  {k.kind:6} {k.ref}  '{k.title}'"
+        if state == "due" and apply_:
+            counts = (h.engine.store.delete_day(k.ref) if k.kind == "day"
+                      else erase.erase(h.engine.store.database, k.kind, k.ref))
+            line += f": deleted ({erase.described(counts)})"
+        click.echo(line)
+    due = sum(1 for k in kept if k.state(on) == "due")
+    soon = sum(1 for k in kept if k.state(on) == "soon")
+    click.echo(f"{len(kept)} kept; {due} due" + (" and deleted" if apply_ and due else
+                                                   ": run with --apply to delete" if due else "")
+               + f"; {soon} due within {keeping.WARN_DAYS} days.")
+
+
+def _day_or_review(h, ref: str) -> tuple[str, dict]:
+    day = h.engine.store.day(ref) or h.engine.store.day_by_code(ref)
+    if day:
+        return "day", day
+    review = h.reviews.review(ref) or h.reviews.review_by("join_code", ref.upper())
+    if review:
+        return "review", review
+    raise click.ClickException(f"no day or review has the id or join code '{ref}'")
 
 
 @cli.command("forget-names")

@@ -136,6 +136,7 @@ def test_discretion_the_host_chooses_when_or_none_and_nothing_is_overdue(agreed,
     assert plan(east, agreed["links"]["Eastbridge"], plan="date", planned_for="2027-09-15").status_code == 302
     assert plan(west, agreed["links"]["Westvale"], plan="none").status_code == 302
     at(clock, "2028-06-01")  # long after: a host that has not chosen is still choosing, never overdue
+    client.get(f"/f/{day['facilitator_key']}")  # over a year on, the facilitator's link signs in again
     assert standings(client) == {"Northshire": "choosing", "Eastbridge": "ready", "Westvale": "not-held"}
     page = client.get("/followup").get_data(as_text=True)
     assert "overdue" not in page.lower() and "Not held: the host&#39;s choice" in page

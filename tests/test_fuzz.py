@@ -18,13 +18,16 @@ from facilitator.web.realtime import socketio
 from .support import AUTHORITIES, FakeClock
 
 NORTH, EAST, WEST = AUTHORITIES
-EVENTS = ["time", "snapshot", "contribute", "edit", "vote", "timer", "moderate"]
+# end_day last: once the facilitator's junk happens to end the day, the other roles' junk meets an ended day
+EVENTS = ["time", "snapshot", "contribute", "edit", "vote", "timer", "moderate", "reflect", "raise_concern",
+          "answer_concern", "sign_concern", "end_day"]
 CODES = {"invalid", "too_long", "not_now", "forbidden", "not_found", "unauthorised", "rate_limited",
          "unknown_event"}
-FIELDS = ["id", "kind", "text", "category", "authority", "item_index", "on", "action", "minutes", "into"]
-ROUNDS = 160  # per event, per role: 7 events x 4 connected roles x 160 = 4,480, plus the extras
+FIELDS = ["id", "kind", "text", "category", "authority", "item_index", "on", "action", "minutes", "into",
+          "heard", "will_do", "session", "step", "confirm", "nature", "seen", "immediate_action", "response"]
+ROUNDS = 160  # per event, per role: 12 events x 4 connected roles x 160 = 7,680, plus the extras
 ARTIFACTS = Path(__file__).parent / "artifacts"
-TABLES = ["days", "participants", "contributions", "votes"]
+TABLES = ["days", "participants", "contributions", "votes", "day_concerns"]
 
 
 class Junk:
@@ -39,7 +42,7 @@ class Junk:
             -(10 ** 99), "", " ", "\u200b", "\u200b\u200d\ufeff", " \u200b \t\n", "How \ud800?", "\udfff",
             "\ud83d", "a" * 1001, "x" * 4096, "<script>alert(1)</script>", "\x00", "\u202e", "é", "😀",
             "start", "pause", "resume", "extend", "next", "back", "hide", "show", "star", "unstar", "asked",
-            "unasked", "edit", "merge", "risk", "question", "strength", "observer", "Workforce",
+            "unasked", "edit", "merge", "risk", "question", "strength", "observer", "Workforce", "reflection",
             "__proto__", "constructor", "null", "true", "5", "1e9", str(uuid.uuid4()), "0" * 36,
             [], {}, [[]], [{}], {"": None},
         ]

@@ -107,12 +107,15 @@ def test_a_kind_that_is_not_text_is_refused_everywhere(presenting, engine, day, 
 @pytest.mark.parametrize("args", [(), ({}, {}), ({}, {}, {}), ("a", 1, None, [], {}, True)])
 def test_an_event_with_the_wrong_number_of_arguments_is_answered(presenting, args):
     fac, pat = presenting
-    for event in ("contribute", "vote", "edit"):
+    for event in ("contribute", "vote", "edit", "reflect"):
         ack = pat.emit(event, *args, callback=True)
         assert ack["ok"] is False and ack["error"]["code"] == "invalid" and "payload" in ack["error"]["message"]
     for event in ("time", "snapshot"):
         ack = pat.emit(event, *args, callback=True)
         assert ack["ok"] is (args == ()), (event, args, ack)
+    for event in ("end_day", "reflect"):  # the facilitator's count is checked before anything else
+        ack = fac.emit(event, *args, callback=True)
+        assert ack["ok"] is False and ack["error"]["code"] == "invalid" and "payload" in ack["error"]["message"]
 
 
 def test_connect_sent_as_an_event_does_not_run_the_connect_handler_again(room, day, presenting):

@@ -162,9 +162,9 @@ def test_findings_rest_on_notes_of_their_own_line_and_qa_flags_unlinked_actions(
     n1, _ = note(rs, scripts, review, lines[0])
     n2, _ = note(rs, scripts, review, lines[1])
     with pytest.raises(Refused, match="same line"):
-        findings.add_finding(rs, review, {"line": lines[0]["id"], "text": "F"}, [n2["id"]], 6000)
-    bare = findings.add_finding(rs, review, {"line": lines[0]["id"], "text": "No evidence yet"}, [], 6000)
-    backed = findings.add_finding(rs, review, {"line": lines[0]["id"], "text": "Backed"}, [n1["id"]], 6000)
+        findings.add_finding(rs, review, {"line": lines[0]["id"], "text": "F", "kind": "development"}, [n2["id"]], 6000)
+    bare = findings.add_finding(rs, review, {"line": lines[0]["id"], "text": "No evidence yet", "kind": "development"}, [], 6000)
+    backed = findings.add_finding(rs, review, {"line": lines[0]["id"], "text": "Backed", "kind": "development"}, [n1["id"]], 6000)
     feedback.add_action(rs, review, {"text": "Act on evidence", "agreed": "Y"}, [backed["id"]], 7000)
     feedback.add_action(rs, review, {"text": "Act on a hunch", "agreed": "N"}, [], 7000)
     feedback.add_action(rs, review, {"text": "Act on a bare finding", "agreed": "Y"}, [bare["id"]], 7000)
@@ -181,7 +181,7 @@ def test_findings_rest_on_notes_of_their_own_line_and_qa_flags_unlinked_actions(
 def test_the_letter_is_shared_proofread_then_signed_and_then_fixed(rs, scripts):
     review, lines = agreed(rs, scripts)
     n1, _ = note(rs, scripts, review, lines[0])
-    f = findings.add_finding(rs, review, {"line": lines[0]["id"], "text": "Backed"}, [n1["id"]], 6000)
+    f = findings.add_finding(rs, review, {"line": lines[0]["id"], "text": "Backed", "kind": "development"}, [n1["id"]], 6000)
     feedback.add_action(rs, review, {"text": "Act", "agreed": "Y"}, [f["id"]], 7000)
     script = scripts["em-pctr"]
     with pytest.raises(Refused, match="share the draft"):
@@ -190,7 +190,7 @@ def test_the_letter_is_shared_proofread_then_signed_and_then_fixed(rs, scripts):
     with pytest.raises(Refused, match="proofread"):
         letter.sign(rs, review, script, 8000)
     letter.proofread(rs, review, script, 8100)
-    letter.edit(rs, review, {"summary": "First.\r\n\r\nSecond."}, 8200)  # an edit needs proofreading again
+    letter.edit(rs, review, script, {"summary": "First.\r\n\r\nSecond."}, 8200)  # an edit needs proofreading again
     assert letter.current(rs, review, script)["summary"] == "First.\n\nSecond."
     assert "21 to 23 December 2026" in letter.defaults(review, script)["summary"]
     with pytest.raises(Refused, match="proofread"):
@@ -199,7 +199,7 @@ def test_the_letter_is_shared_proofread_then_signed_and_then_fixed(rs, scripts):
     letter.sign(rs, review, script, 8500)
     assert letter.current(rs, review, script)["signed_ms"] == 8500
     with pytest.raises(Refused, match="signed off"):
-        letter.edit(rs, review, {"variations": "Changed"}, 9000)
+        letter.edit(rs, review, script, {"variations": "Changed"}, 9000)
 
 
 def test_the_survey_is_once_each_and_its_composite_waits_for_three(rs, scripts):
@@ -310,7 +310,7 @@ def test_rows_of_another_review_are_not_changed_through_this_one(rs, scripts):
     review, lines = agreed(rs, scripts)
     other, other_lines = agreed(rs, scripts)
     n, _ = note(rs, scripts, other, other_lines[0])
-    theirs = findings.add_finding(rs, other, {"line": other_lines[0]["id"], "text": "Theirs"}, [n["id"]], 6000)
+    theirs = findings.add_finding(rs, other, {"line": other_lines[0]["id"], "text": "Theirs", "kind": "development"}, [n["id"]], 6000)
     action = feedback.add_action(rs, other, {"text": "Their action", "agreed": "Y"}, [theirs["id"]], 7000)
     before = rs.review(review["id"])["seq"], rs.review(other["id"])["seq"]
     for attempt in (lambda: rs.set_evidence(review["id"], theirs["id"], []),
@@ -343,16 +343,17 @@ def test_an_incident_is_stored_once_by_its_device_made_id_and_signed_by_both(rs,
     with pytest.raises(Refused, match="already used"):
         incidents.raise_incident(rs, other, "TM1", payload, 6000)
     with pytest.raises(Refused, match="before signing"):
-        incidents.sign(rs, review, payload["id"], "lead", 7000)
-    recorded = incidents.record(rs, review, payload["id"], {"raised_at": "10:30", "host_action": "Visit today"})
-    assert recorded["raised_at"] == "10:30"
-    assert incidents.sign(rs, review, payload["id"], "lead", 7000)["lead_signed_ms"] == 7000
-    signed = incidents.sign(rs, review, payload["id"], "host", 7100)
+        incidents.sign(rs, review, payload["id"], "lead", {"name": "Ann Lead"}, 7000)
+    recorded = incidents.record(rs, review, payload["id"], {"raised_at": "2026-12-21T10:30", "host_action": "Visit today"})
+    assert recorded["raised_at"] == "2026-12-21 10:30"
+    assert incidents.sign(rs, review, payload["id"], "lead", {"name": "Ann Lead"}, 7000)["lead_signed_ms"] == 7000
+    signed = incidents.sign(rs, review, payload["id"], "host", {"name": "Hal Host"}, 7100)
     assert (signed["lead_signed_ms"], signed["host_signed_ms"]) == (7000, 7100)
+    assert (signed["lead_signed_name"], signed["host_signed_name"]) == ("Ann Lead", "Hal Host")
     with pytest.raises(Refused, match="already signed"):
-        incidents.sign(rs, review, payload["id"], "host", 7200)
+        incidents.sign(rs, review, payload["id"], "host", {"name": "Hal Host"}, 7200)
     with pytest.raises(Refused, match="cannot change"):
-        incidents.record(rs, review, payload["id"], {"raised_at": "11:00", "host_action": "Later"})
+        incidents.record(rs, review, payload["id"], {"raised_at": "2026-12-21T11:00", "host_action": "Later"})
     with pytest.raises(Refused, match="no such incident"):
         incidents.get(rs, other, payload["id"])
 

@@ -107,7 +107,8 @@ def test_withdrawing_a_note_that_is_evidence_asks_first(review):
     evidence_id = _note(tm1, review, "Three files had no threshold decision")
     plain_id = _note(tm1, review, "A stray thought")
     review.lead.post(f"/reviews/{review.id}/findings", data={"csrf": review.token, "line": review.lines[0],
-                                                            "text": "Thresholds differ", "evidence": evidence_id})
+                                                            "text": "Thresholds differ", "kind": "development",
+                                                            "evidence": evidence_id})
     ack = tm1.emit("note_withdraw", {"id": plain_id}, namespace=NS, callback=True)
     assert ack == {"ok": True, "id": plain_id, "withdrawn": True}
     lead.get_received(NS)
@@ -146,7 +147,7 @@ def test_the_projected_feedback_hears_of_each_change_after_it_is_stored(review):
     lead.get_received(NS)
     base = f"/reviews/{review.id}"
     review.lead.post(base + "/findings", data={"csrf": review.token, "line": review.lines[0], "text": "F1",
-                                               "evidence": note_id})
+                                               "kind": "strength", "evidence": note_id})
     review.lead.post(f"{base}/lines/{review.lines[0]}/conclusions", data={"csrf": review.token, "conclusions": "C1"})
     review.lead.post(base + "/actions", data={"csrf": review.token, "text": "A1", "agreed": "Y"})
     review.lead.post(base + "/actions", data={"csrf": review.token, "text": "", "agreed": "Y"})  # refused: no news
@@ -195,7 +196,8 @@ def test_an_incident_reaches_the_lead_and_never_a_plain_export(review):
         body = review.lead.get(f"/reviews/{review.id}/export.{fmt}").get_data(as_text=True)
         assert "Unvisited child" not in body and "TM3" not in body
     internal = json.loads(review.lead.get(f"/reviews/{review.id}/export.json?internal=1").get_data(as_text=True))
-    assert internal["internal"] is True and internal["incidents"][0]["nature"] == "Unvisited child"
+    assert internal["internal"] is True and internal["incidents"][0]["Nature of incident (narrative)"] == \
+        "Unvisited child"
     assert review.lead.get(f"/reviews/{review.id}/export.pdf").status_code == 404
 
 
@@ -210,13 +212,14 @@ def test_incident_signatures_need_the_record_first(review):
     base = f"/reviews/{review.id}/incidents/{incident_id}"
     review.lead.post(base + "/lead-sign", data={"csrf": review.token})
     assert "record when it was raised" in review.lead.get(base).get_data(as_text=True)
-    assert "Risk" not in review.host.get(f"/reviews/{review.id}/host").get_data(as_text=True)  # not raised yet
+    shown = parsed(review.host.get(f"/reviews/{review.id}/host").get_data(as_text=True)).select_one("#incidents")
+    assert "Risk" in shown.get_text() and shown.select_one("form") is None  # seen at once; nothing to sign yet
     review.lead.post(base, data={"csrf": review.token, "raised_at": "2026-12-21T12:00", "host_action": "Visit"})
-    review.lead.post(base + "/lead-sign", data={"csrf": review.token})
+    review.lead.post(base + "/lead-sign", data={"csrf": review.token, "name": "Lee Lead"})
     token, page = csrf_page(review.host, f"/reviews/{review.id}/host")
     assert "Risk" in page
-    review.host.post(base + "/host-sign", data={"csrf": token})
-    assert "Signed by the host" in review.host.get(f"/reviews/{review.id}/host").get_data(as_text=True)
+    review.host.post(base + "/host-sign", data={"csrf": token, "name": "Hana Host"})
+    assert "Hana Host, " in review.host.get(f"/reviews/{review.id}/host").get_data(as_text=True)
     signed = [e["args"][0]["incident"] for e in lead.get_received(NS) if e["name"] == "incident"]
     assert signed[-1]["status"] == "signed by both"
     console = parsed(review.lead.get(f"/reviews/{review.id}/console").get_data(as_text=True))

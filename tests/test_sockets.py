@@ -122,6 +122,7 @@ def test_a_repeated_contribution_is_stored_once_and_not_broadcast_again(people, 
     ("timer", {"action": "next"}),
     ("timer", {"action": "start"}),
     ("moderate", {"id": "00000000-0000-0000-0000-000000000000", "action": "hide"}),
+    ("end_day", {"confirm": True}),
 ])
 def test_a_participant_cannot_do_what_only_the_facilitator_may(people, event, payload, engine, day):
     fac, presenter, east, west = people

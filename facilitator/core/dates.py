@@ -8,6 +8,7 @@ without a list to keep up to date here.
 
 from __future__ import annotations
 
+import calendar
 from datetime import date as Date
 from datetime import timedelta
 
@@ -42,3 +43,10 @@ def on_site_days(start: Date, days: int) -> list[Date]:
             found.append(day)
         day += timedelta(days=1)
     return found
+
+
+def add_months(day: Date, months: int) -> Date:
+    """The same day of the month `months` on; the month's last day when it has no such day."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))

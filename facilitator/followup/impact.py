@@ -11,9 +11,9 @@ chosen a date is shown as choosing, one that chose none as not holding one.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date as Date, datetime
 
+from ..core.dates import add_months
 from .sources import Engagement, Item
 
 PLANS = ("date", "none", "")  # a date the host chose, no review at all, or not decided yet
@@ -27,13 +27,6 @@ MAX_EVIDENCE = 2_000
 
 class BadReview(ValueError):
     """A review-of-impact form that cannot be saved as sent; the message is for the host."""
-
-
-def add_months(day: Date, months: int) -> Date:
-    """The same day of the month `months` on; the month's last day when it has no such day."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def earliest(e: Engagement) -> Date | None:

@@ -8,6 +8,7 @@ knows nothing of Flask or sockets.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date as Date
 
 from ..core import checks
@@ -15,7 +16,7 @@ from ..core import clock as clockmod
 from ..core.errors import Refused
 from ..core.scripts.day import Item, Script, agenda
 from . import contributions as contrib
-from . import screens
+from . import concerns, reflection, screens
 from .screens import Broadcast
 from .store import Store
 
@@ -25,6 +26,7 @@ MAX_AUTHORITY = 80
 LATE_GRACE_MS = 15 * 60_000  # how long after a step ends a phone that was offline may still add to it
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MODERATIONS = ("hide", "show", "star", "unstar", "asked", "unasked", "edit", "merge")
+ENDED = "the day has ended: nothing more can be added"
 
 
 class Engine:
@@ -93,6 +95,8 @@ class Engine:
         extend_ms = checks.minutes(payload.get("minutes"), clockmod.MAX_EXTEND_MS // 60_000) if payload["action"] == "extend" else 0
         with self.store.lock:  # read, apply and write as one step when two consoles press at once
             day = self._day(day_id)
+            if day["ended_ms"] is not None:
+                raise Refused("not_now", "the day has ended: its clock is stopped")
             script, items = self._script_items(day)
             try:
                 clock = clockmod.apply(clockmod.Clock.from_dict(day["clock"]), payload["action"],
@@ -103,11 +107,76 @@ class Engine:
             day["clock"] = clock.to_dict()
         return screens.clock_changed(self.store, day, script, items, now)
 
+    def end_day(self, day_id: str, payload, now: int) -> Broadcast | None:
+        """Close the day: the clock stops where it stands and phones add nothing more. It cannot be
+        undone, so it must be asked for in so many words; ending an ended day changes nothing."""
+        if not isinstance(payload, dict) or payload.get("confirm") is not True:
+            raise Refused("invalid", "send {confirm: true} to end the day: it cannot be undone")
+        with self.store.lock:
+            day = self._day(day_id)
+            if day["ended_ms"] is not None:
+                return None
+            clock = _stopped(clockmod.Clock.from_dict(day["clock"]), now)
+            day["seq"] = self.store.end_day(day_id, clock.to_dict(), now)
+            day["clock"], day["ended_ms"] = clock.to_dict(), now
+        return screens.clock_changed(self.store, day, *self._script_items(day), now)
+
+    # -- the presenter's reflection
+
+    def reflect(self, day_id: str, author: dict, payload, now: int) -> Broadcast:
+        """What the presenting authority heard and will do, from its phones or from the facilitator."""
+        if not isinstance(payload, dict):
+            raise Refused("invalid", "a reflection is an object with heard and will_do")
+        with self.store.lock:  # two phones of one authority may save at once: neither is lost
+            day = self._day(day_id)
+            self._open(day, author)
+            script, items = self._script_items(day)
+            session, step = reflection.target(script, day, items[day["clock"]["index"]], author, payload)
+            entry = reflection.entry(payload, "facilitator" if author.get("facilitator") else "presenter", now)
+            day["reflections"][reflection.key(session, step)] = entry
+            day["seq"] = self.store.save_reflections(day_id, day["reflections"])
+        return screens.reflection_changed(day, session, step, entry)
+
+    # -- serious concerns (concerns.py): seen by the facilitator and the authority concerned alone
+
+    def raise_concern(self, day_id: str, raised_by: str, payload, now: int) -> tuple[dict, bool]:
+        """Record a concern at once, the day's end notwithstanding; a repeated id is not new."""
+        day = self._day(day_id)
+        item = self._script_items(day)[1][day["clock"]["index"]]
+        stored, new = self.store.add_concern(concerns.new(day, item, raised_by, payload, now))
+        if stored["day_id"] != day_id:
+            raise Refused("invalid", "that id is already used")
+        return concerns.shown(stored), new
+
+    def answer_concern(self, day_id: str, by: dict, payload, now: int) -> dict:
+        with self.store.lock:
+            concern = self._concern(day_id, by, payload)
+            return concerns.shown(self.store.update_concern(day_id, concern["id"], concerns.response(concern, payload)))
+
+    def sign_concern(self, day_id: str, by: dict, payload, now: int) -> dict:
+        with self.store.lock:  # two phones of the host signing at once sign once
+            concern = self._concern(day_id, by, payload)
+            changes = concerns.signature(concern, concerns.signer(concern, by), now)
+            return concerns.shown(self.store.update_concern(day_id, concern["id"], changes))
+
+    def concerns_for(self, day_id: str, viewer: dict) -> list[dict]:
+        return screens.concerns_for(self.store, day_id, viewer)
+
+    def _concern(self, day_id: str, by: dict, payload) -> dict:
+        if not isinstance(payload, dict):
+            raise Refused("invalid", "the payload must be an object with the concern's id")
+        concern = self.store.concern(day_id, contrib.contribution_id(payload.get("id")))
+        if concern is None:
+            raise Refused("not_found", "no such concern in this day")
+        concerns.signer(concern, by)  # the facilitator, or the authority concerned: no one else
+        return concern
+
     # -- contributions
 
     def contribute(self, day_id: str, author: dict, payload, now: int) -> tuple[dict, Broadcast | None]:
         """Store a new contribution; a repeated id is acknowledged again but not broadcast."""
         day = self._day(day_id)
+        self._open(day, author)
         script, items = self._script_items(day)
         row = contrib.new(script, self._written_during(day, items, payload, now), payload, author, now)
         if author.get("facilitator") and row["author_authority"] not in (None, *day["authorities"]):
@@ -139,6 +208,7 @@ class Engine:
         row = self._contribution(day_id, payload)
         if row["author_id"] != participant["id"]:
             raise Refused("forbidden", "you can only edit your own contributions")
+        self._open(self._day(day_id), participant)
         script = self.scripts[self._day(day_id)["script"]]
         changes = {"text": contrib.text(payload.get("text")), "updated_ms": now}
         if script.kinds[row["kind"]].categorised and "category" in payload:
@@ -149,6 +219,7 @@ class Engine:
         row = self._contribution(day_id, payload)
         if row["hidden"] or row["merged_into"]:
             raise Refused("not_now", "that contribution is no longer on the wall")
+        self._open(self._day(day_id), participant)
         on = payload.get("on", True)
         if not isinstance(on, bool):
             raise Refused("invalid", "on must be true or false")
@@ -207,6 +278,11 @@ class Engine:
 
     # -- helpers
 
+    def _open(self, day: dict, author: dict) -> None:
+        """Phones add, edit and vote only while the day is on; the facilitator may still add notes."""
+        if day["ended_ms"] is not None and not author.get("facilitator"):
+            raise Refused("not_now", ENDED)
+
     def _update(self, day_id: str, contribution_id: str, changes: dict) -> Broadcast:
         day = self._day(day_id)
         script, items = self._script_items(day)
@@ -237,6 +313,16 @@ class Engine:
 
     def _planned(self, script: Script, authorities: list[str]) -> list[int]:
         return [i.planned_ms for i in agenda(script, authorities)]
+
+
+def _stopped(clock: clockmod.Clock, now: int) -> clockmod.Clock:
+    """The clock at the day's end: held where it stands (an overrun no longer grows), and the
+    item it stood on marked as ended."""
+    if clock.status == clockmod.RUNNING:
+        clock = clockmod.apply(clock, "pause", [], now)
+    history = dict(clock.history)
+    history[clock.index] = {**history.get(clock.index, {}), "ended_ms": now}
+    return replace(clock, history=history)
 
 
 def _bounded(value, field: str, limit: int) -> str:

@@ -14,8 +14,10 @@ from ..core import clock as clockmod
 from ..core import wording
 from ..core.scripts.day import Item, Script
 from . import contributions as contrib
+from . import concerns, reflection
 from .store import Store
 
+ENDED = "ended"  # the clock's status once the facilitator has closed the day
 RESYNC_MAX = 200  # changed contributions a reconnecting screen is sent rather than a whole snapshot
 PUBLIC_FIELDS = ("id", "kind", "category", "text", "session", "presenter", "step", "item_index",
                  "author_authority", "origin", "created_ms", "updated_ms", "hidden", "starred",
@@ -38,13 +40,14 @@ def snapshot(store: Store, day: dict, script: Script, items: list[Item], viewer:
     snap = {
         "seq": day["seq"],
         "server_now": now,
-        "day": {k: day[k] for k in ("id", "title", "date", "start_time", "authorities", "join_code")},
+        "day": {k: day[k] for k in ("id", "title", "date", "start_time", "authorities", "join_code", "ended_ms")},
         "script": _script_view(script),
-        "agenda": [_item_view(i) for i in items],
+        "agenda": [_item_view(i, reflection.steps(script)) for i in items],
         "clock": clock_view(day, script, items, now),
         "queue": queue(store, day, script, items, rows),
         "contributions": [_public(r) for r in rows if staff or not r["hidden"] or _by(r, viewer)],
         "spotlight": day.get("spotlight"),
+        "reflections": reflection.listed(day),
     }
     return _personal(store, snap, day["id"], viewer)
 
@@ -65,6 +68,7 @@ def changes(store: Store, day: dict, script: Script, items: list[Item], viewer: 
         "queue": queue(store, day, script, items),
         "contributions": [_public(r) if staff or not r["hidden"] or _by(r, viewer) else _withdrawn(r)
                           for r in rows],
+        "reflections": reflection.listed(day),  # a few short texts: sent whole
     }
     return _personal(store, delta, day["id"], viewer)
 
@@ -80,6 +84,12 @@ def clock_changed(store: Store, day: dict, script: Script, items: list[Item], no
     return Broadcast("clock", view, view)
 
 
+def reflection_changed(day: dict, session: int, step: str, entry: dict) -> Broadcast:
+    """A presenting authority's reflection written or rewritten: the room hears what it said."""
+    view = {"seq": day["seq"], "reflection": {"session": session, "step": step, **entry}}
+    return Broadcast("reflection", view, view)
+
+
 def contribution_changed(store: Store, day: dict, script: Script, items: list[Item], row: dict, seq: int,
                          requeue: bool = False) -> Broadcast:
     """One contribution added or changed, as each room may see it."""
@@ -93,11 +103,16 @@ def contribution_changed(store: Store, day: dict, script: Script, items: list[It
 
 def clock_view(day: dict, script: Script, items: list[Item], now: int) -> dict:
     clock = clockmod.Clock.from_dict(day["clock"])
-    plan = clockmod.schedule(clock, [i.planned_ms for i in items], now, planned_start_ms(day))
+    ended = day.get("ended_ms")
+    # An ended day's clock stands still at its end: nothing runs late after it.
+    plan = clockmod.schedule(clock, [i.planned_ms for i in items], now if ended is None else ended, planned_start_ms(day))
+    if ended is not None:
+        plan = {**plan, "projected_end_ms": ended, "late_ms": ended - plan["planned_end_ms"]}
     item = items[clock.index]
     return {
         "index": clock.index,
-        "status": clock.status,
+        "status": ENDED if ended is not None else clock.status,
+        "ended_ms": ended,
         "deadline_ms": clock.deadline_ms,
         "remaining_ms": clock.remaining_ms,
         "server_now": now,
@@ -105,7 +120,7 @@ def clock_view(day: dict, script: Script, items: list[Item], now: int) -> dict:
         "planned_end_ms": plan["planned_end_ms"],
         "projected_end_ms": plan["projected_end_ms"],
         "items": plan["items"],
-        "open_kinds": {part: contrib.kinds_open(script, item, authority)
+        "open_kinds": {part: [] if ended is not None else contrib.kinds_open(script, item, authority)
                        for part, authority in _sample_roles(item, day["authorities"]).items()},
         "parts": {a: contrib.role(a, item) for a in [*day["authorities"], contrib.OBSERVER]},  # by authority
     }
@@ -129,6 +144,8 @@ def planned_start_ms(day: dict) -> int | None:
 
 
 def _personal(store: Store, view: dict, day_id: str, viewer: dict) -> dict:
+    if viewer["role"] != "projector":
+        view["concerns"] = concerns_for(store, day_id, viewer)
     if viewer.get("participant"):
         p = viewer["participant"]
         view["me"] = {"id": p["id"], "name": p["name"], "authority": p["authority"],
@@ -136,6 +153,16 @@ def _personal(store: Store, view: dict, day_id: str, viewer: dict) -> dict:
     if viewer["role"] == "facilitator":
         view["participants"] = participants(store, day_id)
     return view
+
+
+def concerns_for(store: Store, day_id: str, viewer: dict) -> list[dict]:
+    """The serious concerns a viewer may see: all of them for the facilitator, those about its own
+    authority for a phone, none for the projector."""
+    rows = store.concerns(day_id)
+    if viewer["role"] == "facilitator":
+        return [concerns.shown(c) for c in rows]
+    mine = (viewer.get("participant") or {}).get("authority")
+    return [concerns.shown(c) for c in rows if mine and c["authority"] == mine]
 
 
 def _sample_roles(item: Item, authorities: list[str]) -> dict:
@@ -168,13 +195,15 @@ def _script_view(script: Script) -> dict:
                   for k, v in script.kinds.items()},
         "plurals": wording.plurals(script),  # the lists' headings, as the documents word them
         "max_text": contrib.MAX_TEXT,  # the longest text a contribution may hold, as the forms allow
+        "max_reflection": reflection.MAX_TEXT, "max_concern": concerns.MAX_TEXT,  # and each of these texts
         "closed_question": contrib.CLOSED_QUESTION,  # the nudge's rule, run by the phone as it is typed
     }
 
 
-def _item_view(item: Item) -> dict:
+def _item_view(item: Item, reflecting: list[str]) -> dict:
     s = item.step
     return {
+        "reflection": item.session is not None and s.key in reflecting,
         "index": item.index, "key": s.key, "title": s.title, "minutes": s.minutes, "speaker": s.speaker,
         "collects": list(s.collects), "guidance": s.guidance, "prompts_title": s.prompts_title,
         "prompts": list(s.prompts), "turns": s.turns, "listening": s.listening,

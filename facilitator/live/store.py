@@ -12,6 +12,7 @@ import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..core import erase
 from ..core.database import Database, StoreError
 
 
@@ -72,6 +73,15 @@ class Store:
             elif day_id in self._days and day_id in self._bumped:
                 self._days[day_id]["seq"] = self._bumped[day_id]
 
+    def delete_day(self, day_id: str) -> dict[str, int]:
+        """The day and everything it holds, gone from the file (core.erase), and from what this
+        process keeps; rows removed, by table. Other processes see the change and drop theirs."""
+        try:
+            return erase.erase(self.database, "day", day_id)
+        finally:
+            with self.lock:
+                self._days.pop(day_id, None)
+
     def day_by_code(self, code: str) -> dict | None:
         return self._one("days", "join_code = ?", (code or "").strip().upper())
 
@@ -84,6 +94,19 @@ class Store:
     def set_spotlight(self, day_id: str, contribution_id: str | None) -> int:
         with self._writing(day_id, whole=True):
             self.db.execute("UPDATE days SET spotlight = ? WHERE id = ?", [contribution_id, day_id])
+            return self._bump(day_id)
+
+    def end_day(self, day_id: str, clock: dict, now: int) -> int:
+        """Close the day at `now` with its clock stopped; a day closes once."""
+        with self._writing(day_id, whole=True):
+            self.db.execute("UPDATE days SET clock = ?, ended_ms = ? WHERE id = ? AND ended_ms IS NULL",
+                            [json.dumps(clock), now, day_id])
+            return self._bump(day_id)
+
+    def save_reflections(self, day_id: str, reflections: dict) -> int:
+        """Every session's reflection of the day, as one object (a few short texts per session)."""
+        with self._writing(day_id, whole=True):
+            self.db.execute("UPDATE days SET reflections = ? WHERE id = ?", [json.dumps(reflections), day_id])
             return self._bump(day_id)
 
     def days(self) -> list[dict]:
@@ -234,13 +257,43 @@ class Store:
                 "SELECT contribution_id FROM votes WHERE participant_id = ?", [participant_id])]
 
 
+    # -- serious concerns: no seq, being no change to what the room sees (they never reach it)
+
+    def add_concern(self, row: dict) -> tuple[dict, bool]:
+        """Store a concern once under its device-made id: (as stored, whether it is new)."""
+        try:
+            with self.lock, self.db.atomic():
+                self._insert("day_concerns", row)
+        except sqlite3.IntegrityError:
+            existing = self._rows("SELECT * FROM day_concerns WHERE id = ?", [row["id"]])
+            if not existing:
+                raise
+            return existing[0], False
+        return dict(row), True
+
+    def concerns(self, day_id: str) -> list[dict]:
+        return self._rows("SELECT * FROM day_concerns WHERE day_id = ? ORDER BY rowid", [day_id])
+
+    def concern(self, day_id: str, concern_id: str) -> dict | None:
+        rows = self._rows("SELECT * FROM day_concerns WHERE id = ? AND day_id = ?", [concern_id, day_id])
+        return rows[0] if rows else None
+
+    def update_concern(self, day_id: str, concern_id: str, changes: dict) -> dict:
+        with self.lock, self.db.atomic():
+            self.db.execute(f"UPDATE day_concerns SET {', '.join(f'[{k}] = ?' for k in changes)} "
+                            "WHERE id = ? AND day_id = ?", [*changes.values(), concern_id, day_id])
+        return self.concern(day_id, concern_id)
+
+
 def _copy(day: dict) -> dict:
     """A day its caller may change, as a freshly read one: the kept copy stays as committed."""
     clock = dict(day["clock"])
     if "history" in clock:
         clock["history"] = {k: dict(v) for k, v in clock["history"].items()}
-    return {**day, "authorities": list(day["authorities"]), "clock": clock}
+    reflections = {k: dict(v) for k, v in day["reflections"].items()}
+    return {**day, "authorities": list(day["authorities"]), "clock": clock, "reflections": reflections}
 
 
 def _day(row: dict) -> dict:
-    return {**row, "authorities": json.loads(row["authorities"]), "clock": json.loads(row["clock"])}
+    return {**row, "authorities": json.loads(row["authorities"]), "clock": json.loads(row["clock"]),
+            "ended_ms": row.get("ended_ms"), "reflections": json.loads(row.get("reflections") or "{}")}

@@ -1,6 +1,7 @@
 """The feedback letter with its verbal feedback record, as Word, print-ready HTML, Markdown and
-JSON. The report belongs to the host. Roles and critical incidents appear only in an internal
-copy, which says so at its top."""
+JSON: strengths first, then areas for development, in the letter and in the record. The report
+belongs to the host. Roles and critical incidents appear only in an internal copy, which says so
+at its top."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import datetime
 
 from ..core.scripts.review import ReviewScript
 from ..writers import page, word
-from . import letter
+from . import feedback, incidents, letter
 from .store import ReviewStore
 
 FORMATS = {"docx": word.MIMETYPE,
@@ -19,26 +20,33 @@ STYLESHEET = "review.css"
 INTERNAL = "INTERNAL COPY: names team roles and records critical incidents. Not for circulation."
 
 
-def gather(rs: ReviewStore, review: dict, script: ReviewScript, internal: bool, now: int) -> dict:
+def gather(rs: ReviewStore, review: dict, script: ReviewScript, internal: bool, now: int,
+           record_only: bool = False, released_only: bool = False) -> dict:
+    """The document: the letter and its record, or (`record_only`) the record alone;
+    `released_only` keeps to the findings shared with the host."""
     current = letter.current(rs, review, script)
-    record = current["record"]
+    record = feedback.verbal(rs, review, released_only) if released_only else current["record"]
 
     def evidence(note: dict) -> dict:
         return {"source": note["source"], "text": note["text"], **({"role": note["role"]} if internal else {})}
 
     doc = {
-        "internal": internal, "title": current["title"], "host": review["host"], "script": script.title,
+        "internal": internal, "record_only": record_only, "host": review["host"], "script": script.title,
+        "title": (f"Record of the verbal feedback: {current['title']}" if record_only else current["title"]),
         "line_label": script.line_label, "priority_heading": script.priority_heading,
+        "priority_intro": current["priority_intro"],
         "visit_days": [d.isoformat() for d in letter.visit_days(review, script)],
         "due": current["due"].isoformat() if current["due"] else None,
         "status": "signed off" if current["signed_ms"] else "draft",
         "signed_on": _day(current["signed_ms"]),
         "letter": {k: current[k] for k in ("salutation", "summary", "variations", "signature")},
+        "lines": [ln["title"] for ln in record["lines"]],
+        "strengths": [f["text"] for f in current["strengths"]],
+        "developments": [f["text"] for f in current["developments"]],
         "priorities": [a["text"] for a in current["priorities"]],
         "record": {
             "lines": [{"title": ln["title"], "methods": ln["methods"], "method_comments": ln["method_comments"],
-                       "findings": [{"text": f["text"], "evidence": [evidence(n) for n in f["evidence_notes"]]}
-                                    for f in ln["findings"]],
+                       "findings": [_finding(f, [evidence(n) for n in f["evidence_notes"]]) for f in ln["findings"]],
                        "conclusions": ln["conclusions"], "host_comments": ln["host_comments"]}
                       for ln in record["lines"]],
             "actions": [{"text": a["text"], "agreed": a["agreed"], "commentary": a["commentary"]}
@@ -48,19 +56,20 @@ def gather(rs: ReviewStore, review: dict, script: ReviewScript, internal: bool, 
         "exported_on": _day(now),
     }
     if internal:
-        doc["incidents"] = [{k: i[k] for k in ("nature", "evidence", "identified_at", "role", "immediate_action",
-                                               "raised_at", "host_action")}
-                            | {"lead_signed": _stamp(i["lead_signed_ms"]), "host_signed": _stamp(i["host_signed_ms"])}
+        # The handbook's form field by field, every time in words, as the lead's page shows it.
+        doc["incidents"] = [{row["label"]: row["value"] for row in incidents.form(review, script, i)}
                             for i in rs.incidents(review["id"])]
     return doc
 
 
+def _finding(f: dict, evidence: list[dict]) -> dict:
+    reply = f["reply"]
+    return {"kind": f["kind_label"], "text": f["text"], "evidence": evidence,
+            "host_reply": {"stance": reply["stance_label"], "text": reply["text"]} if reply else None}
+
+
 def _day(ms: int | None) -> str | None:
     return datetime.fromtimestamp(ms / 1000).date().isoformat() if ms else None
-
-
-def _stamp(ms: int | None) -> str | None:
-    return datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M") if ms else None
 
 
 def render(doc: dict, fmt: str) -> tuple[bytes | str, str]:
@@ -78,7 +87,9 @@ def style_source() -> str:
 
 
 def to_html(doc: dict) -> str:
-    return page.render("review/export.html", stylesheet=STYLESHEET, doc=doc, internal_notice=INTERNAL)
+    return page.render("review/export.html", stylesheet=STYLESHEET, doc=doc, internal_notice=INTERNAL,
+                       kinds=_kinds(doc),
+                       lines_heading=f"{_plural(doc['line_label'])} investigated")
 
 
 def paragraphs(text: str) -> list[str]:
@@ -89,51 +100,70 @@ def _evidence_line(e: dict) -> str:
     return f"{e['source']}{' (' + e['role'] + ')' if 'role' in e else ''}: {e['text']}"
 
 
+def _reply_line(f: dict) -> str:
+    reply = f["host_reply"]
+    return f"The host's reply ({reply['stance']}){': ' + reply['text'] if reply['text'] else ''}" if reply else ""
+
+
 def to_markdown(doc: dict) -> str:
     out = [f"> {INTERNAL}\n"] if doc["internal"] else []
     out += [f"# {doc['title']}", "", f"*{doc['status'].capitalize()}*" + (
-        f" · due {doc['due']}" if doc["due"] else ""), "", doc["letter"]["salutation"], ""]
-    out += [p + "\n" for p in paragraphs(doc["letter"]["summary"])]
-    out += [f"## {doc['priority_heading']}", ""]
-    out += [f"{n}. {t}" for n, t in enumerate(doc["priorities"], 1)] or ["None."]
-    out += ["", "## Variations between team members' findings", "", doc["letter"]["variations"], "",
-            "Yours sincerely", "", doc["letter"]["signature"], "", "---", "", "## Record of the verbal feedback", ""]
-    for ln in doc["record"]["lines"]:
-        out += [f"### {doc['line_label']}: {ln['title']}", "", "**Methods used**", ""]
+        f" · due {doc['due']}" if doc["due"] else ""), ""]
+    if not doc["record_only"]:
+        out += _letter_markdown(doc) + ["---", ""]
+    out += ["## Record of the verbal feedback", ""]
+    for n, ln in enumerate(doc["record"]["lines"], 1):
+        out += [f"### {doc['line_label']} {n}: {ln['title']}", "", "**Methods used**", ""]
         out += [f"- {m}" for m in ln["methods"]] or ["- (none recorded)"]
         if ln["method_comments"]:
             out += ["", ln["method_comments"]]
         out += ["", "**Key findings and evidence base**", ""]
         for f in ln["findings"]:
-            out += [f"- {f['text']}"] + [f"    - {_evidence_line(e)}" for e in f["evidence"]]
+            out += [f"- **{f['kind']}:** {f['text']}"] + [f"    - {_evidence_line(e)}" for e in f["evidence"]]
+            out += [f"    - *{_reply_line(f)}*"] if f["host_reply"] else []
         out += ["", f"**Overall conclusions:** {ln['conclusions'] or '(none recorded)'}", "",
                 f"**Comments from the host at the time of feedback:** {ln['host_comments'] or '(none)'}", ""]
     out += ["### Agreed actions", "", "| Action point | Agreed by host | Commentary |", "|---|---|---|"]
     out += [f"| {a['text']} | {a['agreed'] or '-'} | {a['commentary']} |" for a in doc["record"]["actions"]]
     out += ["", f"Date of verbal feedback: {doc['record']['date'] or '(not recorded)'}", ""]
     for i in doc.get("incidents", []):
-        out += ["## Critical incident", ""] + [f"- **{k.replace('_', ' ')}:** {v or '-'}" for k, v in i.items()] + [""]
+        out += ["## Critical incident", ""] + [f"- **{k}:** {v or '-'}" for k, v in i.items()] + [""]
     return "\n".join(out)
+
+
+def _letter_markdown(doc: dict) -> list[str]:
+    out = [doc["letter"]["salutation"], ""] + [p + "\n" for p in paragraphs(doc["letter"]["summary"])]
+    out += [f"## {_plural(doc['line_label'])} investigated", ""]
+    out += [f"{n}. {t}" for n, t in enumerate(doc["lines"], 1)] or ["None."]
+    for heading, texts in _kinds(doc):
+        out += ["", f"## {heading}", ""] + ([f"- {t}" for t in texts] or ["None recorded."])
+    out += ["", doc["priority_intro"], "", f"## {doc['priority_heading']}", ""]
+    out += [f"{n}. {t}" for n, t in enumerate(doc["priorities"], 1)] or ["None."]
+    return out + ["", "## Variations between team members' findings", "", doc["letter"]["variations"], "",
+                  "Yours sincerely", "", doc["letter"]["signature"], ""]
+
+
+def _kinds(doc: dict) -> list[tuple[str, list[str]]]:
+    return [("Key strengths", doc.get("strengths") or []), ("Areas for development", doc.get("developments") or [])]
+
+
+def _plural(label: str) -> str:
+    return label[:-2] + "es" if label.endswith("is") else label + "s"
 
 
 def to_docx(doc: dict) -> bytes:
     d = word.new(doc["title"], INTERNAL if doc["internal"] else None, doc["internal"])
     word.paragraph(d, f"{doc['status'].capitalize()}" + (f" · due {doc['due']}" if doc["due"] else ""))
-    word.paragraph(d, doc["letter"]["salutation"])
-    for p in paragraphs(doc["letter"]["summary"]):
-        word.paragraph(d, p)
-    word.heading(d, doc["priority_heading"])
-    word.items(d, doc["priorities"] or ["None."], numbered=True)
-    word.heading(d, "Variations between team members' findings")
-    for text in (doc["letter"]["variations"], "Yours sincerely", doc["letter"]["signature"]):
-        word.paragraph(d, text)
-    word.page_break(d)
+    if not doc["record_only"]:
+        _letter_docx(d, doc)
+        word.page_break(d)
     word.heading(d, "Record of the verbal feedback")
-    for ln in doc["record"]["lines"]:
-        word.heading(d, f"{doc['line_label']}: {ln['title']}", 2)
+    for n, ln in enumerate(doc["record"]["lines"], 1):
+        word.heading(d, f"{doc['line_label']} {n}: {ln['title']}", 2)
         word.table(d, ["Methods used", "Comments on this aspect"],
                    [["\n".join(ln["methods"]) or "-", ln["method_comments"] or "-"], ["Key findings", "Evidence base"]]
-                   + [[f["text"], "\n".join(_evidence_line(e) for e in f["evidence"]) or "-"] for f in ln["findings"]],
+                   + [[f"{f['kind']}: {f['text']}" + (f"\n{_reply_line(f)}" if f["host_reply"] else ""),
+                       "\n".join(_evidence_line(e) for e in f["evidence"]) or "-"] for f in ln["findings"]],
                    bold_rows=(1,))
         word.labelled(d, "Overall conclusions: ", ln["conclusions"] or "-")
         word.labelled(d, "Comments from the host at the time of feedback: ", ln["host_comments"] or "-")
@@ -144,5 +174,22 @@ def to_docx(doc: dict) -> bytes:
     for i in doc.get("incidents", []):
         word.heading(d, "Critical incident", 2)
         for k, v in i.items():
-            word.paragraph(d, f"{k.replace('_', ' ').capitalize()}: {v or '-'}")
+            word.paragraph(d, f"{k}: {v or '-'}")
     return word.save(d)
+
+
+def _letter_docx(d, doc: dict) -> None:
+    word.paragraph(d, doc["letter"]["salutation"])
+    for p in paragraphs(doc["letter"]["summary"]):
+        word.paragraph(d, p)
+    word.heading(d, f"{_plural(doc['line_label'])} investigated")
+    word.items(d, doc["lines"] or ["None."], numbered=True)
+    for heading, texts in _kinds(doc):
+        word.heading(d, heading)
+        word.items(d, texts or ["None recorded."])
+    word.paragraph(d, doc["priority_intro"])
+    word.heading(d, doc["priority_heading"])
+    word.items(d, doc["priorities"] or ["None."], numbered=True)
+    word.heading(d, "Variations between team members' findings")
+    for text in (doc["letter"]["variations"], "Yours sincerely", doc["letter"]["signature"]):
+        word.paragraph(d, text)

@@ -1,6 +1,7 @@
 """The verbal feedback, pulled together from the notebook: per line of enquiry the methods,
-the key findings beside their evidence, the conclusions and the host's comments at the time;
-then the agreed actions (action point, agreed by the host Y/N, commentary) and the date."""
+the key findings (strengths first, then areas for development) beside their evidence and the
+host's reply, the conclusions and the host's comments at the time; then the agreed actions
+(action point, agreed by the host Y/N, commentary) and the date."""
 
 from __future__ import annotations
 
@@ -10,17 +11,19 @@ from datetime import date as Date
 from ..core.errors import Refused
 from ..core.checks import text
 from .enquiry import investigated
+from .findings import with_replies
 from .notebook import by_line
 from .store import ReviewStore
 
 AGREED = ("Y", "N", "")
 
 
-def verbal(rs: ReviewStore, review: dict) -> dict:
-    """The at-a-glance record of the verbal feedback, with evidence notes in full."""
+def verbal(rs: ReviewStore, review: dict, released_only: bool = False) -> dict:
+    """The at-a-glance record of the verbal feedback, with evidence notes in full; `released_only`
+    keeps to the findings the lead has shared with the host."""
     notes = {n["id"]: n for n in rs.notes(review["id"])}
     grouped = by_line(list(notes.values()))
-    findings = rs.findings(review["id"])
+    findings = with_replies(rs, review, [f for f in rs.findings(review["id"]) if f["released"] or not released_only])
     lines = []
     for line in investigated(rs, review):
         line_notes = grouped.get(line["id"], [])

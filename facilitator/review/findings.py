@@ -1,4 +1,5 @@
-"""Key findings, each linked to the notes that are its evidence; and each line's conclusions.
+"""Key findings, each a strength or an area for development and linked to the notes that are its
+evidence; each line's conclusions; and the host's reply to a finding it has been shown.
 
 A finding is shown to the host (the 'no surprises' view) only once the lead releases it.
 """
@@ -12,11 +13,35 @@ from ..core.checks import text
 from .enquiry import get_line
 from .store import ReviewStore
 
+# Strengths come first wherever findings are read: the feedback opens with what works.
+KINDS = {"strength": "Strength", "development": "Area for development"}
+UNMARKED = "Key finding"  # recorded before a finding had a kind
+STANCES = {"agree": "Agrees", "context": "Adds context", "correction": "Corrects a fact"}
+CHOICES = {"agree": "Agree", "context": "Add context", "correction": "Correct a fact"}  # as the host answers
+
+
+def kind_of(form) -> str:
+    """The kind the recorder chose: there is no default, so the choice is never hidden."""
+    kind = form.get("kind")
+    if kind not in KINDS:
+        raise Refused("invalid", "choose whether the key finding is a strength or an area for development")
+    return kind
+
+
+def in_order(found: list[dict]) -> list[dict]:
+    """Strengths, then areas for development, then any unmarked; each in the order recorded."""
+    rank = {kind: n for n, kind in enumerate(KINDS)}
+    return sorted(found, key=lambda f: rank.get(f.get("kind"), len(rank)))
+
+
+def label(finding: dict) -> str:
+    return KINDS.get(finding.get("kind"), UNMARKED)
+
 
 def add_finding(rs: ReviewStore, review: dict, form, evidence_ids: list[str], now: int) -> dict:
     line = get_line(rs, review, form.get("line"))
     evidence = _evidence(rs, line, evidence_ids)
-    row = {"id": secrets.token_hex(6), "review_id": review["id"], "line_id": line["id"],
+    row = {"id": secrets.token_hex(6), "review_id": review["id"], "line_id": line["id"], "kind": kind_of(form),
            "text": text(form, "text", 1000, "A key finding"), "evidence": evidence, "released": 0, "created_ms": now}
     stored, _ = rs.add_finding(row)
     return stored
@@ -44,6 +69,12 @@ def set_evidence(rs: ReviewStore, review: dict, finding_id: str, evidence_ids: l
     return stored
 
 
+def set_kind(rs: ReviewStore, review: dict, finding_id: str, form) -> dict:
+    finding = get_finding(rs, review, finding_id)
+    stored, _ = rs.set_kind(review["id"], finding["id"], kind_of(form))
+    return stored
+
+
 def release(rs: ReviewStore, review: dict, finding_id: str, on: bool) -> dict:
     stored, _ = rs.release_finding(review["id"], finding_id, on)  # refused if not this review's
     return stored
@@ -65,3 +96,29 @@ def set_conclusions(rs: ReviewStore, review: dict, line_id: str, form) -> dict:
 
 def released(rs: ReviewStore, review: dict) -> list[dict]:
     return [f for f in rs.findings(review["id"]) if f["released"]]
+
+
+def reply(rs: ReviewStore, review: dict, finding_id: str, form, now: int) -> dict:
+    """The host's answer to a finding it has been shown: it agrees, adds context or corrects a fact."""
+    if (rs.letter(review["id"]) or {}).get("signed_ms"):
+        raise Refused("signed", "the letter is signed off, so its record of the verbal feedback can no longer change")
+    finding = rs.finding(review["id"], finding_id)
+    if finding is None or not finding["released"]:
+        raise Refused("not_found", "the host can answer only a key finding the lead reviewer has shared")
+    stance = form.get("stance")
+    if stance not in STANCES:
+        raise Refused("invalid", "say whether you agree, add context or correct a fact")
+    words = text(form, "text", 2000, "Your reply", required=stance != "agree")
+    stored, _ = rs.save_host_reply({"review_id": review["id"], "finding_id": finding["id"], "stance": stance,
+                                    "text": words, "updated_ms": now})
+    return stored
+
+
+def with_replies(rs: ReviewStore, review: dict, found: list[dict]) -> list[dict]:
+    """Findings in order, each with its kind's label and the host's reply (or None)."""
+    replies = rs.host_replies(review["id"])
+    return [{**f, "kind_label": label(f), "reply": _shown_reply(replies.get(f["id"]))} for f in in_order(found)]
+
+
+def _shown_reply(row: dict | None) -> dict | None:
+    return {**row, "stance_label": STANCES[row["stance"]]} if row else None

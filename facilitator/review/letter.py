@@ -1,9 +1,12 @@
-"""The feedback letter: drafted from the verbal feedback record, edited by the lead, shared with
-the host as a draft, proofread by the QA reviewer (every action point must rest on recorded
-evidence), then signed off by the lead; with its due date counted in working days."""
+"""The feedback letter, in the words of the region's template: drafted from the verbal feedback
+record (strengths first, then areas for development), edited by the lead, shared with the host as
+a draft for its comments, proofread by the QA reviewer (every action point must rest on recorded
+evidence), signed off by the lead, and published only if the host chooses; with its due date
+counted in working days."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import date as Date
 
 from ..core.checks import text
@@ -36,21 +39,30 @@ def _dates(days: list[Date]) -> str:
     return f"{days[0]:%-d %B} to {days[-1]:%-d %B %Y}"
 
 
+def title(review: dict, script: ReviewScript) -> str:
+    return f"{script.letter_title} {review['host']} Children's Services"
+
+
+def priority_intro(script: ReviewScript) -> str:
+    heading = script.priority_heading
+    return f"This review has identified the following {heading[:1].lower() + heading[1:]}:"
+
+
 def defaults(review: dict, script: ReviewScript) -> dict:
     what = "agreed hypotheses were" if script.mode == HYPOTHESES else "themes were"
     return {
-        "salutation": f"Dear {script.host_label}",
+        "salutation": f"Dear {review.get('host_dcs_name') or script.host_label}",
         "summary": (
-            f"This letter summarises the findings of the recent {script.letter_title} in {review['host']}, "
+            f"This letter summarises the findings of the recent {script.letter_title} in {review['host']} "
             f"which was conducted on {_dates(visit_days(review, script))}. I would like to thank all of the staff "
             "we met for their assistance in undertaking this review.\n\n"
             "The review aimed to provide an objective evaluation of the key strengths and areas for development "
-            f"within the service. In order to conduct this evaluation, a number of {what} investigated by a "
-            "review team. The methodology used, the evidence base behind the key findings and any comments made "
-            "by the host council in response have been captured in the record of verbal feedback, which is "
-            "attached for reference."),
+            f"within the Children and Young People's Service. In order to conduct this evaluation, a number of {what} "
+            f"investigated by a {script.letter_title} Team. The methodology used, evidence-base behind the key "
+            "findings and any comments made by the host council in response have been captured in the record of "
+            "verbal feedback which is attached for reference."),
         "variations": "There were no variations between review team members' findings.",
-        "signature": script.lead_label,
+        "signature": review.get("lead_name") or script.lead_label,
     }
 
 
@@ -59,12 +71,16 @@ def current(rs: ReviewStore, review: dict, script: ReviewScript) -> dict:
     saved = rs.letter(review["id"]) or {}
     body = {k: saved.get(k) or v for k, v in defaults(review, script).items()}
     record = verbal(rs, review)
-    flags = qa_flags(record["actions"])
+    found = [f for ln in record["lines"] for f in ln["findings"]]
     return {
-        **body, "title": f"{script.letter_title}: {review['host']}", "record": record,
-        "priorities": [a for a in record["actions"] if a["agreed"] == "Y"],
-        "flags": flags, "shared_ms": saved.get("shared_ms"), "proofread_ms": saved.get("proofread_ms"),
-        "signed_ms": saved.get("signed_ms"), "due": due_date(review, script),
+        **body, "title": title(review, script), "record": record,
+        "lines": [{"number": n, "title": ln["title"]} for n, ln in enumerate(record["lines"], 1)],
+        "strengths": [f for f in found if f.get("kind") == "strength"],
+        "developments": [f for f in found if f.get("kind") == "development"],
+        "priorities": [a for a in record["actions"] if a["agreed"] == "Y"], "priority_intro": priority_intro(script),
+        "flags": qa_flags(record["actions"]), "comments": rs.letter_comments(review["id"]),
+        "shared_ms": saved.get("shared_ms"), "proofread_ms": saved.get("proofread_ms"),
+        "signed_ms": saved.get("signed_ms"), "published_ms": saved.get("published_ms"), "due": due_date(review, script),
     }
 
 
@@ -86,9 +102,12 @@ def _unsigned(rs: ReviewStore, review: dict) -> dict:
     return saved
 
 
-def edit(rs: ReviewStore, review: dict, form, now: int) -> None:
+def edit(rs: ReviewStore, review: dict, script: ReviewScript, form, now: int) -> None:
     _unsigned(rs, review)
+    drafted = defaults(review, script)
     changes = {key: text(form, key, limit, label, required=False) for key, limit, label in EDITABLE if key in form}
+    # A part left as drafted is not stored, so it follows the record (a name entered later, say).
+    changes = {key: (None if value == drafted[key] else value) for key, value in changes.items()}
     # A change after proofreading needs proofreading again.
     rs.save_letter(review["id"], {**changes, "proofread_ms": None, "updated_ms": now})
 
@@ -116,3 +135,36 @@ def sign(rs: ReviewStore, review: dict, script: ReviewScript, now: int) -> None:
     if not saved.get("proofread_ms"):
         raise Refused("invalid", "the QA reviewer has not yet proofread this draft")
     rs.save_letter(review["id"], {"signed_ms": now})
+
+
+def set_names(rs: ReviewStore, review: dict, form) -> None:
+    """The host DCS's and the lead's own names, for the greeting and the signature."""
+    _unsigned(rs, review)
+    rs.set_names(review["id"], {
+        "host_dcs_name": text(form, "host_dcs_name", 120, "The host DCS's name", required=False),
+        "lead_name": text(form, "lead_name", 120, "The lead reviewer's name", required=False)})
+
+
+def comment(rs: ReviewStore, review: dict, form, now: int) -> dict:
+    """The host's comment on the draft it has been shown, before the lead signs it off."""
+    saved = rs.letter(review["id"]) or {}
+    if not saved.get("shared_ms"):
+        raise Refused("not_shared", "the draft letter has not been shared with you yet")
+    if saved.get("signed_ms"):
+        raise Refused("signed", "the letter is signed off: comments were for the draft")
+    return rs.add_letter_comment({"id": secrets.token_hex(6), "review_id": review["id"],
+                                  "text": text(form, "text", 4000, "Your comment"), "created_ms": now})
+
+
+def publish(rs: ReviewStore, review: dict, now: int) -> None:
+    """The host's choice to publish its signed letter: until then no public copy exists."""
+    saved = rs.letter(review["id"]) or {}
+    if not saved.get("signed_ms"):
+        raise Refused("unsigned", "only a signed-off letter can be published")
+    if saved.get("published_ms"):
+        raise Refused("published", "the letter is already published")
+    rs.save_letter(review["id"], {"published_ms": now})
+
+
+def published(rs: ReviewStore, review: dict) -> bool:
+    return bool((rs.letter(review["id"]) or {}).get("published_ms"))

@@ -19,10 +19,11 @@ LINE_DECISION = {"status", "host_note", "decided_ms", "disagreement"}
 CONCLUSIONS = {"conclusions", "method_comments", "host_comments"}
 NOTE_EDIT = {"text", "source", "edited_ms"}
 ACTION_FIELDS = {"text", "agreed", "commentary", "findings"}
-INCIDENT_RECORD = {"raised_at", "host_action"}
-SIGNED_BY = {"lead": "lead_signed_ms", "host": "host_signed_ms"}
+INCIDENT_RECORD = {"raised_at", "host_action", "headline", "host_dcs", "peer_dcs"}
+SIGNED_BY = {"lead": ("lead_signed_ms", "lead_signed_name"), "host": ("host_signed_ms", "host_signed_name")}
 LETTER_FIELDS = {"salutation", "summary", "variations", "signature", "shared_ms", "proofread_ms", "signed_ms",
-                 "updated_ms"}
+                 "updated_ms", "published_ms"}
+NAMES = {"host_dcs_name", "lead_name"}
 
 
 class ReviewStore(Tables):
@@ -51,6 +52,9 @@ class ReviewStore(Tables):
     def review(self, review_id: str) -> dict | None:
         return self._one("reviews", "id = ?", [str(review_id)])
 
+    def reviews(self) -> list[dict]:
+        return self._rows("reviews", "1", [], order_by="start_date")
+
     def review_by(self, column: str, value: str) -> dict | None:
         assert column in ("lead_key", "host_key", "join_code")
         return self._one("reviews", f"{column} = ?", [str(value)])
@@ -63,6 +67,14 @@ class ReviewStore(Tables):
     def set_feedback_date(self, review_id: str, value: str) -> int:
         with self._writing():
             self.db.conn.execute("UPDATE reviews SET feedback_date = ? WHERE id = ?", [value, review_id])
+            return self._bump(review_id)
+
+    def set_names(self, review_id: str, names: dict) -> int:
+        """The host DCS's and the lead's names, which the letter is addressed to and signed with."""
+        names = only(names, NAMES)
+        with self._writing():
+            self.db.conn.execute(f"UPDATE reviews SET {', '.join(f'[{k}] = ?' for k in names)} WHERE id = ?",
+                                 [*names.values(), review_id])
             return self._bump(review_id)
 
     # -- the team
@@ -184,6 +196,27 @@ class ReviewStore(Tables):
         return self._changed("review_findings", review_id, finding_id, {"released": int(on)}, {"released"},
                              "finding")
 
+    def set_kind(self, review_id: str, finding_id: str, kind: str) -> tuple[dict, int]:
+        return self._changed("review_findings", review_id, finding_id, {"kind": kind}, {"kind"}, "finding")
+
+    # -- the host's replies to released findings
+
+    def host_replies(self, review_id: str) -> dict[str, dict]:
+        """The host's reply to each finding it answered, by the finding's id."""
+        return {r["finding_id"]: r for r in self._rows("review_host_replies", "review_id = ?", [review_id])}
+
+    def save_host_reply(self, row: dict) -> tuple[dict, int]:
+        """Store the host's reply to a finding, replacing any earlier one."""
+        with self._writing():
+            stored = self._returned(
+                "review_host_replies",
+                "INSERT INTO review_host_replies (review_id, finding_id, stance, text, updated_ms) "
+                "VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (review_id, finding_id) DO UPDATE SET stance = excluded.stance, text = excluded.text, "
+                "updated_ms = excluded.updated_ms RETURNING *",
+                [row["review_id"], row["finding_id"], row["stance"], row["text"], row["updated_ms"]])
+            return stored, self._bump(row["review_id"])
+
     # -- agreed actions
 
     def actions(self, review_id: str) -> list[dict]:
@@ -219,10 +252,11 @@ class ReviewStore(Tables):
     def record_incident(self, review_id: str, incident_id: str, changes: dict) -> tuple[dict, int]:
         return self._changed("review_incidents", review_id, incident_id, changes, INCIDENT_RECORD, "incident")
 
-    def sign_incident(self, review_id: str, incident_id: str, by: str, now: int) -> tuple[dict, int]:
-        """Sign as the lead or the host (`by`)."""
-        return self._changed("review_incidents", review_id, incident_id, {SIGNED_BY[by]: now}, set(SIGNED_BY.values()),
-                             "incident")
+    def sign_incident(self, review_id: str, incident_id: str, by: str, name: str, now: int) -> tuple[dict, int]:
+        """Sign as the lead or the host (`by`), under the signer's name."""
+        at, who = SIGNED_BY[by]
+        return self._changed("review_incidents", review_id, incident_id, {at: now, who: name},
+                             {c for pair in SIGNED_BY.values() for c in pair}, "incident")
 
     # -- the letter
 
@@ -240,6 +274,13 @@ class ReviewStore(Tables):
                 f"INSERT INTO review_letters ({', '.join(f'[{k}]' for k in columns)}) "
                 f"VALUES ({', '.join('?' * len(columns))}) ON CONFLICT (review_id) DO UPDATE SET {update} RETURNING *",
                 [review_id, *changes.values()])
+
+    def letter_comments(self, review_id: str) -> list[dict]:
+        return self._rows("review_letter_comments", "review_id = ?", [review_id])
+
+    def add_letter_comment(self, row: dict) -> dict:
+        with self._writing():
+            return self._insert("review_letter_comments", row)
 
     # -- the survey: whether a member answered, and the answers, never joined
 

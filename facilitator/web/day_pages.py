@@ -58,7 +58,7 @@ def vendor(name):
 
 @bp.get("/")
 def home():
-    ids = session.get(access.FACILITATOR_DAYS, [])
+    ids = access.facilitator_days()
     days = [d for d in (engine().store.day(i) for i in ids) if d]
     return render_template("home.html", days=days, scripts=engine().scripts.values(), default_script=scripts.DEFAULT,
                            today=Date.today().isoformat(), form={}, error=None, organiser_needed=access.organiser_needed())

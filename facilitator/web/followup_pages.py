@@ -207,7 +207,7 @@ def impact_docx(key):
 # -- the facilitator's pages, across every day held on this browser
 
 def _held() -> set[str]:
-    return {d for d in session.get(access.FACILITATOR_DAYS, []) if _engine().store.day(d)}
+    return {d for d in access.facilitator_days() if _engine().store.day(d)}
 
 
 @bp.get("/followup")

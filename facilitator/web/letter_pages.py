@@ -1,5 +1,6 @@
-"""The lead's record pages: critical incidents, the verbal feedback (projected) and its record,
-the agreed actions, the letter and its exports. They are routes of the review's blueprint,
+"""The record pages: critical incidents, the verbal feedback (projected, and previewed by the
+host) and its record, the agreed actions, the letter and its exports; the host's comments on the
+draft, its own copies, and its choice to publish. They are routes of the review's blueprint,
 registered when the app imports this module."""
 
 from __future__ import annotations
@@ -8,31 +9,45 @@ from flask import Response, abort, render_template, request
 
 from ..core.errors import Refused
 from ..review import export, feedback, incidents, letter
+from . import review_events
 from .access import is_lead, member
-from .review_pages import attempt, back, bp, now, page, rs, shown
+from .review_pages import attempt, back, bp, host_page, now, page, rs, scripts, shown
 
 
 @bp.get("/<review_id>/incidents/<incident_id>")
 @page("lead")
 def incident(review, script, incident_id):
+    return _incident_page(review, script, incident_id)
+
+
+def _incident_page(review, script, incident_id, error=None, typed=None):
+    """The record on the handbook's form; after a refusal, at 400 with what was typed kept."""
     try:
         found = incidents.get(rs(), review, incident_id)
     except Refused:
         abort(404, "No such incident.")
-    return render_template("review/incident.html", review=review, script=script, incident=found)
+    return render_template("review/incident.html", review=review, script=script, incident=found,
+                           form=incidents.form(review, script, found), names=incidents.names(review, found),
+                           typed=incidents.draft(review, found, typed), raised_with=incidents.RAISED_WITH,
+                           error=error), 400 if error else 200
 
 
 @bp.post("/<review_id>/incidents/<incident_id>")
 @page("lead")
 def incident_record(review, script, incident_id):
     error = attempt(incidents.record, rs(), review, incident_id, request.form)
-    return back("review.incident", review, error, incident_id=incident_id)
+    if error:
+        return _incident_page(review, script, incident_id, error, request.form)
+    review_events.incident_changed(review["id"], incidents.get(rs(), review, incident_id))
+    return back("review.incident", review, None, incident_id=incident_id)
 
 
 @bp.post("/<review_id>/incidents/<incident_id>/lead-sign")
 @page("lead")
 def lead_sign(review, script, incident_id):
-    error = attempt(incidents.sign, rs(), review, incident_id, "lead", now())
+    error = attempt(incidents.sign, rs(), review, incident_id, "lead", request.form, now())
+    if error is None:
+        review_events.incident_changed(review["id"], incidents.get(rs(), review, incident_id))
     return back("review.incident", review, error, incident_id=incident_id)
 
 
@@ -47,7 +62,17 @@ def projected(review, script):
 @page("lead")
 def record(review, script):
     return render_template("review/record.html", review=review, script=script, record=feedback.verbal(rs(), review),
-                           findings=rs().findings(review["id"]))
+                           findings=rs().findings(review["id"]),
+                           signed=bool(letter.current(rs(), review, script)["signed_ms"]))
+
+
+@bp.post("/<review_id>/names")
+@page("lead")
+def names(review, script):
+    error = attempt(letter.set_names, rs(), review, request.form)
+    if error:
+        abort(400, error)
+    return back("review.record", review, None, "#names")
 
 
 @bp.post("/<review_id>/actions")
@@ -91,7 +116,7 @@ def letter_page(review, script):
 @bp.post("/<review_id>/letter")
 @page("lead")
 def letter_edit(review, script):
-    return back("review.letter_page", review, attempt(letter.edit, rs(), review, request.form, now()))
+    return back("review.letter_page", review, attempt(letter.edit, rs(), review, script, request.form, now()))
 
 
 @bp.post("/<review_id>/letter/share")
@@ -122,8 +147,62 @@ def export_file(review, script, fmt):
         abort(404, "Export as docx, md, html or json.")
     internal = request.args.get("internal") == "1"
     doc = export.gather(rs(), review, script, internal=internal, now=now())
+    return _sent(doc, fmt, f"review-{review['id']}{'-INTERNAL' if internal else ''}.{fmt}")
+
+
+# -- the host's voice: comments on the draft, its own copies, publishing
+
+
+@bp.get("/<review_id>/host/feedback")
+@page("host")
+def host_feedback(review, script):
+    """The host's read-only preview of the verbal feedback; until the draft letter is shared, only
+    the findings the lead has released."""
+    shared = bool(letter.current(rs(), review, script)["shared_ms"])
+    return render_template("review/host_feedback.html", review=review, script=script, complete=shared,
+                           record=feedback.verbal(rs(), review, released_only=not shared))
+
+
+@bp.get("/<review_id>/host/<part>.<fmt>")
+@page("host")
+def host_export(review, script, part, fmt):
+    """The host's own copy of its record, or of its letter once shared: never the internal copy."""
+    if part not in ("record", "letter") or fmt not in ("html", "docx"):
+        abort(404, "Download the record or the letter, as html or docx.")
+    shared = bool(letter.current(rs(), review, script)["shared_ms"])
+    if part == "letter" and not shared:
+        abort(404, "The lead reviewer has not shared the draft letter with you yet.")
+    doc = export.gather(rs(), review, script, internal=False, now=now(), record_only=part == "record",
+                        released_only=not shared)
+    return _sent(doc, fmt, f"review-{review['id']}-{part}.{fmt}")
+
+
+@bp.post("/<review_id>/letter/comments")
+@page("host")
+def host_comment(review, script):
+    error = attempt(letter.comment, rs(), review, request.form, now())
+    return host_page(review, script, error) if error else back("review.host", review, None, "#letter")
+
+
+@bp.post("/<review_id>/letter/publish")
+@page("host")
+def host_publish(review, script):
+    error = attempt(letter.publish, rs(), review, now())
+    return host_page(review, script, error) if error else back("review.host", review, None, "#letter")
+
+
+@bp.get("/<review_id>/published")
+def public_letter(review_id):
+    """The public copy of a letter its host has published; none exists before."""
+    review = rs().review(review_id)
+    if review is None or not letter.published(rs(), review):
+        abort(404, "There is no published letter here: a review's letter is public only once its host publishes it.")
+    script = scripts()[review["script"]]
+    return _sent(export.gather(rs(), review, script, internal=False, now=now()), "html", "")
+
+
+def _sent(doc: dict, fmt: str, name: str) -> Response:
     body, mimetype = export.render(doc, fmt)
-    name = f"review-{review['id']}{'-INTERNAL' if internal else ''}.{fmt}"
     headers = {"Content-Disposition": "inline" if fmt == "html" else f'attachment; filename="{name}"'}
     if fmt == "html":  # a standalone page: its embedded stylesheet applies, and nothing may run
         headers["Content-Security-Policy"] = (f"default-src 'none'; style-src {export.style_source()}; "

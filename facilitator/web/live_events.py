@@ -37,6 +37,10 @@ def broadcast(day_id: str, changes: Broadcast | list[Broadcast] | None) -> None:
         socketio.emit(change.event, change.public, to=public)
 
 
+def authority_room(day_id: str, authority: str) -> str:
+    return f"{day_id}:authority:{authority}"
+
+
 def joined(day_id: str, participants: list[dict]) -> None:
     """Tell the facilitator who is in the room; not a change to the day, so no seq."""
     socketio.emit("participants", {"participants": participants}, to=rooms(day_id)[0])
@@ -48,6 +52,8 @@ def connect(auth_data):
     who = _identify(auth_data)
     staff, public = rooms(who["day"])
     join_room(staff if who["role"] == FACILITATOR else public)  # first, so no change falls between
+    if who["role"] == PARTICIPANT:  # a serious concern reaches the authority it is about, and no one else
+        join_room(authority_room(who["day"], who["authority"]))
     # A screen that reconnects says the seq it holds: send what changed since, if the engine can.
     changes = _changes(who, auth_data.get("seq"))
     return who, ("changes", changes) if changes is not None else ("snapshot", _snapshot(who))
@@ -144,3 +150,46 @@ def moderate(who, payload):
 @DAY.event("spotlight", (FACILITATOR,))
 def spotlight(who, payload):
     broadcast(who["day"], _engine().spotlight(who["day"], payload, now()))
+
+
+@DAY.event("end_day", (FACILITATOR,))
+def end_day(who, payload):
+    change = _engine().end_day(who["day"], payload, now())
+    broadcast(who["day"], change)
+    return {"already": change is None}
+
+
+@DAY.event("reflect", (FACILITATOR, PARTICIPANT))
+def reflect(who, payload):
+    author = {"id": None, "authority": None, "facilitator": True} if who["role"] == FACILITATOR else _participant(who)
+    broadcast(who["day"], _engine().reflect(who["day"], author, payload, now()))
+
+
+# -- serious concerns: to the facilitator's room and the room of the authority concerned only
+
+def concern_changed(day_id: str, concern: dict) -> None:
+    """A concern raised, answered or signed: no seq, as it is no change to what the room sees."""
+    socketio.emit("concern", {"concern": concern}, to=[rooms(day_id)[0], authority_room(day_id, concern["authority"])])
+
+
+def _signer(who: dict) -> dict:
+    return {"facilitator": True} if who["role"] == FACILITATOR else {"authority": who["authority"]}
+
+
+@DAY.event("raise_concern", (FACILITATOR, PARTICIPANT), crowd=True)
+def raise_concern(who, payload):
+    raised_by = FACILITATOR if who["role"] == FACILITATOR else who["authority"]
+    concern, new = _engine().raise_concern(who["day"], raised_by, payload, now())
+    if new:
+        concern_changed(who["day"], concern)
+    return {"id": concern["id"], "duplicate": not new}
+
+
+@DAY.event("answer_concern", (FACILITATOR, PARTICIPANT))
+def answer_concern(who, payload):
+    concern_changed(who["day"], _engine().answer_concern(who["day"], _signer(who), payload, now()))
+
+
+@DAY.event("sign_concern", (FACILITATOR, PARTICIPANT))
+def sign_concern(who, payload):
+    concern_changed(who["day"], _engine().sign_concern(who["day"], _signer(who), payload, now()))

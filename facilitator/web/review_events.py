@@ -2,7 +2,8 @@
 
 Connections authenticate from the page's signed cookie: the lead, a team member, or the host.
 Notes and critical incidents come in here with their device-made ids and are acknowledged once
-stored; the lead's room hears every note and incident at once.
+stored; the lead's room hears every note and incident at once, and the host's page is told of
+each incident as it is raised, recorded or signed.
 """
 
 from __future__ import annotations
@@ -137,8 +138,10 @@ def timer(who, review, script, payload):
 
 
 def incident_changed(review_id: str, stored: dict) -> None:
-    """The lead's screen shows a new or signed incident at once, wherever the lead is in the app."""
+    """The lead's screen shows a new or signed incident at once, wherever the lead is in the app; the
+    host's page, told only which one, fetches its own copy of the record (with no team role)."""
     _emit("incident", {"incident": incidents.shown(stored)}, review_id, LEAD)
+    _emit("incident", {"incident": {"id": stored["id"]}}, review_id, HOST)
 
 
 def member_joined(review_id: str, role: str) -> None:

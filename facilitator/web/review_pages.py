@@ -15,6 +15,8 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 
 from . import access, review_events, sa_pages
 from ..core.errors import Refused
+from ..followup import retention
+from ..followup.impact import today as impact_today
 from ..review import enquiry, findings, incidents, letter, survey, visit
 from ..review.notebook import by_line
 from ..core.scripts.review import ReviewScript
@@ -35,6 +37,11 @@ def scripts() -> dict[str, ReviewScript]:
 
 def now() -> int:
     return current_app.config["NOW"]()
+
+
+def _kept(review: dict, script: ReviewScript) -> dict:
+    """How long the review is kept, for the lead's and the host's pages to say."""
+    return retention.shown(retention.review_kept(review, script), impact_today(now()))
 
 
 def page(*allowed: str):
@@ -179,7 +186,7 @@ def console(review, script):
         incidents=[incidents.shown(i) for i in rs().incidents(review["id"])], members=rs().members(review["id"]),
         schedule=visit.schedule(review, script), due=letter.due_date(review, script),
         visit_days=letter.visit_days(review, script), decided=enquiry.decided(lines),
-        sa=sa_pages.of_review(review), sa_parts=sa_pages.template().parts())
+        sa=sa_pages.of_review(review), sa_parts=sa_pages.template().parts(), kept=_kept(review, script))
 
 
 @bp.post("/<review_id>/hypotheses")
@@ -201,20 +208,40 @@ def methods(review, script, line_id):
 @bp.get("/<review_id>/lines/<line_id>")
 @page("lead", "member")
 def line(review, script, line_id):
+    return _line_page(review, script, line_id)
+
+
+def _line_page(review: dict, script: ReviewScript, line_id: str, error: str | None = None):
+    """The line's page; with `error`, the form that was refused, answered 400."""
     try:
         found = enquiry.get_line(rs(), review, line_id)
     except Refused:
-        abort(404, "No such line of enquiry.")
+        abort(400 if error else 404, error or "No such line of enquiry.")
+    if error:
+        session["review_error"] = error
+    ours = [f for f in rs().findings(review["id"]) if f["line_id"] == found["id"]]
     return render_template("review/line.html", review=review, script=script, line=found, lead=is_lead(review),
                            notes=by_line(rs().notes(review["id"])).get(found["id"], []),
-                           findings=[f for f in rs().findings(review["id"]) if f["line_id"] == found["id"]])
+                           findings=findings.with_replies(rs(), review, ours), kinds=findings.KINDS.items()), \
+        400 if error else 200
 
 
 @bp.post("/<review_id>/findings")
 @page("lead", "member")
 def add_finding(review, script):
     error = shown(review, attempt(findings.add_finding, rs(), review, request.form, request.form.getlist("evidence"), now()))
-    return back("review.line", review, error, "#findings", line_id=request.form.get("line", ""))
+    if error:
+        return _line_page(review, script, request.form.get("line", ""), error)
+    return back("review.line", review, None, "#findings", line_id=request.form.get("line", ""))
+
+
+@bp.post("/<review_id>/findings/<finding_id>/kind")
+@page("lead")
+def finding_kind(review, script, finding_id):
+    error = shown(review, attempt(findings.set_kind, rs(), review, finding_id, request.form))
+    if error:
+        return _line_page(review, script, request.form.get("line", ""), error)
+    return back("review.line", review, None, "#findings", line_id=request.form.get("line", ""))
 
 
 @bp.post("/<review_id>/findings/<finding_id>/evidence")
@@ -248,11 +275,30 @@ def conclusions(review, script, line_id):
 @bp.get("/<review_id>/host")
 @page("host")
 def host(review, script):
+    return host_page(review, script)
+
+
+def host_page(review: dict, script: ReviewScript, error: str | None = None):
+    """The host's page; with `error`, the host's form that was refused, answered 400."""
+    if error:
+        session["review_error"] = error
     current = letter.current(rs(), review, script)
     return render_template("review/host.html", review=review, script=script, lines=rs().lines(review["id"]),
-                           released=findings.released(rs(), review),
-                           incidents=[i for i in rs().incidents(review["id"]) if i["raised_at"]],
-                           letter=current if current["shared_ms"] else None)
+                           released=findings.with_replies(rs(), review, findings.released(rs(), review)),
+                           stances=findings.CHOICES.items(), raised_with=incidents.RAISED_WITH,
+                           answering=not current["signed_ms"],
+                           incidents=incidents.for_host(rs(), review, script),
+                           letter=current if current["shared_ms"] else None, kept=_kept(review, script)), \
+        400 if error else 200
+
+
+@bp.post("/<review_id>/findings/<finding_id>/reply")
+@page("host")
+def host_reply(review, script, finding_id):
+    error = shown(review, attempt(findings.reply, rs(), review, finding_id, request.form, now()))
+    if error:
+        return host_page(review, script, error)
+    return back("review.host", review, None, "#emerging")
 
 
 @bp.post("/<review_id>/decide")
@@ -264,7 +310,7 @@ def decide(review, script):
 @bp.post("/<review_id>/incidents/<incident_id>/host-sign")
 @page("host")
 def host_sign(review, script, incident_id):
-    error = attempt(incidents.sign, rs(), review, incident_id, "host", now())
+    error = attempt(incidents.sign, rs(), review, incident_id, "host", request.form, now())
     if error is None:
         _announce_incident(review, incident_id)
     return back("review.host", review, error, "#incidents")
@@ -302,7 +348,9 @@ def reflect(review, script):
         error = attempt(survey.answer, rs(), review, who, script.lead_role.tag, request.form)
         if error is None:
             return redirect(url_for("review.reflect", review_id=review["id"]))
+    # After a refusal the form comes back as it was filled in, so nothing typed is lost.
     return render_template("review/survey.html", review=review, script=script, others=survey.others(rs(), review, who, script.lead_role.tag),
                            answered=rs().answered(review["id"], who["id"]), composite=survey.composite(rs(), review),
-                           comments=survey.COMMENTS, error=error), 400 if error else 200
+                           questions=survey.questions(), typed=request.form if error else {},
+                           error=error), 400 if error else 200
 

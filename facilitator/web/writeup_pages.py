@@ -7,9 +7,11 @@ no case study: drafts are shown as drafted, and stored by the first change made 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, g, jsonify, redirect, render_template, request, session, url_for
 
 from . import access
+from ..followup import retention
+from ..followup.impact import today
 from ..writers import markdown, page
 from ..writeup import casestudies, document, formats, summary, summit
 from ..writeup.casestudies import FIELD_LABELS
@@ -56,7 +58,12 @@ def summary_page(day_id):
     links = [(a, public_url() + url_for("reports.review", key=_reports().review_key(day_id, a, _now())))
              for a in day["authorities"]]
     return render_template("summary.html", day=day, parts=parts, cases=doc["case_studies"], links=links,
-                           formats=formats.FORMATS, left_in=document.placeholders(doc))
+                           formats=formats.FORMATS, left_in=document.placeholders(doc), kept=_kept(day))
+
+
+def _kept(day: dict) -> dict:
+    """How long the day is kept, as its pages say it: the date, and whether it is near or has come."""
+    return retention.shown(retention.for_day(house(), day), today(_now()))
 
 
 @bp.post("/console/<day_id>/summary/preview")
@@ -131,12 +138,14 @@ def download(day_id, fmt):
     if fmt not in formats.FORMATS:
         abort(404, "No such export format.")
     internal = request.args.get("internal") == "1"
-    doc = document.gather(_engine(), _reports(), day, _now(), internal=internal)
+    doc = document.gather(_engine(), _reports(), day, _now(), internal=internal,
+                          kept_until=retention.for_day(house(), day).until.isoformat())
     name = f"{day['date']}-{day['id']}" + ("-INTERNAL" if internal else "")
     left_in = document.placeholders(doc)
     if fmt in formats.PRINTED and left_in and request.args.get("anyway") != "1":
         # "to be written up" never goes to paper unnoticed: say what is left and let the facilitator choose
         anyway = url_for("reports.download", day_id=day_id, fmt=fmt, **{**request.args.to_dict(), "anyway": "1"})
+        g.not_taken = True  # asked, not taken: not in the access log
         return render_template("left_in.html", day=day, left_in=left_in, fmt=fmt, anyway=anyway)
     if fmt == "html" and not request.args.get("download"):  # opened to print: say what is left to write
         return _document(formats.to_html(doc, document.placeholders(doc)), fmt, name)
@@ -171,7 +180,8 @@ def review(key):
         decisions=[c for c in rows if c["id"] in decide],
         attributions=casestudies.attributions(script, stored, authority),
         grid_subject=grid_subject, grid_status=casestudies.status(agreements, grid_subject),
-        cases=[c for c in doc["case_studies"] if c["authority"] == authority], agreements=agreements)
+        cases=[c for c in doc["case_studies"] if c["authority"] == authority], agreements=agreements,
+        kept=_kept(day))
 
 
 @bp.post("/review/<key>/decide")
@@ -236,7 +246,7 @@ def host_case_study(key, case_id):
 
 @bp.get("/summit")
 def summit_page():
-    days = [d for d in (_engine().store.day(i) for i in session.get(access.FACILITATOR_DAYS, [])) if d]
+    days = [d for d in (_engine().store.day(i) for i in access.facilitator_days()) if d]
     return render_template("summit.html", days=days)
 
 

@@ -76,6 +76,11 @@ def is_agreed(agreements: dict, subject_id: str) -> bool:
     return status(agreements, subject_id) in AGREED
 
 
+def agreed_in(doc: dict) -> list[dict]:
+    """A gathered day's case studies its hosts agreed: those a summit pack may already hold."""
+    return [c for c in doc["case_studies"] if c["approval"]["status"] in AGREED]
+
+
 def decisions(script: Script, day: dict, rows: list[dict], authority: str) -> list[dict]:
     """The contributions this authority must agree: the kinds it owns, from its own session."""
     return [r for r in shown(rows)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date as Date
 
 from markupsafe import Markup
 
@@ -67,10 +68,18 @@ def _offer_row(c: dict) -> list[str]:
 
 # -- Markdown
 
+def kept_line(doc: dict) -> str | None:
+    """What every copy says of how long the day is kept (seed 003: no longer than necessary)."""
+    if not doc.get("kept_until"):
+        return None
+    return f"Kept until {Date.fromisoformat(doc['kept_until']):%-d %B %Y}, then deleted with everything it holds."
+
+
 def to_markdown(doc: dict) -> str:
     d = doc["day"]
     head = [f"# {md.text(d['title'])}", "",
             f"{d['date']} · {md.text(', '.join(d['authorities']))} · {md.text(doc['script']['title'])}", ""]
+    head += [kept_line(doc), ""] if kept_line(doc) else []
     # An internal copy says what it is before anything else; an open one says so under its title.
     out = [doc["notice"], ""] + head if doc["internal"] else head + [f"_{doc['notice']}_", ""]
     for part in doc["summary"]:
@@ -145,7 +154,7 @@ def to_html(doc: dict, left_in: list[str] | None = None) -> str:
     parts = [{**p, "html": Markup(md.render(p["markdown"]))} for p in doc["summary"]]
     return page.render("export.html", doc=doc, parts=parts, cases=html_cases(doc["case_studies"]),
                        offers=[_offer_row(c) for c in awaiting(doc)], offers_heading=OFFERS_HEADING,
-                       left_in=left_in or [])
+                       left_in=left_in or [], kept=kept_line(doc))
 
 
 # -- Word
@@ -155,6 +164,8 @@ def to_docx(doc: dict) -> bytes:
     info = doc["day"]
     d = word.new(info["title"], doc["notice"], doc["internal"])
     word.paragraph(d, f"{info['date']} · {', '.join(info['authorities'])} · {doc['script']['title']}")
+    if kept_line(doc):
+        word.paragraph(d, kept_line(doc))
     for part in doc["summary"]:
         word.markdown(d, part["markdown"], base=1)
     word.heading(d, f"{summary.plural(doc['script']['category_label'])} raised (▲ named by the authority itself)")

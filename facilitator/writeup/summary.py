@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..core.scripts.day import Script
 from ..core.wording import named_by_presenter, plural  # noqa: F401 (their home; read here by name)
+from ..live import reflection
 from ..writers.markdown import text as md_text
 
 DAY_PART = "day"
@@ -105,11 +106,10 @@ def _listed(script: Script, kind_key: str, rows: list[dict]) -> list[str]:
     return [f"### {heading(script, kind_key)}", ""] + (items or ["_None recorded._"]) + [""]
 
 
-def _reflection_steps(script: Script) -> list[str]:
-    """Steps where the presenter speaks after the opening: the facilitator writes up what was said."""
-    return [script.steps[k].title for k in script.session[1:]
-            if script.steps[k].speaker == "presenter"
-            and not any(script.kinds[c].categorised for c in script.steps[k].collects)]
+def _reflection_steps(script: Script) -> list[tuple[str, str]]:
+    """Steps where the presenter reflects after the opening, as (key, title): the rule is the live
+    day's, so the step whose phones write the reflection is the one the summary prints."""
+    return [(k, script.steps[k].title) for k in reflection.steps(script)]
 
 
 PLACEHOLDER = "to be written up"
@@ -153,10 +153,39 @@ def session_prose(script: Script, day: dict, session: int, rows: list[dict]) -> 
     for k in kinds:
         if not script.kinds[k].categorised and not owned_by_presenter(script, k):
             out += _questions(script, k, rows) if script.kinds[k].queue else _listed(script, k, rows)
-    for title in _reflection_steps(script):
-        out += [f"### {md_text(title)}", "",
-                f"_What {md_text(presenter)} heard, and what they will do: {PLACEHOLDER}._", ""]
+    for step, title in _reflection_steps(script):
+        out += [f"### {md_text(title)}", "", *_reflected(day, session, step), ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _placeholder(presenter: str) -> str:
+    return f"_What {md_text(presenter)} heard, and what they will do: {PLACEHOLDER}._"
+
+
+def _reflected(day: dict, session: int, step: str) -> list[str]:
+    """What the presenter said it heard and will do, in its own words; the placeholder stands for
+    what it has not said."""
+    presenter = day["authorities"][session]
+    said = reflection.of(day, session, step) or {}
+    if not any(said.get(f) for f in reflection.FIELDS):
+        return [_placeholder(presenter)]
+    lines = []
+    for field, verb in (("heard", "heard"), ("will_do", "will do")):
+        words = md_text(said.get(field, "")) or f"_{PLACEHOLDER}._"
+        lines += [f"**What {md_text(presenter)} {verb}:** {words}", ""]
+    return lines[:-1]
+
+
+def with_reflections(script: Script, day: dict, session: int, prose: str) -> str:
+    """A text saved before the presenter's reflection was entered takes it in place of the placeholder."""
+    line = _placeholder(day["authorities"][session])
+    if line not in prose.splitlines():
+        return prose
+    for step, _ in _reflection_steps(script):
+        said = _reflected(day, session, step)
+        if said != [line]:
+            return "\n".join("\n".join(said) if old == line else old for old in prose.splitlines()) + "\n"
+    return prose
 
 
 def owned_lists(script: Script, day: dict, session: int, rows: list[dict]) -> str:
@@ -250,6 +279,8 @@ def current(script: Script, day: dict, rows: list[dict], saved: dict[str, dict])
     for key, title in parts(day):
         row = saved.get(key)
         prose = without_owned(script, row["markdown"]) if row else draft_prose(script, day, rows, key)
+        if row and key != DAY_PART:
+            prose = with_reflections(script, day, int(key.removeprefix("session-")), prose)
         grids, lists = tables(script, day, rows, key), drawn(script, day, rows, key)
         out.append({"part": key, "title": title, "edited": row is not None,
                     "updated_ms": row["updated_ms"] if row else None,

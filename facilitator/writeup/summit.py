@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ..writers import markdown as md, page
 from . import formats, summary
-from .casestudies import AGREED
+from .casestudies import AGREED, agreed_in
 from .document import OPEN_NOTICE, iso
 from .grid import UNNAMED, as_table, cell, grid, grid_svg, live, summit_grid
 
@@ -69,8 +69,7 @@ def pack(docs: list[dict], now: int) -> dict:
     return {
         "format": "facilitator-summit", "version": 1, "exported_at": iso(now), "notice": OPEN_NOTICE,
         "days": [d["day"] for d in docs],
-        "case_studies": [{**c, "day": d["day"]["title"]} for d in docs for c in d["case_studies"]
-                         if c["approval"]["status"] in AGREED],
+        "case_studies": [{**c, "day": d["day"]["title"]} for d in docs for c in agreed_in(d)],
         "grid": g, "shared_themes": shared,
         "asks": asks_register(docs),
         "offers": [{"authority": c["presenter"], "text": _text(c), "day": d["day"]["title"]}

@@ -3,7 +3,7 @@
 // links, a note form, the chime and a screen-reader announcer.
 import { connectLive, runCountdown, crossingWatcher, clockNews as makeClockNews, currentItem, stepContext, whoSpeaks, clockTime,
   minutesText, lateText, liveSchedule, kindLabel, kindPlural, isQueueKind, isCategorised, questionsInOrder, visible,
-  byId } from "./live.js";
+  byId, dayEnded, reflectionOf, concernFacts } from "./live.js";
 import { el, $, setText, replaceIfChanged, option, showStatus } from "./dom.js";
 import { badges, groupByKind, turnText } from "./cards.js";
 import { chime, muteToggle, unlockAudioOnGesture } from "./chime.js";
@@ -97,12 +97,18 @@ function render(state, reason) {
   setText($("#step-context"), stepContext(item) || (item.session === null ? "Whole group" : ""));
   setText($("#step-title"), item.title);
   setText($("#who"), whoSpeaks(item));
-  const statusText = { ready: "Ready to start", running: `Running · due to end at ${clockTime(c.deadline_ms)}`, paused: "Paused" }[c.status];
+  const statusText = { ready: "Ready to start", running: `Running · due to end at ${clockTime(c.deadline_ms)}`, paused: "Paused",
+    ended: `Ended at ${clockTime(c.ended_ms)}` }[c.status];
   setText($("#clock-status"), statusText);
   $("#clock-status").className = `clock-status status-${c.status}`;
-  setText($("#btn-toggle"), { ready: "Start", running: "Pause", paused: "Resume" }[c.status]);
-  $("#btn-back").disabled = c.index === 0;
-  $("#btn-next").disabled = c.index >= snap.agenda.length - 1;
+  setText($("#btn-toggle"), { ready: "Start", running: "Pause", paused: "Resume", ended: "Ended" }[c.status]);
+  const ended = dayEnded(snap);
+  $("#btn-back").disabled = ended || c.index === 0;
+  $("#btn-next").disabled = ended || c.index >= snap.agenda.length - 1;
+  for (const id of ["#btn-toggle", "#btn-plus1", "#btn-plus5"]) $(id).disabled = ended;
+  drawEndDay(snap);
+  drawReflections(snap);
+  drawConcerns(snap, reason);
   setText($("#participants"), `${snap.participants.length} joined`);
   announceClock(snap);
   drawSchedule();
@@ -110,6 +116,123 @@ function render(state, reason) {
   drawQueue(snap, item);
   drawAddForm(snap);
   drawPreview(snap);
+}
+
+// ---- ending the day: once, after the learning points, with a word of confirmation
+
+function drawEndDay(snap) {
+  const ended = dayEnded(snap);
+  $("#end-day").hidden = ended;
+  $("#btn-end").hidden = ended;
+  $("#ended-note").hidden = !ended;
+  if (ended) {
+    setText($("#ended-note"), `The day ended at ${clockTime(snap.clock.ended_ms)}. The timer is stopped and phones can add nothing more. ` +
+      "The write-up is under After the session.");
+    return;
+  }
+  const left = snap.agenda.length - 1 - snap.clock.index;
+  setText($("#end-confirm-text"), (left > 0
+    ? `${left} ${left === 1 ? "step is" : "steps are"} still to come on the agenda. `
+    : "The learning points are the last step of the day. ")
+    + "The timer stops, phones can add nothing more, and the phones and the projector say the day is over. This cannot be undone.");
+}
+
+function askToEnd(open) {
+  $("#end-confirm").hidden = !open;
+  $("#btn-end").setAttribute("aria-expanded", String(open));
+  (open ? $("#btn-end-no") : $("#btn-end")).focus();
+}
+
+$("#btn-end").addEventListener("click", () => askToEnd($("#end-confirm").hidden));
+$("#btn-end-no").addEventListener("click", () => askToEnd(false));
+$("#btn-end-yes").addEventListener("click", async () => {
+  const ack = await live.send("end_day", { confirm: true });
+  const err = $("#timer-error");
+  err.hidden = ack.ok;
+  if (!ack.ok) { setText(err, ack.error.message); return; }
+  $("#end-confirm").hidden = true;
+  announce("The day has ended.");
+});
+
+// ---- each presenting authority's reflection, written here on its behalf when need be
+
+const reflectDrafts = {};  // unsaved text by session, kept across redraws
+
+function drawReflections(snap) {
+  const steps = snap.agenda.filter((i) => i.reflection);
+  const key = JSON.stringify([steps.map((i) => i.index), snap.reflections, snap.clock.index]);
+  replaceIfChanged($("#reflections"), key, () => steps.length ? steps.map((i) => reflectionForm(snap, i))
+    : [el("p", { class: "muted", text: "This day's script has no reflection step." })]);
+}
+
+function reflectionForm(snap, item) {
+  const said = reflectionOf(snap, item.session, item.key) || { heard: "", will_do: "" };
+  const draft = reflectDrafts[item.session] || {};
+  const id = (field) => `reflect-${item.session}-${field}`;
+  const area = (field, label) => {
+    const t = el("textarea", { id: id(field), rows: 2, maxlength: snap.script.max_reflection, "data-fk": id(field) });
+    t.value = draft[field] ?? said[field];
+    t.addEventListener("input", () => { (reflectDrafts[item.session] ||= {})[field] = t.value; });
+    return [el("label", { for: id(field), text: label }), t];
+  };
+  const save = async () => {
+    const payload = { session: item.session, heard: $(`#${id("heard")}`).value.trim(), will_do: $(`#${id("will_do")}`).value.trim() };
+    const ack = await live.send("reflect", payload);
+    if (ack.ok) delete reflectDrafts[item.session];
+    const status = $("#reflect-status");
+    setText(status, ack.ok ? `Saved for ${item.presenter}.` : ack.error.message);
+    status.className = `send-status ${ack.ok ? "ok" : "error"}`;
+  };
+  const current = item.index === snap.clock.index;
+  return el("div", { class: `reflect-session${current ? " current" : ""}` },
+    el("h3", { text: `Session ${item.session + 1}: ${item.presenter}` },
+      said.by ? el("span", { class: "muted small", text: said.by === "presenter" ? " · from its phones" : " · written here" }) : null),
+    ...area("heard", "What they heard"), ...area("will_do", "What they will do"),
+    el("button", { type: "button", class: "button small", text: "Save", "data-fk": id("save"),
+      "aria-label": `Save ${item.presenter}'s reflection`, onclick: save }));
+}
+
+// ---- serious concerns: heard at once, recorded with the host's response, signed here
+
+const concernAnswers = {};  // unsaved responses, by concern id
+let concernsSeen = null;    // ids already announced
+
+function drawConcerns(snap, reason) {
+  const list = snap.concerns || [];
+  const fresh = concernsSeen ? list.filter((c) => !concernsSeen.has(c.id)) : [];
+  concernsSeen = new Set(list.map((c) => c.id));
+  for (const c of fresh) {
+    announce(`A serious concern has been raised about ${c.authority}.`);
+    if (!isMuted()) chime();
+  }
+  $("#concerns-panel").hidden = !list.length;  // on top of the side, and only when there is one
+  $("#concerns-panel").classList.toggle("has-open", list.some((c) => !c.signed));
+  const key = JSON.stringify(list.map((c) => [c.id, c.host_response, c.host_signed_ms, c.facilitator_signed_ms]));
+  replaceIfChanged($("#concerns"), key, () => list.map((c) => concernRecord(snap, c)));
+}
+
+function concernRecord(snap, c) {
+  const open = !c.host_signed_ms && !c.facilitator_signed_ms;
+  const area = el("textarea", { id: `concern-answer-${c.id}`, rows: 2, maxlength: snap.script.max_concern, "data-fk": `concern-answer-${c.id}` });
+  area.value = concernAnswers[c.id] ?? c.host_response;
+  area.addEventListener("input", () => { concernAnswers[c.id] = area.value; });
+  const send = async (event, payload, done) => {
+    const ack = await live.send(event, payload);
+    const status = $("#concern-status");
+    setText(status, ack.ok ? done : ack.error.message);
+    status.className = `send-status ${ack.ok ? "ok" : "error"}`;
+    if (ack.ok && event === "answer_concern") delete concernAnswers[c.id];
+  };
+  return el("article", { class: `concern${c.signed ? " signed" : ""}`, "data-id": c.id },
+    el("h3", { text: `About ${c.authority} · ${c.signed ? "signed by both" : "to be signed"}` }),
+    el("dl", { class: "facts" }, concernFacts(c).flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })])),
+    open ? el("div", { class: "stack" },
+      el("label", { for: `concern-answer-${c.id}`, text: `${c.authority}'s response, as agreed with them` }), area,
+      el("button", { type: "button", class: "button small", text: "Save the response", "data-fk": `concern-save-${c.id}`,
+        onclick: () => send("answer_concern", { id: c.id, response: area.value.trim() }, "Response saved.") })) : null,
+    !c.facilitator_signed_ms && c.host_response ? el("button", { type: "button", class: "button small primary",
+      text: "Sign as the facilitator", "data-fk": `concern-sign-${c.id}`,
+      onclick: () => send("sign_concern", { id: c.id }, "Signed as the facilitator.") }) : null);
 }
 
 // ---- what the projector shows, and the spotlight

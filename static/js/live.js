@@ -30,12 +30,13 @@ export function connectLive({ day, role, render, onConnect, onStatus }) {
     reconnectionDelayMax: 2000,
   });
   let renderQueued = false;
+  const afterDraw = [];  // the countdowns: a changed clock is drawn at once, not at their next tick
 
   function draw(reason) {
     if (!state.snap) return;
     if (renderQueued) return;
     renderQueued = true;
-    queueMicrotask(() => { renderQueued = false; render(state, reason); });
+    queueMicrotask(() => { renderQueued = false; render(state, reason); afterDraw.forEach((f) => f()); });
   }
 
   function setStatus(status, message = "") {
@@ -61,6 +62,8 @@ export function connectLive({ day, role, render, onConnect, onStatus }) {
     for (const c of msg.contributions) upsert(s.contributions, c);
     s.clock = msg.clock;
     s.queue = msg.queue;
+    if (msg.reflections) s.reflections = msg.reflections;
+    if (msg.concerns) s.concerns = msg.concerns;
     if (msg.me) s.me = msg.me;
     if (msg.participants) s.participants = msg.participants;
     s.seq = state.seq = msg.seq;
@@ -141,6 +144,14 @@ export function connectLive({ day, role, render, onConnect, onStatus }) {
   socket.on("changes", takeChanges);
   socket.on("clock", (msg) => follow(msg, (s) => { s.clock = msg.clock; s.queue = msg.queue; }));
   socket.on("spotlight", (msg) => follow(msg, (s) => { s.spotlight = msg.spotlight; }));
+  socket.on("reflection", (msg) => follow(msg, (s) => { s.reflections = withReflection(s.reflections || [], msg.reflection); }));
+  // A serious concern comes with no seq (it is no change to what the room sees): take it as it is.
+  socket.on("concern", (msg) => {
+    if (!state.snap) return;
+    state.snap.concerns = [...(state.snap.concerns || []).filter((c) => c.id !== msg.concern.id), msg.concern]
+      .sort((a, b) => a.created_ms - b.created_ms);
+    draw("concern");
+  });
   socket.on("contribution", (msg) => follow(msg, (s) => {
     upsert(s.contributions, msg.contribution);
     if (msg.queue) s.queue = msg.queue; // sent only when the change could move it
@@ -156,7 +167,7 @@ export function connectLive({ day, role, render, onConnect, onStatus }) {
     }
   }
 
-  return { state, socket, send, redraw: () => draw("local"), resync };
+  return { state, socket, send, redraw: () => draw("local"), resync, onDraw: (f) => afterDraw.push(f) };
 }
 
 function upsert(list, c) {
@@ -170,7 +181,21 @@ function upsert(list, c) {
   }
 }
 
+// One session's reflection in the list the screens hold, replacing what it said before.
+function withReflection(list, r) {
+  return [...list.filter((x) => x.session !== r.session || x.step !== r.step), r];
+}
+
+export function reflectionOf(snap, session, step) {
+  return (snap.reflections || []).find((r) => r.session === session && r.step === step) || null;
+}
+
 // ---- the clock
+
+// The facilitator has ended the day: the server says so with the clock's status.
+export function dayEnded(snap) {
+  return !!snap && snap.clock.status === "ended";
+}
 
 export function serverNow(state) {
   return Date.now() + state.offset;
@@ -190,6 +215,14 @@ export function runCountdown(live, element, onTick) {
   function tick() {
     const snap = live.state.snap;
     if (!snap) return;
+    const ended = dayEnded(snap);
+    element.classList.toggle("ended", ended);
+    if (ended) {
+      if (last !== "ended") { element.textContent = "Ended"; element.dataset.chars = 5; last = "ended"; }
+      element.classList.remove("over", "soon");
+      if (onTick) onTick(0, snap);
+      return;
+    }
     const ms = remainingMs(live.state);
     const { text, over } = formatCountdown(ms);
     if (text !== last) { element.textContent = text; element.dataset.chars = text.length; last = text; }
@@ -199,6 +232,7 @@ export function runCountdown(live, element, onTick) {
     if (onTick) onTick(ms, snap);
   }
   tick();
+  if (live.onDraw) live.onDraw(tick);
   const id = setInterval(tick, 250);
   return { tick, stop: () => clearInterval(id) };
 }
@@ -229,6 +263,7 @@ export function clockNews() {
     prev = now;
     if (!p) return "";
     const title = snap.agenda[c.index].title;
+    if (c.status === "ended" && p.status !== "ended") return "The day has ended.";
     if (p.index !== c.index) return `Moved to ${title}${c.status === "paused" ? ", paused" : ""}.`;
     if (p.status !== c.status) {
       return { running: p.status === "ready" ? `${title} started.` : `${title} resumed.`, paused: `${title} paused.`, ready: "" }[c.status];
@@ -344,6 +379,7 @@ export function liveSchedule(state) {
   let shift = 0;
   if (clock.status === "running") shift = Math.max(clock.deadline_ms, now) - Math.max(clock.deadline_ms, sent);
   else if (clock.status === "paused") shift = now - sent;
+  else if (clock.status === "ended") shift = 0; // it stands still
   else {
     const planned = clock.items[clock.index].planned_start_ms;
     shift = Math.max(now, planned) - Math.max(sent, planned);
@@ -355,4 +391,20 @@ export function liveSchedule(state) {
     return it.projected_start_ms + shift;
   });
   return { lateMs: clock.late_ms + shift, endMs: clock.projected_end_ms + shift, plannedEndMs: clock.planned_end_ms, starts };
+}
+
+// ---- a serious concern's record, in words: the same facts on the console and the host's phones
+
+export function concernFacts(c) {
+  return [
+    ["About", c.authority],
+    ["Raised by", c.raised_by === "facilitator" ? "the facilitator" : c.raised_by === "observer" ? "an observer" : c.raised_by],
+    ["Raised at", c.raised_at],
+    ["Nature of the concern", c.nature],
+    ["What was seen", c.seen || "-"],
+    ["Action taken at once", c.immediate_action || "-"],
+    ["The host's response", c.host_response || "not yet recorded"],
+    ["Signed by the facilitator", c.facilitator_signed_at || "not yet"],
+    [`Signed by ${c.authority}`, c.host_signed_at || "not yet"],
+  ];
 }

@@ -1,7 +1,7 @@
 // The phone: the step, who speaks, the countdown, a form for what this step collects,
 // an outbox that survives being offline, the participant's own contributions and the wall.
 import { connectLive, runCountdown, crossingWatcher, clockNews as makeClockNews, currentItem, stepContext, whoSpeaks, partOf, onBalcony,
-  kindLabel, isCategorised, questionsInOrder, visible } from "./live.js";
+  kindLabel, isCategorised, questionsInOrder, visible, dayEnded, reflectionOf, concernFacts } from "./live.js";
 import { el, $, setText, replaceIfChanged, option, showStatus, announce } from "./dom.js";
 import { newId, storedList } from "./ids.js";
 import { voteText } from "./cards.js";
@@ -41,10 +41,15 @@ function drawStatus() {
   showStatus($("#conn"), live.state, outbox.all().length);
 }
 
-function setSendStatus(text, cls = "") {
-  const node = $("#send-status");
+// A form's status line: what happened to what was just sent, in words.
+function setStatusOf(selector, text, cls = "") {
+  const node = $(selector);
   setText(node, text);
   node.className = `send-status ${cls}`;
+}
+
+function setSendStatus(text, cls = "") {
+  setStatusOf("#send-status", text, cls);
 }
 
 // ---- sending
@@ -171,6 +176,113 @@ $("#nudge-edit").addEventListener("click", () => {
   live.redraw();
 });
 
+// ---- the presenter's reflection: what its authority heard and will do
+
+let reflectFor = null;   // "session:step" the form was filled for
+let reflectDirty = false; // typed in and not yet saved: a redraw keeps it
+
+function drawReflection(snap, item, shown) {
+  $("#reflect").hidden = !shown;
+  if (!shown) return;
+  const key = `${item.session}:${item.key}`;
+  const said = reflectionOf(snap, item.session, item.key) || { heard: "", will_do: "" };
+  if (key !== reflectFor || !reflectDirty) {
+    if (key !== reflectFor) { reflectDirty = false; setStatusOf("#reflect-status", ""); }
+    reflectFor = key;
+    // another phone of the same authority may have saved: show what is stored
+    if ($("#heard").value !== said.heard) $("#heard").value = said.heard;
+    if ($("#will-do").value !== said.will_do) $("#will-do").value = said.will_do;
+  }
+}
+
+for (const id of ["#heard", "#will-do"]) $(id).addEventListener("input", () => { reflectDirty = true; });
+
+$("#reflect-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const payload = { heard: $("#heard").value.trim(), will_do: $("#will-do").value.trim() };
+  if (!payload.heard && !payload.will_do) { setStatusOf("#reflect-status", "Write what you heard or what you will do first.", "error"); return; }
+  setStatusOf("#reflect-status", "Saving…");
+  const ack = await live.send("reflect", payload);
+  if (ack.ok) { reflectDirty = false; setStatusOf("#reflect-status", "Saved. The facilitator sees it now.", "ok"); }
+  else setStatusOf("#reflect-status", ack.error.code === "offline" || ack.error.code === "timeout"
+    ? "Not saved yet: the connection is down. Your text is kept here: save again in a moment." : ack.error.message, "error");
+  live.redraw();
+});
+
+// ---- a serious concern: anyone raises one; the authority it is about answers and signs it
+
+let concernId = null;      // kept until the server has it, so a resend is the same concern
+const answers = {};        // unsaved responses, by concern id
+
+function openConcern(open) {
+  $("#concern-form").hidden = !open;
+  $("#concern-open").setAttribute("aria-expanded", String(open));
+  (open ? $("#concern-authority") : $("#concern-open")).focus();
+}
+$("#concern-open").addEventListener("click", () => openConcern($("#concern-form").hidden));
+$("#concern-cancel").addEventListener("click", () => openConcern(false));
+
+function drawConcernForm(snap, item) {
+  replaceIfChanged($("#concern-authority"), snap.day.authorities.join("|"), () => [
+    option("", "Choose…"), ...snap.day.authorities.map((a) => option(a, a))]);
+  const select = $("#concern-authority");
+  if (!select.dataset.touched && item.presenter) select.value = item.presenter;  // most often the presenter
+}
+$("#concern-authority").addEventListener("change", (e) => { e.target.dataset.touched = "1"; });
+
+$("#concern-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const payload = { id: concernId || (concernId = newId()), authority: $("#concern-authority").value,
+    nature: $("#concern-nature").value.trim(), seen: $("#concern-seen").value.trim(),
+    immediate_action: $("#concern-action").value.trim() };
+  if (!payload.authority) { setStatusOf("#concern-status", "Choose the authority it is about.", "error"); $("#concern-authority").focus(); return; }
+  if (!payload.nature) { setStatusOf("#concern-status", "Say what the concern is first.", "error"); $("#concern-nature").focus(); return; }
+  setStatusOf("#concern-status", "Raising…");
+  const ack = await live.send("raise_concern", payload);
+  if (!ack.ok) {
+    setStatusOf("#concern-status", ack.error.code === "offline" || ack.error.code === "timeout"
+      ? "Not raised yet: the connection is down. It is kept here: press Raise it now again in a moment." : ack.error.message, "error");
+    return;
+  }
+  concernId = null;
+  for (const id of ["#concern-nature", "#concern-seen", "#concern-action"]) $(id).value = "";
+  openConcern(false);
+  setStatusOf("#concern-status", "Raised. The facilitator has it now; please speak to them too.", "ok");
+});
+
+let concernsSeen = null;   // ids already announced
+
+function drawHostConcerns(snap) {
+  const list = snap.concerns || [];
+  if (concernsSeen && list.some((c) => !concernsSeen.has(c.id))) {
+    announce($("#announcer"), "A serious concern has been raised about your authority: it is at the top of the page.");
+  }
+  concernsSeen = new Set(list.map((c) => c.id));
+  $("#host-concerns").hidden = !list.length;
+  const key = JSON.stringify(list.map((c) => [c.id, c.host_response, c.host_signed_ms, c.facilitator_signed_ms]));
+  replaceIfChanged($("#host-concern-list"), key, () => list.map((c) => hostConcern(snap, c)));
+}
+
+function hostConcern(snap, c) {
+  const facts = el("dl", { class: "facts" }, concernFacts(c).flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
+  const open = !c.host_signed_ms && !c.facilitator_signed_ms;
+  const area = el("textarea", { id: `answer-${c.id}`, rows: 3, maxlength: snap.script.max_concern, "data-fk": `answer-${c.id}` });
+  area.value = answers[c.id] ?? c.host_response;
+  area.addEventListener("input", () => { answers[c.id] = area.value; });
+  const send = async (event, payload, done) => {
+    const ack = await live.send(event, payload);
+    setStatusOf("#host-concern-status", ack.ok ? done : ack.error.message, ack.ok ? "ok" : "error");
+    if (ack.ok && event === "answer_concern") delete answers[c.id];
+  };
+  return el("article", { class: "concern" }, facts,
+    open ? el("div", { class: "stack" },
+      el("label", { for: `answer-${c.id}`, text: "Our response: the action we will take" }), area,
+      el("button", { type: "button", class: "button", text: "Save our response", "data-fk": `save-${c.id}`,
+        onclick: () => send("answer_concern", { id: c.id, response: area.value.trim() }, "Response saved.") })) : null,
+    !c.host_signed_ms && c.host_response ? el("button", { type: "button", class: "button primary", "data-fk": `sign-${c.id}`,
+      text: `Sign for ${c.authority}`, onclick: () => send("sign_concern", { id: c.id }, `Signed for ${c.authority}.`) }) : null);
+}
+
 // ---- drawing
 
 function render(state, reason) {
@@ -181,21 +293,30 @@ function render(state, reason) {
   const me = snap.me;
   const item = currentItem(snap);
   $("#text").maxLength = snap.script.max_text;
+  for (const id of ["#heard", "#will-do"]) $(id).maxLength = snap.script.max_reflection;
+  for (const id of ["#concern-nature", "#concern-seen", "#concern-action"]) $(id).maxLength = snap.script.max_concern;
   const part = partOf(snap);
+  const ended = dayEnded(snap);
   announceClock(snap);
   document.getElementById("phone-bar").classList.toggle("paused", snap.clock.status === "paused");
-  setText($("#step-context"), stepContext(item) || snap.day.title);
-  setText($("#step-title"), item.title);
-  setText($("#who"), whoSpeaks(item, part));
+  body.classList.toggle("day-ended", ended);
+  $("#ended").hidden = !ended;
+  setText($("#step-context"), ended ? snap.day.title : stepContext(item) || snap.day.title);
+  setText($("#step-title"), ended ? "The day is over" : item.title);
+  setText($("#who"), ended ? "" : whoSpeaks(item, part));
   setText($("#clock-status"), snap.clock.status === "paused" ? "paused" : snap.clock.status === "ready" ? "not started" : "");
 
-  const balcony = onBalcony(item, part);
+  const balcony = !ended && onBalcony(item, part);
   $("#balcony").hidden = !balcony;
   body.classList.toggle("listening", balcony);
 
   const kinds = balcony ? [] : (snap.clock.open_kinds[part] || []);
+  drawReflection(snap, item, !ended && item.reflection && part === "presenter");
   drawForm(snap, kinds, item);
-  drawWall(snap, item, balcony);
+  if (ended) $("#closed").hidden = true;  // the day's end says it all
+  drawWall(snap, item, balcony || ended);
+  drawConcernForm(snap, item);
+  drawHostConcerns(snap);
   drawMine(snap);
   drawNudge();
   drawStatus();
@@ -368,7 +489,7 @@ function mineItem(snap, r) {
       el("button", { type: "button", class: "button", text: "Try again",
         "aria-label": "Try again to send this", onclick: () => tryAgain(r.id) }));
   }
-  const canEdit = r.mine && visible(r);
+  const canEdit = r.mine && visible(r) && !dayEnded(snap);
   return el("li", { class: r.cls }, head, el("p", { class: "mine-text", text: r.text }),
     canEdit ? el("button", { type: "button", class: "link-button", text: "Edit",
       "aria-label": "Edit this contribution",

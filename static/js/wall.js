@@ -1,7 +1,7 @@
 // What the room's screen shows, drawn into any root that has the projector's parts (found by
 // class): the projector page itself, and the small live preview on the console.
 import { currentItem, stepContext, whoSpeaks, kindLabel, kindPlural, isQueueKind, isCategorised, questionsInOrder,
-  visible, byId } from "./live.js";
+  visible, byId, dayEnded, clockTime } from "./live.js";
 import { el, setText, replaceIfChanged, paragraphs } from "./dom.js";
 import { badges, turnText, voteText } from "./cards.js";
 
@@ -26,6 +26,9 @@ export function screenSkeleton(joinCode, joinUrl) {
 }
 
 export function drawScreen(root, snap) {
+  const ended = dayEnded(snap);
+  root.classList.toggle("day-ended", ended);
+  if (ended) { drawEnded(root, snap); drawSpotlight(root, snap); return; }
   const item = currentItem(snap);
   setText(part(root, "proj-context"), stepContext(item) || snap.day.title);
   setText(part(root, "proj-title"), item.title);
@@ -34,6 +37,24 @@ export function drawScreen(root, snap) {
   drawPrompts(root, item);
   drawWall(root, snap, item);
   drawSpotlight(root, snap);
+}
+
+// The day is over: say so, and thank the room; the clock and the join code are of no more use.
+function drawEnded(root, snap) {
+  setText(part(root, "proj-context"), snap.day.title);
+  setText(part(root, "proj-title"), "The day is over");
+  setText(part(root, "proj-who"), "Thank you all for taking part.");
+  setText(part(root, "proj-status"), "");
+  replaceIfChanged(part(root, "proj-prompts"), "ended", () => []);
+  replaceIfChanged(part(root, "proj-guidance"), "ended", () => []);
+  root.classList.remove("has-prompts");
+  const captured = snap.contributions.filter(visible).length;
+  replaceIfChanged(part(root, "proj-wall-inner"), `ended:${captured}`, () => [
+    el("section", { class: "wall-section ended-card" },
+      el("h2", { text: `The day ended at ${clockTime(snap.clock.ended_ms)}` }),
+      captured ? el("p", { text: `${captured} ${captured === 1 ? "contribution was" : "contributions were"} captured today.` }) : null,
+      el("p", { text: "Nothing more can be added from phones. Each authority sees everything said about it before anything is shared." })),
+  ]);
 }
 
 // The contribution the facilitator put in the spotlight, if the room may still see it.

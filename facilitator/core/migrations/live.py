@@ -70,3 +70,28 @@ def m004_drop_unused_index(db):
     """Nothing asks for a day's contributions by time (arrival is rowid order; the other indexes
     lead with day_id): one less index page for every contribution's commit to write."""
     db.execute("DROP INDEX IF EXISTS idx_contributions_day_id_created_ms")
+
+
+@migrations()
+def m005_day_ended(db):
+    """When the facilitator closed the day: its clock stands still and phones add nothing more."""
+    db.table("days").add_column("ended_ms", int)
+
+
+@migrations()
+def m006_reflections(db):
+    """What each presenting authority heard and will do, said in its reflection step (JSON)."""
+    db.table("days").add_column("reflections", str)
+
+
+@migrations()
+def m007_day_concerns(db):
+    """Serious concerns raised during a day: recorded with the host's response, signed by the
+    facilitator and the host, and kept out of every open export."""
+    db.table("day_concerns").create(
+        {"id": str, "day_id": str, "authority": str, "raised_by": str, "nature": str, "seen": str,
+         "immediate_action": str, "host_response": str, "created_ms": int, "facilitator_signed_ms": int,
+         "host_signed_ms": int},
+        pk="id", foreign_keys=[("day_id", "days", "id")], not_null={"day_id", "authority", "raised_by", "nature"},
+    )
+    db.table("day_concerns").create_index(["day_id"])

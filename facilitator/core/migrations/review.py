@@ -90,3 +90,32 @@ def m004_self_assessment(db):
     )
     # The part of the self-assessment a hypothesis tests (a Part B area or a section), if any.
     db.table("review_lines").add_column("sa_part", str)
+
+
+@migrations()
+def m005_strengths_and_host_replies(db):
+    # Each key finding is a strength or an area for development; older findings stay unmarked.
+    db.table("review_findings").add_column("kind", str)
+    # The names the letter is addressed to and signed with.
+    db.table("reviews").add_column("host_dcs_name", str)
+    db.table("reviews").add_column("lead_name", str)
+    # The host's answer to a released finding: one a finding, changed as often as the host likes.
+    db.table("review_host_replies").create(
+        {"review_id": str, "finding_id": str, "stance": str, "text": str, "updated_ms": int},
+        pk=("review_id", "finding_id"), foreign_keys=[("review_id", "reviews", "id")],
+        not_null={"review_id", "finding_id", "stance"},
+    )
+    db.table("review_letter_comments").create(
+        {"id": str, "review_id": str, "text": str, "created_ms": int},
+        pk="id", foreign_keys=[("review_id", "reviews", "id")], not_null={"review_id", "text"},
+    )
+    # The report is published only when the host chooses.
+    db.table("review_letters").add_column("published_ms", int)
+
+
+@migrations()
+def m006_incident_record_and_survey(db):
+    # The critical incident record as the handbook's form has it: what was identified in a line, the
+    # Host DCS and the peer challenging DCS by name, and who signed. Survey answers are JSON: no column.
+    for column in ("headline", "host_dcs", "peer_dcs", "lead_signed_name", "host_signed_name"):
+        db.table("review_incidents").add_column(column, str)

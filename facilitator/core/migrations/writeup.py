@@ -37,3 +37,24 @@ def m001_reports(db):
          "by_role": str, "decided_ms": int, "decided_on": str},
         pk=("day_id", "subject_id"), foreign_keys=[("day_id", "days", "id")], not_null={"status"},
     )
+
+
+@migrations()
+def m002_access_log(db):
+    # Who took what: each private-link sign-in, export and download, by role and time, never its content.
+    # No foreign key: a day's or a review's entries go with it (core.erase reads day_id and review_id).
+    db.table("access_log").create(
+        {"id": int, "day_id": str, "review_id": str, "role": str, "what": str, "at_ms": int},
+        pk="id", not_null={"role", "what", "at_ms"},
+    )
+    db.table("access_log").create_index(["day_id"])
+    db.table("access_log").create_index(["review_id"])
+
+
+@migrations()
+def m003_sign_outs(db):
+    # "Sign out every other browser": each day's (or review's) count of sign-outs; a browser's sign-in
+    # made under an older count no longer opens it.
+    db.table("sign_outs").create({"day_id": str, "review_id": str, "generation": int}, not_null={"generation"})
+    db.table("sign_outs").create_index(["day_id"], unique=True)
+    db.table("sign_outs").create_index(["review_id"], unique=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .reader import SCRIPTS_DIR, Reader, ScriptError, collect, is_review, read_file, read_toml  # noqa: F401
+from .reader import SCRIPTS_DIR, Reader, Retention, ScriptError, collect, is_review, read_file, read_toml, retention  # noqa: F401
 DEFAULT = "se-triad"  # the script a day is set up with unless another is chosen
 SPEAKERS = ("presenter", "visitors", "everyone", "facilitator", "nobody")
 WHO = ("presenter", "visitors", "anyone")
@@ -56,6 +56,7 @@ class Script:
     steps: dict[str, Step]
     source: str = ""
     review_of_impact_months: int = 6  # the host may hold its review of impact from this long after the day; 0: none
+    retention: Retention = Retention()
 
     @property
     def sessions_per_day(self) -> int:
@@ -83,7 +84,7 @@ def parse(text: str, source: str = "<script>") -> Script:
     r = Reader(source)
     data = read_toml(text, source)
     r.unknown(data, {"id", "title", "description", "session", "day", "categories", "kinds", "steps",
-                     "review_of_impact_months"}, "")
+                     "review_of_impact_months", "retention"}, "")
     script_id = r.get(data, "id", str, "", required=True)
     title = r.get(data, "title", str, "", required=True)
     description = r.get(data, "description", str, "", default="").strip()
@@ -116,7 +117,7 @@ def parse(text: str, source: str = "<script>") -> Script:
     if not 0 <= months <= 60:
         r.fail("review_of_impact_months", f"must be from 0 to 60, not {months}")
     return Script(script_id, title, description, session, day, category_label, category_items, kinds, steps, source,
-                  months)
+                  months, retention(r, data))
 
 
 def _kind(r: Reader, key: str, table) -> Kind:

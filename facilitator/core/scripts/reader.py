@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Callable
 
 from ... import ROOT
@@ -96,3 +97,28 @@ def collect(load: Callable, review: bool, directories: tuple[Path, ...]) -> dict
             raise ScriptError(f"{path}: id: '{script.id}' is already used by {found[script.id].source}")
         found[script.id] = script
     return found
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long a day's or a review's words are kept (seed 003: not kept longer than necessary):
+    `months` counted from the fieldwork, or from its hosts' reviews of impact where they hold one."""
+
+    months: int = 12
+    after: str = "fieldwork"  # or "review_of_impact"
+
+
+RETENTION_AFTER = ("fieldwork", "review_of_impact")
+
+
+def retention(r: Reader, data: dict) -> Retention:
+    """The script's [retention] table, checked; the default when it has none."""
+    table = r.get(data, "retention", dict, "", default={})
+    r.unknown(table, {"months", "after"}, "retention.")
+    months = r.get(table, "months", int, "retention.", default=Retention.months)
+    if not 1 <= months <= 120:
+        r.fail("retention.months", f"must be from 1 to 120, not {months}")
+    after = r.get(table, "after", str, "retention.", default=Retention.after)
+    if after not in RETENTION_AFTER:
+        r.fail("retention.after", f"must be one of {', '.join(RETENTION_AFTER)}, not '{after}'")
+    return Retention(months, after)

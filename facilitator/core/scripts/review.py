@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .reader import Reader, collect, read_file, read_toml
+from .reader import Reader, Retention, collect, read_file, read_toml, retention
 
 HYPOTHESES, THEMES = "hypotheses", "themes"
 MODES = (HYPOTHESES, THEMES)
@@ -57,6 +57,7 @@ class ReviewScript:
     host_label: str
     lead_label: str
     source: str = ""
+    retention: Retention = Retention()
 
     @property
     def days(self) -> int:
@@ -79,7 +80,7 @@ def parse(text: str, source: str = "<script>") -> ReviewScript:
     r = Reader(source)
     data = read_toml(text, source)
     r.unknown(data, {"kind", "id", "title", "description", "host_label", "lead_label", "enquiry", "sources",
-                     "roles", "letter", "schedule"}, "")
+                     "roles", "letter", "schedule", "retention"}, "")
     if r.get(data, "kind", str, "", required=True) != "review":
         r.fail("kind", "must be \"review\" for a review script")
 
@@ -138,7 +139,7 @@ def parse(text: str, source: str = "<script>") -> ReviewScript:
         priority_heading=r.get(letter, "priority_heading", str, "letter.", default="Areas for priority action"),
         host_label=r.get(data, "host_label", str, "", default="Host"),
         lead_label=r.get(data, "lead_label", str, "", default="Lead reviewer"),
-        source=source,
+        source=source, retention=retention(r, data),
     )
 
 

@@ -65,9 +65,11 @@ $("#incident-form").addEventListener("submit", (e) => {
   e.preventDefault();
   const nature = $("#inc-nature").value.trim();
   if (!nature) { status($("#incident-status"), "Describe the incident first.", "error"); $("#inc-nature").focus(); return; }
-  const when = $("#inc-when").value || new Date().toISOString().slice(0, 16);
+  // Left blank, it was identified now: this device's local time, as the field would give it, so an
+  // incident kept offline keeps the time it was raised (an ISO string would be UTC, an hour out in summer).
+  const now = new Date(Date.now() - new Date().getTimezoneOffset() * 60000);
   queue("incident", { id: newId(), nature, evidence: $("#inc-evidence").value.trim(),
-    identified_at: when.replace("T", " "), immediate_action: $("#inc-action").value.trim() });
+    identified_at: $("#inc-when").value || now.toISOString().slice(0, 16), immediate_action: $("#inc-action").value.trim() });
   for (const id of ["#inc-nature", "#inc-evidence", "#inc-when", "#inc-action"]) $(id).value = "";
 });
 
