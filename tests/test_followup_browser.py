@@ -304,7 +304,9 @@ def test_a_region_after_the_day(server, tmp_path):
         summit_docx = download(fac, fac.get_by_role("button", name="Word"), "summit.docx")
 
         fac.goto(f"{server.url}/followup")
-        day_docx = download(fac, fac.get_by_role("link", name=f"Word export of {days[0]['title']}"), "day.docx")
+        fac.get_by_role("link", name=f"Word export of {days[0]['title']}").click()  # drafting left in: it asks
+        expect(fac.get_by_role("heading", level=1)).to_have_text("Drafting is left in")
+        day_docx = download(fac, fac.get_by_role("link", name="Download the Word copy as it stands"), "day.docx")
         browser.close()
 
     # The Word copies open, carry their tables, and name no participant.
