@@ -11,18 +11,10 @@ pytest.importorskip("playwright")
 from playwright.sync_api import expect  # noqa: E402
 
 from .browser_helpers import assert_accessible, join_phone, open_console, open_projector, shot  # noqa: E402
-from .test_phone_browser import Facilitator  # noqa: E402
+from .test_phone_browser import room  # noqa: E402,F401 - the live day and its facilitator's socket
 
 LAST = 18  # arrival, three sessions of five steps, a break, lunch: the learning points are item 18
 REFLECTION = 5
-
-
-@pytest.fixture
-def room(live_server):
-    day = live_server.new_day()
-    facilitator = Facilitator(live_server, day)
-    yield day, facilitator
-    facilitator.close()
 
 
 def _move_to(facilitator, index: int) -> None:

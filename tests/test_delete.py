@@ -9,12 +9,11 @@ import urllib.error
 import urllib.request
 import uuid
 
-import pytest
 from click.testing import CliRunner
 
 from facilitator.cli import cli
 from facilitator.core import erase
-from tests.daybuilder import Day, play
+from tests.daybuilder import Day
 from tests.support import AUTHORITIES, LiveRoom, csrf_of, csrf_page, decide, host, multipart, parsed
 from tests.test_summit import case_ids
 from tests.test_privacy_bytes import files_holding

@@ -31,6 +31,16 @@ def new_page(browser, errors, options=LAPTOP):
     return page
 
 
+def raise_incident(phone, nature: str, evidence: str, when: str, action: str) -> None:
+    """A team member raises a critical incident from the notebook; the phone says it was raised."""
+    phone.fill("#inc-nature", nature)
+    phone.fill("#inc-evidence", evidence)
+    phone.fill("#inc-when", when)
+    phone.fill("#inc-action", action)
+    phone.click("#raise-incident")
+    expect(phone.locator("#incident-status")).to_contain_text("Raised")
+
+
 def set_up(browser, errors, url: str, script_label: str, host: str, themes=()):
     lead = new_page(browser, errors)
     lead.goto(url + "/reviews/new")
@@ -127,12 +137,8 @@ def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, t
     assert_accessible(lead, "lead console, notes arriving")
 
     # A critical incident, raised from a phone, reaches the lead's console at once.
-    tm3.fill("#inc-nature", "A child left at home alone was not visited within the day")
-    tm3.fill("#inc-evidence", "Case file audit, referral of Monday")
-    tm3.fill("#inc-when", "2026-12-21T11:40")
-    tm3.fill("#inc-action", "Raised with the duty manager")
-    tm3.click("#raise-incident")
-    expect(tm3.locator("#incident-status")).to_contain_text("Raised")
+    raise_incident(tm3, "A child left at home alone was not visited within the day",
+                   "Case file audit, referral of Monday", "2026-12-21T11:40", "Raised with the duty manager")
     alert = lead.locator("#incident-alerts")
     expect(alert).to_contain_text("A child left at home alone")
     expect(alert).to_contain_text("TM3")

@@ -12,6 +12,7 @@ from docx import Document  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
 from .browser_helpers import LAPTOP, PHONE, assert_accessible, shot, watch_errors  # noqa: E402
+from .test_review_browser import set_up as set_up_review  # noqa: E402
 
 HYPOTHESES = ["Early help thresholds are applied inconsistently", "Supervision is regular and reflective"]
 
@@ -23,13 +24,7 @@ def new_page(browser, errors, options=LAPTOP):
 
 
 def set_up(browser, errors, url: str):
-    lead = new_page(browser, errors)
-    lead.goto(url + "/reviews/new")
-    lead.select_option("#script", label="Peer Challenge Team Review (East Midlands)")
-    lead.fill("#host", "Northshire")
-    lead.fill("#start_date", "2026-12-21")
-    lead.click("text=Set up the review")
-    lead.wait_for_url(re.compile(r"/reviews/\w+/console"))
+    lead = set_up_review(browser, errors, url, "Peer Challenge Team Review (East Midlands)", "Northshire")
     for n, text in enumerate(HYPOTHESES, start=1):
         lead.fill("#h-title", text)
         lead.click("text=Add the hypothesis")

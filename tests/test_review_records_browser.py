@@ -12,7 +12,7 @@ pytest.importorskip("playwright")
 from playwright.sync_api import expect  # noqa: E402
 
 from .browser_helpers import LAPTOP, assert_accessible, shot  # noqa: E402
-from .test_review_browser import join, new_page, set_up  # noqa: E402
+from .test_review_browser import join, new_page, raise_incident, set_up  # noqa: E402
 
 SAV = "Safeguarding Assurance Visit (East Midlands)"
 WHEN = re.compile(r"\d{2}:\d{2} on \d{1,2} \w+ \d{4}")
@@ -26,12 +26,8 @@ def test_sav_incident_record_reaches_the_host_at_once_and_is_signed_by_both(live
     expect(host.locator("#incidents")).to_contain_text("None raised.")
     phone = join(browser, errors, lead.locator("#join-link").get_attribute("href"), "TM1")
 
-    phone.fill("#inc-nature", "A child on a protection plan has not been seen for six weeks")
-    phone.fill("#inc-evidence", "Case file audit, file 12")
-    phone.fill("#inc-when", "2026-12-21T11:40")
-    phone.fill("#inc-action", "Told the team manager")
-    phone.click("#raise-incident")
-    expect(phone.locator("#incident-status")).to_contain_text("Raised")
+    raise_incident(phone, "A child on a protection plan has not been seen for six weeks", "Case file audit, file 12",
+                   "2026-12-21T11:40", "Told the team manager")
 
     # No reload: the host's page shows it at once, raised with the Host DCS, with no team role.
     incidents = host.locator("#incidents")

@@ -8,7 +8,7 @@ from datetime import date as Date
 from urllib.parse import urlsplit
 
 import segno
-from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, session,
+from flask import (Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request,
                    url_for)
 
 from . import access, assets, live_events, protocol

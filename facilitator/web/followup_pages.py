@@ -9,7 +9,7 @@ from datetime import date as Date
 
 from werkzeug.exceptions import RequestEntityTooLarge
 from markupsafe import Markup
-from flask import Blueprint, Response, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
 from . import access
 from ..followup import calendar, impact, impact_word, ledger, responses, rounds
@@ -144,12 +144,18 @@ def _impact_page(key, e, error=None, status=200, plan_sent=None):
                            plan=plan_sent or {"plan": doc["plan"], "planned_for": doc["planned_for"] or ""}), status
 
 
-@bp.get("/review/<key>/impact")
-def impact_page(key):
-    day, authority = _host()
+def _impact_engagement(day: dict, authority: str):
+    """The host's part in the day, when its script asks for a review of impact; else 404."""
     e = house().followup.engagement(day["id"], authority)
     if e is None or impact.earliest(e) is None:
         abort(404, "This day asks for no review of impact.")
+    return e
+
+
+@bp.get("/review/<key>/impact")
+def impact_page(key):
+    day, authority = _host()
+    e = _impact_engagement(day, authority)
     return _impact_page(key, e)
 
 
@@ -157,9 +163,7 @@ def impact_page(key):
 def save_impact(key):
     day, authority = _host()
     access.check_csrf()
-    e = house().followup.engagement(day["id"], authority)
-    if e is None or impact.earliest(e) is None:
-        abort(404, "This day asks for no review of impact.")
+    e = _impact_engagement(day, authority)
     items = house().followup.items()
     mine = [i for i in items if i.ref == e.ref and i.authority == authority]
     progress = request.form.get("progress", "").replace("\r\n", "\n").strip()
@@ -183,9 +187,7 @@ def plan_impact(key):
     """The host DCS is in charge of the timetable: a date, none at all, or not decided yet."""
     day, authority = _host()
     access.check_csrf()
-    e = house().followup.engagement(day["id"], authority)
-    if e is None or impact.earliest(e) is None:
-        abort(404, "This day asks for no review of impact.")
+    e = _impact_engagement(day, authority)
     try:
         plan, planned_for = impact.read_plan(request.form, e)
     except impact.BadReview as bad:

@@ -7,7 +7,7 @@ no case study: drafts are shown as drafted, and stored by the first change made 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, g, jsonify, redirect, render_template, request, url_for
 
 from . import access
 from ..followup import retention
