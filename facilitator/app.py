@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import ROOT, default_database
+from .core import child_details
 from .core.database import Database, StoreError
 from .core.kept import kept_key
 from .core.scripts import day as scripts
@@ -89,6 +90,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(app.config["DATABASE"])
 
     folders = [Path(f) for f in (app.config["SCRIPTS_DIR"], app.config["EXTRA_SCRIPTS"]) if f]
+    child_details.patterns()  # a broken pattern stops the start, not a phone's first word
     app.extensions[house.KEY] = _house(app.config, folders)
 
     from .web import assets, audit, day_pages, erase_pages, followup_pages, realtime, review_pages, writeup_pages

@@ -60,7 +60,7 @@ def test_a_phone_reconnects_resyncs_and_its_resent_contribution_is_stored_once(l
     phone.connect()
     body = {"id": str(uuid.uuid4()), "kind": "risk", "category": "Workforce", "text": "Agency staff"}
     phone.outbox.append(body)
-    assert phone.flush()[0] == {"ok": True, "id": body["id"], "duplicate": False, "nudge": None}
+    assert phone.flush()[0] == {"ok": True, "id": body["id"], "duplicate": False, "nudge": None, "held": None}
 
     # The ack was lost to the phone (say it slept): it still holds the contribution and sends it again.
     phone.sio.disconnect()

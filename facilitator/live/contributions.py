@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 
+from ..core import child_details
 from ..core.checks import plain
 from ..core.errors import Refused
 from ..core.scripts.day import Item, Script
@@ -95,11 +97,13 @@ def new(script: Script, item: Item, payload, author: dict, now: int) -> dict:
                 "not_now", f"{script.kinds[kind_key].label} cannot be added by you during {item.step.title}"
             )
         origin = role(authority, item)
+    words = text(payload.get("text"))
     return {
         "id": contribution_id(payload.get("id")),
         "kind": kind_key,
         "category": category(script, kind_key, payload.get("category")),
-        "text": text(payload.get("text")),
+        "text": words,
+        "held": held(words),
         "session": item.session,
         "presenter": item.presenter,
         "step": item.step.key,
@@ -113,7 +117,27 @@ def new(script: Script, item: Item, payload, author: dict, now: int) -> dict:
         "starred": 0,
         "asked_ms": None,
         "merged_into": None,
+        "removed_ms": None,
     }
+
+
+def held(words: str, before: str | None = None) -> str | None:
+    """What a text seems to hold that could identify a child, as the column keeps it (JSON), or
+    None. Once held, a text stays held through any edit until the facilitator releases it: taking
+    out a date of birth may leave the name it went with."""
+    said = list(json.loads(before)) if before else []
+    said += [s for s in child_details.found(words) if s not in said]
+    return json.dumps(said) if said or before else None
+
+
+def held_message(row: dict) -> str | None:
+    """What the sender's phone says of a held contribution: why, and that nobody else sees it yet."""
+    if not row.get("held"):
+        return None
+    said = json.loads(row["held"])
+    return (f"Held for the facilitator to check: it seems to hold {child_details.why(said)}, which could "
+            "identify a child or a family. Nobody else sees it until the facilitator releases it. "
+            "You can edit it below." if said else None)
 
 
 def looks_closed(question: str) -> bool:
@@ -132,6 +156,7 @@ def pending_questions(rows: list[dict], session: int | None, kinds: set[str]) ->
     return [
         r for r in rows
         if r["kind"] in kinds and r["session"] == session and not r["hidden"] and not r["merged_into"] and not r["asked_ms"]
+        and not r.get("held")
     ]
 
 
@@ -141,7 +166,8 @@ def queue(rows: list[dict], session: int | None, visitors: list[str], kinds: set
     The turn passes to the visitor after the one whose question was last marked asked; within
     one authority, questions with more votes come first, then the oldest.
     """
-    asked = [r for r in rows if r["kind"] in kinds and r["session"] == session and r["asked_ms"] and not r["hidden"]]
+    asked = [r for r in rows if r["kind"] in kinds and r["session"] == session and r["asked_ms"] and not r["hidden"]
+             and not r.get("held")]
     order = list(visitors)
     if asked and order:
         last = max(asked, key=lambda r: r["asked_ms"])["author_authority"]

@@ -25,7 +25,7 @@ MAX_NAME = 40
 MAX_AUTHORITY = 80
 LATE_GRACE_MS = 15 * 60_000  # how long after a step ends a phone that was offline may still add to it
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-MODERATIONS = ("hide", "show", "star", "unstar", "asked", "unasked", "edit", "merge")
+MODERATIONS = ("hide", "show", "star", "unstar", "asked", "unasked", "edit", "merge", "release", "remove")
 ENDED = "the day has ended: nothing more can be added"
 
 
@@ -204,21 +204,25 @@ class Engine:
     def nudge(self, row: dict) -> str | None:
         return contrib.nudge(self.scripts[self._day(row["day_id"])["script"]], row)
 
+    def held_message(self, row: dict) -> str | None:
+        return contrib.held_message(row)
+
     def edit_own(self, day_id: str, participant: dict, payload, now: int) -> Broadcast:
         row = self._contribution(day_id, payload)
         if row["author_id"] != participant["id"]:
             raise Refused("forbidden", "you can only edit your own contributions")
         self._open(self._day(day_id), participant)
         script = self.scripts[self._day(day_id)["script"]]
-        changes = {"text": contrib.text(payload.get("text")), "updated_ms": now}
+        words = contrib.text(payload.get("text"))
+        changes = {"text": words, "held": contrib.held(words, row["held"]), "updated_ms": now}
         if script.kinds[row["kind"]].categorised and "category" in payload:
             changes["category"] = contrib.category(script, row["kind"], payload["category"])
         return self._update(day_id, row["id"], changes)
 
     def vote(self, day_id: str, participant: dict, payload, now: int) -> Broadcast:
         row = self._contribution(day_id, payload)
-        if row["hidden"] or row["merged_into"]:
-            raise Refused("not_now", "that contribution is no longer on the wall")
+        if row["hidden"] or row["merged_into"] or row["held"]:
+            raise Refused("not_now", "that contribution is not on the wall")
         self._open(self._day(day_id), participant)
         on = payload.get("on", True)
         if not isinstance(on, bool):
@@ -229,14 +233,19 @@ class Engine:
         return screens.contribution_changed(self.store, day, script, items, stored, seq)
 
     def moderate(self, day_id: str, payload, now: int) -> list[Broadcast]:
-        """The facilitator's changes: hide, show, star, mark asked, edit, re-categorise, merge."""
+        """The facilitator's changes: hide, show, star, mark asked, edit, re-categorise, merge, and
+        for one held for a child's details, release it to the room or remove its words for good."""
         row = self._contribution(day_id, payload)
         action = payload.get("action")
         if not isinstance(action, str) or action not in MODERATIONS:
             raise Refused("invalid", f"action must be one of {', '.join(MODERATIONS)}")
         script = self.scripts[self._day(day_id)["script"]]
         flags = {"hide": {"hidden": 1}, "show": {"hidden": 0}, "star": {"starred": 1}, "unstar": {"starred": 0},
-                 "asked": {"asked_ms": now}, "unasked": {"asked_ms": None}}
+                 "asked": {"asked_ms": now}, "unasked": {"asked_ms": None}, "release": {"held": None}}
+        if action in ("release", "remove") and not row["held"]:
+            raise Refused("not_now", "only a contribution held for a child's details can be released or removed")
+        if action == "remove":
+            return [self._changed(day_id, *self.store.remove_contribution(day_id, row["id"], now))]
         if action in flags:
             return [self._update(day_id, row["id"], {**flags[action], "updated_ms": now})]
         if action == "edit":
@@ -244,6 +253,8 @@ class Engine:
         target = self._contribution(day_id, {"id": payload.get("into")})
         if target["id"] == row["id"] or target["kind"] != row["kind"] or target["merged_into"]:
             raise Refused("invalid", "merge into another contribution of the same kind that is not merged itself")
+        if row["held"] or target["held"]:
+            raise Refused("not_now", "release a held contribution before merging it")
         self.store.move_votes(row["id"], target["id"])
         return [self._update(day_id, row["id"], {"merged_into": target["id"], "updated_ms": now}),
                 self._update(day_id, target["id"], {"updated_ms": now})]
@@ -255,8 +266,8 @@ class Engine:
         target = None
         if payload["id"] is not None:
             row = self._contribution(day_id, payload)
-            if row["hidden"] or row["merged_into"]:
-                raise Refused("not_now", "a hidden or merged contribution cannot be spotlit")
+            if row["hidden"] or row["merged_into"] or row["held"]:
+                raise Refused("not_now", "a hidden, held or merged contribution cannot be spotlit")
             target = row["id"]
         seq = self.store.set_spotlight(day_id, target)
         view = {"seq": seq, "spotlight": target}
@@ -266,6 +277,7 @@ class Engine:
         changes = {"updated_ms": now}
         if "text" in payload:
             changes["text"] = contrib.text(payload["text"])
+            changes["held"] = contrib.held(changes["text"], row["held"])
         kind = payload.get("kind", row["kind"])
         if not isinstance(kind, str) or kind not in script.kinds:
             raise Refused("invalid", f"kind must be one of {', '.join(script.kinds)}")
@@ -284,10 +296,13 @@ class Engine:
             raise Refused("not_now", ENDED)
 
     def _update(self, day_id: str, contribution_id: str, changes: dict) -> Broadcast:
+        stored, seq = self.store.update_contribution(day_id, contribution_id, changes)
+        return self._changed(day_id, stored, seq, requeue="kind" in changes or "held" in changes)
+
+    def _changed(self, day_id: str, stored: dict, seq: int, requeue: bool = True) -> Broadcast:
         day = self._day(day_id)
         script, items = self._script_items(day)
-        stored, seq = self.store.update_contribution(day_id, contribution_id, changes)
-        return screens.contribution_changed(self.store, day, script, items, stored, seq, requeue="kind" in changes)
+        return screens.contribution_changed(self.store, day, script, items, stored, seq, requeue=requeue)
 
     def _contribution(self, day_id: str, payload) -> dict:
         if not isinstance(payload, dict):
@@ -295,6 +310,8 @@ class Engine:
         row = self.store.contribution(contrib.contribution_id(payload.get("id")))
         if row is None or row["day_id"] != day_id:
             raise Refused("not_found", "no such contribution in this day")
+        if row["removed_ms"] is not None:
+            raise Refused("not_found", "that contribution was removed for the details it held")
         return row
 
     def _day(self, day_id: str) -> dict:

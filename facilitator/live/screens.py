@@ -1,12 +1,13 @@
 """What a screen is sent: the whole day (a snapshot), what changed since a seq, and each change.
 
 A phone, the console and the projector each see the day as their role may: the facilitator
-sees every contribution and who has joined; the room sees hidden ones withdrawn; an author sees
-their own. Everything here reads the store and builds dictionaries; nothing writes.
+sees every contribution and who has joined; the room sees hidden ones withdrawn, and never one
+held back for a child's details until it is released; an author sees their own. Everything here reads the store and builds dictionaries; nothing writes.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,17 +27,18 @@ PUBLIC_FIELDS = ("id", "kind", "category", "text", "session", "presenter", "step
 
 @dataclass
 class Broadcast:
-    """One change to send: the same seq to the facilitator's room and to the public room."""
+    """One change to send: the same seq to the facilitator's room and to the public room, and
+    to its author, as (participant id, view), when only the author may see more than the room."""
 
     event: str
     staff: dict
     public: dict
+    author: tuple[str, dict] | None = None
 
 
 def snapshot(store: Store, day: dict, script: Script, items: list[Item], viewer: dict, now: int) -> dict:
     """Everything a screen needs to draw the day; `viewer` is a role and maybe a participant."""
-    staff = viewer["role"] == "facilitator"
-    rows = store.contributions(day["id"])
+    rows = store.contributions(day["id"], with_held=True)
     snap = {
         "seq": day["seq"],
         "server_now": now,
@@ -45,7 +47,7 @@ def snapshot(store: Store, day: dict, script: Script, items: list[Item], viewer:
         "agenda": [_item_view(i, reflection.steps(script)) for i in items],
         "clock": clock_view(day, script, items, now),
         "queue": queue(store, day, script, items, rows),
-        "contributions": [_public(r) for r in rows if staff or not r["hidden"] or _by(r, viewer)],
+        "contributions": [seen for r in rows if (seen := _as_seen(r, viewer)) is not None],
         "spotlight": day.get("spotlight"),
         "reflections": reflection.listed(day),
     }
@@ -61,13 +63,11 @@ def changes(store: Store, day: dict, script: Script, items: list[Item], viewer: 
     rows = store.changed_since(day["id"], since, RESYNC_MAX)
     if len(rows) > RESYNC_MAX:
         return None
-    staff = viewer["role"] == "facilitator"
     delta = {
         "since": since, "seq": day["seq"], "server_now": now,
         "clock": clock_view(day, script, items, now),
         "queue": queue(store, day, script, items),
-        "contributions": [_public(r) if staff or not r["hidden"] or _by(r, viewer) else _withdrawn(r)
-                          for r in rows],
+        "contributions": [_as_seen(r, viewer) or _withdrawn(r) for r in rows],
         "reflections": reflection.listed(day),  # a few short texts: sent whole
     }
     return _personal(store, delta, day["id"], viewer)
@@ -93,9 +93,14 @@ def reflection_changed(day: dict, session: int, step: str, entry: dict) -> Broad
 def contribution_changed(store: Store, day: dict, script: Script, items: list[Item], row: dict, seq: int,
                          requeue: bool = False) -> Broadcast:
     """One contribution added or changed, as each room may see it."""
-    staff = {"seq": seq, "contribution": _public(row)}
+    staff = {"seq": seq, "contribution": _removed(row) if row["removed_ms"] is not None else _public(row)}
     if requeue or script.kinds[row["kind"]].queue:  # no other change moves the queue (one session's, by index)
         staff["queue"] = queue(store, day, script, items)
+    if row["removed_ms"] is not None:
+        return Broadcast("contribution", staff, staff)
+    if row["held"]:  # the room is told it is not on the wall; the author sees it, and why
+        author = (row["author_id"], staff) if row["author_id"] else None
+        return Broadcast("contribution", staff, {**staff, "contribution": _withdrawn(row)}, author)
     if row["hidden"]:
         return Broadcast("contribution", staff, {**staff, "contribution": _withdrawn(row)})
     return Broadcast("contribution", staff, staff)  # the same for all: sent once
@@ -172,13 +177,31 @@ def _sample_roles(item: Item, authorities: list[str]) -> dict:
             "observer": contrib.OBSERVER}
 
 
+def _as_seen(row: dict, viewer: dict) -> dict | None:
+    """A contribution as this viewer may see it, or None when it is not theirs to see. Held and
+    hidden ones reach the facilitator and their author alone; a removed one only tells its author
+    that it went."""
+    mine, staff = _by(row, viewer), viewer["role"] == "facilitator"
+    if row["removed_ms"] is not None:
+        return _removed(row) if mine or staff else None
+    if staff or mine or not (row["hidden"] or row["held"]):
+        return _public(row)
+    return None
+
+
 def _by(row: dict, viewer: dict) -> bool:
     """Whether the viewer wrote it: authors see their own hidden contributions (no surprises)."""
     return bool(viewer.get("participant")) and row["author_id"] == viewer["participant"]["id"]
 
 
 def _public(row: dict) -> dict:
-    return {k: row.get(k) for k in PUBLIC_FIELDS} | {"named_by_presenter": wording.named_by_presenter(row)}
+    return {k: row.get(k) for k in PUBLIC_FIELDS} | {"named_by_presenter": wording.named_by_presenter(row),
+                                                     "held": json.loads(row["held"]) if row.get("held") else None}
+
+
+def _removed(row: dict) -> dict:
+    """A contribution the facilitator removed for the details it held: its words are gone."""
+    return {"id": row["id"], "hidden": 1, "removed": 1}
 
 
 def _withdrawn(row: dict) -> dict:

@@ -16,6 +16,9 @@ from ..core import erase
 from ..core.database import Database, StoreError
 
 
+RELEASED = "c.held IS NULL AND c.removed_ms IS NULL"
+
+
 class Store:
     def __init__(self, database: Database | str | Path = ":memory:"):
         """Over the one database; given a path, over a database of its own (a command, a test)."""
@@ -224,14 +227,28 @@ class Store:
         rows = self._contributions("c.id = ?", [contribution_id])
         return rows[0] if rows else None
 
-    def contributions(self, day_id: str) -> list[dict]:
-        return self._contributions("c.day_id = ?", [day_id])
+    def contributions(self, day_id: str, with_held: bool = False) -> list[dict]:
+        """A day's contributions. Those held back for a child's details (and those removed for
+        them) are left out unless asked for: only the screens of the facilitator and the sender
+        show them, so no summary, export or follow-up can read one by mistake."""
+        return self._contributions("c.day_id = ?" + ("" if with_held else f" AND {RELEASED}"), [day_id])
 
     def session_rows(self, day_id: str, session: int | None, kinds: list[str]) -> list[dict]:
         """One session's contributions of the given kinds, by index: what the question queue needs."""
         marks = ", ".join("?" * len(kinds))
-        return self._contributions(f"c.day_id = ? AND c.session IS ? AND c.kind IN ({marks})",
+        return self._contributions(f"c.day_id = ? AND c.session IS ? AND c.kind IN ({marks}) AND {RELEASED}",
                                    [day_id, session, *kinds])
+
+    def remove_contribution(self, day_id: str, contribution_id: str, now: int) -> tuple[dict, int]:
+        """Wipe a held contribution's words and its votes, keeping its id (so each screen that
+        holds it is told it went) and what it seemed to hold; then empty the log of its old copy."""
+        with self._writing(day_id):
+            self.db.execute("DELETE FROM votes WHERE contribution_id = ?", [contribution_id])
+            seq = self._bump(day_id)
+            self.db.execute("UPDATE contributions SET text = '', category = NULL, hidden = 1, starred = 0, "
+                            "removed_ms = ?, updated_ms = ?, seq = ? WHERE id = ?", [now, now, seq, contribution_id])
+        self.database.scrub()
+        return self.contribution(contribution_id), seq
 
     def changed_since(self, day_id: str, seq: int, limit: int) -> list[dict]:
         """The contributions changed after `seq`, at most `limit` + 1 of them (so a caller can tell

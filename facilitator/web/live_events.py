@@ -27,7 +27,8 @@ def rooms(day_id: str) -> tuple[str, str]:
 
 
 def broadcast(day_id: str, changes: Broadcast | list[Broadcast] | None) -> None:
-    """Send each change to the facilitator's room and, as the public sees it, to everyone else."""
+    """Send each change to the facilitator's room and, as the public sees it, to everyone else;
+    then to its author, when the author may see more than the room (after, so it is what stays)."""
     staff, public = rooms(day_id)
     for change in changes if isinstance(changes, list) else [changes] if changes else []:
         if change.staff is change.public:  # one packet, encoded once, for both rooms
@@ -35,6 +36,14 @@ def broadcast(day_id: str, changes: Broadcast | list[Broadcast] | None) -> None:
             continue
         socketio.emit(change.event, change.staff, to=staff)
         socketio.emit(change.event, change.public, to=public)
+        if change.author:  # no seq of its own: the room's packet above moved the seq on
+            socketio.emit("own_contribution", {"contribution": change.author[1]["contribution"]},
+                          to=participant_room(day_id, change.author[0]))
+
+
+def participant_room(day_id: str, participant_id: str) -> str:
+    """Each phone's own room: what only its author may see of a contribution reaches it there."""
+    return f"{day_id}:participant:{participant_id}"
 
 
 def authority_room(day_id: str, authority: str) -> str:
@@ -54,6 +63,7 @@ def connect(auth_data):
     join_room(staff if who["role"] == FACILITATOR else public)  # first, so no change falls between
     if who["role"] == PARTICIPANT:  # a serious concern reaches the authority it is about, and no one else
         join_room(authority_room(who["day"], who["authority"]))
+        join_room(participant_room(who["day"], who["participant"]))
     # A screen that reconnects says the seq it holds: send what changed since, if the engine can.
     changes = _changes(who, auth_data.get("seq"))
     return who, ("changes", changes) if changes is not None else ("snapshot", _snapshot(who))
@@ -124,7 +134,8 @@ def contribute(who, payload):
         author = _participant(who)
     stored, change = _engine().contribute(who["day"], author, payload, now())
     broadcast(who["day"], change)
-    return {"id": stored["id"], "duplicate": change is None, "nudge": _engine().nudge(stored)}
+    return {"id": stored["id"], "duplicate": change is None, "nudge": _engine().nudge(stored),
+            "held": _engine().held_message(stored)}
 
 
 @DAY.event("edit", (PARTICIPANT,))

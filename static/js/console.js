@@ -3,7 +3,7 @@
 // links, a note form, the chime and a screen-reader announcer.
 import { connectLive, runCountdown, crossingWatcher, clockNews as makeClockNews, currentItem, stepContext, whoSpeaks, clockTime,
   minutesText, lateText, liveSchedule, kindLabel, kindPlural, isQueueKind, isCategorised, questionsInOrder, visible,
-  byId, dayEnded, reflectionOf, concernFacts } from "./live.js";
+  byId, dayEnded, reflectionOf, concernFacts, heldWhy } from "./live.js";
 import { el, $, setText, replaceIfChanged, option, showStatus } from "./dom.js";
 import { badges, groupByKind, turnText } from "./cards.js";
 import { chime, muteToggle, unlockAudioOnGesture } from "./chime.js";
@@ -15,6 +15,7 @@ const dayId = document.body.dataset.day;
 let scope = "now";          // the feed: this session or the whole day
 let editing = null;         // id being edited
 let merging = null;         // id being merged
+let removing = null;        // held id whose removal is being confirmed
 const drafts = {};          // unsaved edits, kept across redraws
 const clockNews = makeClockNews();
 const filter = { kind: "", words: "" };
@@ -112,6 +113,7 @@ function render(state, reason) {
   setText($("#participants"), `${snap.participants.length} joined`);
   announceClock(snap);
   drawSchedule();
+  drawHeld(snap);
   drawFeed(snap, item);
   drawQueue(snap, item);
   drawAddForm(snap);
@@ -342,7 +344,7 @@ function stepFirst(groups, item) {
 function drawFeed(snap, item) {
   replaceIfChanged($("#feed-kind"), Object.keys(snap.script.kinds).join("|"), () =>
     [option("", "All kinds", !filter.kind), ...Object.keys(snap.script.kinds).map((k) => option(k, kindPlural(snap, k), k === filter.kind))]);
-  const all = snap.contributions.filter((c) => c.kind && inScope(snap, item, c));
+  const all = snap.contributions.filter((c) => c.kind && !c.held && inScope(snap, item, c));
   const list = all.filter(matches);
   setText($("#feed-count"), filter.kind || filter.words ? `Showing ${list.length} of ${all.length}` : "");
   const queueOrder = new Map((snap.queue.ids || []).map((id, i) => [id, i]));
@@ -413,6 +415,40 @@ function feedItem(snap, c, map) {
     el("p", { class: "feed-actions" }, actions)));
   if (editing === c.id) li.append(editForm(snap, c));
   if (merging === c.id) li.append(mergeForm(snap, c));
+  return li;
+}
+
+// ---- held for a child's details: shown here alone until released, or removed for good
+
+let heldSeen = null;  // ids already announced
+
+function drawHeld(snap) {
+  const list = snap.contributions.filter((c) => c.kind && c.held);
+  const fresh = heldSeen ? list.filter((c) => !heldSeen.has(c.id)) : [];
+  heldSeen = new Set(list.map((c) => c.id));
+  for (const c of fresh) announce(`A contribution is held for you to check: it seems to hold ${heldWhy(c)}.`);
+  $("#held-panel").hidden = !list.length;
+  const key = JSON.stringify([editing, removing, list.map((c) => [c.id, c.updated_ms, c.text, c.kind, c.category])]);
+  replaceIfChanged($("#held"), key, () => list.map((c) => heldItem(snap, c)));
+}
+
+function heldItem(snap, c) {
+  const button = (text, key, onclick, extra = {}) => el("button", { type: "button", class: "link-button", text, "data-fk": `${c.id}:${key}`, onclick, ...extra });
+  const actions = removing === c.id
+    ? [el("span", { class: "confirm-text", text: "Remove it for good? Its words are wiped. " }),
+       el("button", { type: "button", class: "button small danger", text: "Remove for good", "data-fk": `${c.id}:remove-now`,
+         onclick: async () => { const ack = await moderate({ id: c.id, action: "remove" }); if (ack.ok) { removing = null; announce("Removed."); } } }),
+       button("Keep it", "keep", () => { removing = null; redrawFocusing(`${c.id}:remove`); })]
+    : [button("Release to the room", "release", async () => { const ack = await moderate({ id: c.id, action: "release" }); if (ack.ok) announce("Released to the room."); },
+        { title: "Everyone sees it from now on" }),
+       button("Edit", "edit", () => { editing = c.id; removing = null; redrawFocusing(`${c.id}:text`); }),
+       button("Remove…", "remove", () => { removing = c.id; editing = null; redrawFocusing(`${c.id}:remove-now`); })];
+  const li = el("li", { class: "feed-item is-held", "data-id": c.id },
+    el("p", { class: "feed-text", text: c.text }),
+    el("div", { class: "feed-row" },
+      el("p", { class: "feed-meta" }, badges(snap, c), el("span", { class: "badge held-badge", text: `seems to hold ${heldWhy(c)}` })),
+      el("p", { class: "feed-actions" }, actions)));
+  if (editing === c.id) li.append(editForm(snap, c));
   return li;
 }
 

@@ -152,6 +152,13 @@ export function connectLive({ day, role, render, onConnect, onStatus }) {
       .sort((a, b) => a.created_ms - b.created_ms);
     draw("concern");
   });
+  // What only its author may see of a contribution (one held back for a child's details), sent
+  // just after the room's word on it, which moved the seq: taken as it is.
+  socket.on("own_contribution", (msg) => {
+    if (!state.snap) return;
+    upsert(state.snap.contributions, msg.contribution);
+    draw("event");
+  });
   socket.on("contribution", (msg) => follow(msg, (s) => {
     upsert(s.contributions, msg.contribution);
     if (msg.queue) s.queue = msg.queue; // sent only when the change could move it
@@ -172,7 +179,10 @@ export function connectLive({ day, role, render, onConnect, onStatus }) {
 
 function upsert(list, c) {
   const i = list.findIndex((x) => x.id === c.id);
-  if (i === -1) {
+  if (c.removed) {
+    // removed for the details it held: its words go from this screen too
+    if (i === -1) list.push(c); else list[i] = c;
+  } else if (i === -1) {
     if (!c.hidden || c.kind) list.push(c);
   } else if (c.kind === undefined) {
     list[i] = { ...list[i], hidden: 1 }; // the public sees a hidden one as {id, hidden}
@@ -351,7 +361,13 @@ export function isCategorised(snap, kind) {
 }
 
 export function visible(c) {
-  return c && c.kind && !c.hidden && !c.merged_into;
+  return c && c.kind && !c.hidden && !c.merged_into && !c.held;
+}
+
+// "an NHS number and a postcode": what a held contribution seemed to hold, for a sentence.
+export function heldWhy(c) {
+  const said = c.held || [];
+  return said.length < 2 ? said.join("") : `${said.slice(0, -1).join(", ")} and ${said[said.length - 1]}`;
 }
 
 export function byId(snap) {

@@ -1,7 +1,7 @@
 // The phone: the step, who speaks, the countdown, a form for what this step collects,
 // an outbox that survives being offline, the participant's own contributions and the wall.
 import { connectLive, runCountdown, crossingWatcher, clockNews as makeClockNews, currentItem, stepContext, whoSpeaks, partOf, onBalcony,
-  kindLabel, isCategorised, questionsInOrder, visible, dayEnded, reflectionOf, concernFacts } from "./live.js";
+  kindLabel, isCategorised, questionsInOrder, visible, heldWhy, dayEnded, reflectionOf, concernFacts } from "./live.js";
 import { el, $, setText, replaceIfChanged, option, showStatus, announce } from "./dom.js";
 import { newId, storedList } from "./ids.js";
 import { voteText } from "./cards.js";
@@ -71,7 +71,8 @@ async function sendItem(item) {
     outbox.remove(item.id);
     acked.add(item.id);
     if (ack.nudge) lastNudge = { id: item.id, text: ack.nudge };
-    setSendStatus(waitingCount() ? waitingText() : (ack.duplicate ? "Sent (it had already arrived)." : "Sent. Thank you."), "ok");
+    if (ack.held) setSendStatus(ack.held, "warn");
+    else setSendStatus(waitingCount() ? waitingText() : (ack.duplicate ? "Sent (it had already arrived)." : "Sent. Thank you."), "ok");
   } else if (ack.error.code === "offline") {
     setSendStatus(waitingText(), "warn");
   } else if (ack.error.code === "timeout") {
@@ -443,9 +444,15 @@ function drawMine(snap) {
   }
   for (const id of ids) {
     const c = map.get(id);
+    if (c && c.removed) {
+      rows.push({ id, text: "Removed by the facilitator: it held details that could identify a child or a family.",
+        status: "removed", cls: "hidden-item" });
+      continue;
+    }
     if (!c || !c.kind || outbox.has(id)) continue;
     let status = "on the wall", cls = "";
-    if (c.hidden) { status = "hidden by the facilitator"; cls = "hidden-item"; }
+    if (c.held) { status = `held for the facilitator: it seems to hold ${heldWhy(c)}`; cls = "held-item"; }
+    else if (c.hidden) { status = "hidden by the facilitator"; cls = "hidden-item"; }
     else if (c.merged_into) status = "merged with a similar one";
     else if (c.asked_ms) status = "asked";
     rows.push({ ...c, status, cls, mine: true });
@@ -460,7 +467,7 @@ function drawMine(snap) {
 
 function mineItem(snap, r) {
   const head = el("p", { class: "mine-head" },
-    el("span", { class: "badge kind", text: kindLabel(snap, r.kind) }),
+    r.kind ? el("span", { class: "badge kind", text: kindLabel(snap, r.kind) }) : null,
     r.category ? el("span", { class: "badge cat", text: r.category }) : null,
     el("span", { class: `status ${r.cls}`, text: r.status }));
   if (editing === r.id) {
@@ -489,7 +496,7 @@ function mineItem(snap, r) {
       el("button", { type: "button", class: "button", text: "Try again",
         "aria-label": "Try again to send this", onclick: () => tryAgain(r.id) }));
   }
-  const canEdit = r.mine && visible(r) && !dayEnded(snap);
+  const canEdit = r.mine && (visible(r) || (r.held && !r.hidden && !r.merged_into)) && !dayEnded(snap);
   return el("li", { class: r.cls }, head, el("p", { class: "mine-text", text: r.text }),
     canEdit ? el("button", { type: "button", class: "link-button", text: "Edit",
       "aria-label": "Edit this contribution",

@@ -95,3 +95,11 @@ def m007_day_concerns(db):
         pk="id", foreign_keys=[("day_id", "days", "id")], not_null={"day_id", "authority", "raised_by", "nature"},
     )
     db.table("day_concerns").create_index(["day_id"])
+
+
+@migrations()
+def m008_held_contributions(db):
+    """What a contribution seemed to hold that could identify a child (JSON), while the facilitator
+    holds it back from the room; and when the facilitator removed one, its words wiped."""
+    db.table("contributions").add_column("held", str)
+    db.table("contributions").add_column("removed_ms", int)
