@@ -4,6 +4,7 @@ held contribution through the real-time API, the snapshot, a reconnect, the expo
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from facilitator.core import child_details
 from facilitator.core.scripts.reader import ScriptError
 
-from .support import AUTHORITIES, add, events, timer
+from .support import AUTHORITIES, NS, add, csrf_page, events, parsed, timer
 from .test_export import export
 
 NORTH, EAST, WEST = AUTHORITIES
@@ -187,3 +188,69 @@ def test_the_facilitators_own_note_is_held_as_well(questions):
     ack = add(fac, "question", "Amira (9) lives in LS9 8AB", authority=EAST)
     assert ack["ok"] and "a postcode" in ack["held"]
     assert "Amira" not in _texts(projector.get_received())
+
+
+# -- a held note on a review: the lead's to release or remove
+
+
+def _note(phone, review, text: str) -> dict:
+    payload = {"id": str(uuid.uuid4()), "line": review.lines[0], "source": "Case file", "text": text}
+    return phone.emit("note", payload, namespace=NS, callback=True)
+
+
+def _pages(review, reader) -> str:
+    """Every page and copy a note in the record reaches, as the lead and another member read them."""
+    urls = [f"/reviews/{review.id}/{u}" for u in ("feedback", "record", "export.json?internal=1", "export.md", "letter")]
+    return "".join(review.lead.get(u).get_data(as_text=True) for u in urls) + reader.get(
+        f"/reviews/{review.id}/lines/{review.lines[0]}").get_data(as_text=True)
+
+
+def test_a_held_note_reaches_the_lead_alone_until_released(review):
+    lead = review.socket(review.lead, "lead")
+    phone = review.socket(review.member("TM1"), "member")
+    reader = review.member("TM2")
+    lead.get_received(NS)
+    ack = _note(phone, review, JAYDEN)
+    assert ack["ok"] and "lead reviewer" in ack["held"] and "an NHS number" in ack["held"]
+    heard = [e["args"][0]["note"] for e in lead.get_received(NS) if e["name"] == "note"]
+    assert heard[0]["held"] == ["an NHS number", "a date of birth", "a house address"] and "author" not in heard[0]
+    console = parsed(review.lead.get(f"/reviews/{review.id}/console").get_data(as_text=True))
+    assert [n["text"] for n in json.loads(console.select_one("#held-notes")["data-held"])] == [JAYDEN]
+    assert "Jayden" not in console.select_one("#feed").get_text()
+    assert "Jayden" not in _pages(review, reader)
+    assert reader.post(f"/reviews/{review.id}/notes/{ack['id']}/release",
+                       data={"csrf": csrf_page(reader, f"/reviews/{review.id}/survey")[0]}).status_code == 403
+
+    words = "The child's plan was last reviewed in March."
+    token, _ = csrf_page(review.lead, f"/reviews/{review.id}/console")
+    response = review.lead.post(f"/reviews/{review.id}/notes/{ack['id']}/release", data={"csrf": token, "text": words})
+    assert response.status_code == 302
+    changed = [e["args"][0]["note"] for e in lead.get_received(NS) if e["name"] == "note_changed"]
+    assert changed[-1]["text"] == words and changed[-1]["held"] is None
+    line = reader.get(f"/reviews/{review.id}/lines/{review.lines[0]}").get_data(as_text=True)
+    assert words.replace("'", "&#39;") in line  # in the record, for a key finding to cite
+    assert "Jayden" not in _pages(review, reader)
+
+
+def test_a_held_note_the_lead_removes_leaves_no_byte_behind(app, review):
+    phone = review.socket(review.member("TM1"), "member")
+    ack = _note(phone, review, "Amira (9) at 47 Church Street, Mosaic ID 7712345")
+    token, _ = csrf_page(review.lead, f"/reviews/{review.id}/console")
+    assert review.lead.post(f"/reviews/{review.id}/notes/{ack['id']}/remove", data={"csrf": token}).status_code == 302
+    console = parsed(review.lead.get(f"/reviews/{review.id}/console").get_data(as_text=True))
+    assert json.loads(console.select_one("#held-notes")["data-held"]) == []
+    again = review.lead.post(f"/reviews/{review.id}/notes/{ack['id']}/release", data={"csrf": token, "text": "x"})
+    assert again.status_code == 302 and "no such held note" in review.lead.get(
+        f"/reviews/{review.id}/console").get_data(as_text=True)
+    database = Path(app.config["DATABASE"])
+    for path in (database, database.with_name(database.name + "-wal")):
+        if path.exists():
+            assert b"Amira" not in path.read_bytes() and b"7712345" not in path.read_bytes(), path
+
+
+def test_a_note_edited_by_its_author_stays_held(review):
+    phone = review.socket(review.member("TM1"), "member")
+    ack = _note(phone, review, JAYDEN)
+    edited = phone.emit("note_edit", {"id": ack["id"], "text": "Jayden Smith: his plan"}, namespace=NS, callback=True)
+    assert edited["ok"] and edited["held"] and edited["note"]["held"]
+    assert "Jayden" not in review.lead.get(f"/reviews/{review.id}/feedback").get_data(as_text=True)

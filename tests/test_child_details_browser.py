@@ -3,6 +3,8 @@ console shows it marked to edit, release or remove, and no other phone nor the p
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 pytest.importorskip("playwright")
@@ -79,4 +81,40 @@ def test_a_childs_details_are_held_for_the_facilitator_until_released(room, brow
     shot(sender, "child-details-phone-removed")
     for page in (projector, other, console):
         expect(page.locator("body")).not_to_contain_text("Amira")
+    assert not errors, errors
+
+
+def test_a_note_with_a_childs_details_is_held_for_the_lead_until_released(live_server, browser, errors):
+    from .test_review_host_voice_browser import HYPOTHESES, join, new_page, set_up
+
+    lead = set_up(browser, errors, live_server.url)
+    host = new_page(browser, errors)
+    host.goto(lead.locator("#host-link").get_attribute("href"))
+    host.click("text=Record our decision")
+    expect(host.locator("fieldset.decision").first).to_contain_text("Decided: investigate")
+    phone = join(browser, errors, lead.locator("#join-link").get_attribute("href"), "TM1")
+    lead.reload()
+    expect(lead.locator("#lead-conn")).to_have_class(re.compile(r"\bok\b"))
+
+    phone.select_option("#line", label=f"1. {HYPOTHESES[0]}")
+    phone.select_option("#source", "Case file")
+    phone.fill("#note-text", "Tyler Brown, aged 11, Mosaic ID 7712345: no visit for ten weeks")
+    phone.click("#send-note")
+    expect(phone.locator("#note-status")).to_contain_text("Held for the lead reviewer to check")
+    expect(phone.locator("#mine li").first).to_contain_text("held for the lead reviewer")
+    shot(phone, "child-details-notebook-held")
+    assert_accessible(phone, "notebook: a note held for a child's details")
+
+    held = lead.locator("#held-notes")
+    expect(held).to_be_visible()
+    expect(held).to_contain_text("seems to hold a name with an age and a case reference")
+    expect(lead.locator("#lead-announcer")).to_have_text("A note is held for you to check.")
+    expect(lead.locator("#feed")).not_to_contain_text("Tyler")
+    shot(lead, "child-details-review-console-held", full_page=True)
+    assert_accessible(lead, "review console: a note held for a child's details")
+
+    held.get_by_label("The note, as it will be kept").fill("A child of 11: no visit for ten weeks")
+    held.get_by_role("button", name="Release into the record").click()
+    expect(lead.locator("#held-notes")).to_be_hidden()
+    expect(lead.locator("#feed")).to_contain_text("A child of 11: no visit for ten weeks")
     assert not errors, errors

@@ -46,8 +46,8 @@ def test_a_note_is_acknowledged_once_and_reaches_the_lead(review):
     payload = {"id": str(uuid.uuid4()), "line": review.lines[0], "source": "Interview", "text": "Heard in interview"}
     first = phone.emit("note", payload, namespace=NS, callback=True)
     again = phone.emit("note", payload, namespace=NS, callback=True)
-    assert first == {"ok": True, "id": payload["id"], "duplicate": False}
-    assert again == {"ok": True, "id": payload["id"], "duplicate": True}
+    assert first == {"ok": True, "id": payload["id"], "duplicate": False, "held": None}
+    assert again == {"ok": True, "id": payload["id"], "duplicate": True, "held": None}
     notes = [e["args"][0]["note"] for e in lead.get_received(NS) if e["name"] == "note"]
     assert len(notes) == 1 and notes[0]["role"] == "TM2" and notes[0]["text"] == "Heard in interview"
 

@@ -8,6 +8,7 @@ it; this module only says what a text seems to hold, in words for the person who
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,3 +84,28 @@ def why(said: list[str]) -> str:
     """'an NHS number and a postcode': what a held text seemed to hold, for a sentence."""
     return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
 
+
+
+def hold(words: str, before: str | None = None) -> str | None:
+    """What a text seems to hold that could identify a child, as a store keeps it (JSON), or None.
+    Once held, a text stays held through any edit until it is released: taking out a date of
+    birth may leave the name it went with."""
+    said = list(json.loads(before)) if before else []
+    said += [s for s in found(words) if s not in said]
+    return json.dumps(said) if said or before else None
+
+
+def told(held: str | None, by: str) -> str | None:
+    """What the sender is told of a held text: why, and that nobody else sees it until `by` (the
+    facilitator, the lead reviewer) releases it."""
+    if not held:
+        return None
+    said = json.loads(held)
+    seems = f": it seems to hold {why(said)}, which could identify a child or a family" if said else ""
+    return (f"Held for {by} to check{seems}. Nobody else sees it until {by} releases it. "
+            "You can edit it below.")
+
+
+def listed(held: str | None) -> list[str] | None:
+    """A held text's reasons for a screen, or None when it is not held."""
+    return json.loads(held) if held else None

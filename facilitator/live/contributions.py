@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 
@@ -103,7 +102,7 @@ def new(script: Script, item: Item, payload, author: dict, now: int) -> dict:
         "kind": kind_key,
         "category": category(script, kind_key, payload.get("category")),
         "text": words,
-        "held": held(words),
+        "held": child_details.hold(words),
         "session": item.session,
         "presenter": item.presenter,
         "step": item.step.key,
@@ -121,23 +120,9 @@ def new(script: Script, item: Item, payload, author: dict, now: int) -> dict:
     }
 
 
-def held(words: str, before: str | None = None) -> str | None:
-    """What a text seems to hold that could identify a child, as the column keeps it (JSON), or
-    None. Once held, a text stays held through any edit until the facilitator releases it: taking
-    out a date of birth may leave the name it went with."""
-    said = list(json.loads(before)) if before else []
-    said += [s for s in child_details.found(words) if s not in said]
-    return json.dumps(said) if said or before else None
-
-
 def held_message(row: dict) -> str | None:
     """What the sender's phone says of a held contribution: why, and that nobody else sees it yet."""
-    if not row.get("held"):
-        return None
-    said = json.loads(row["held"])
-    return (f"Held for the facilitator to check: it seems to hold {child_details.why(said)}, which could "
-            "identify a child or a family. Nobody else sees it until the facilitator releases it. "
-            "You can edit it below." if said else None)
+    return child_details.told(row.get("held"), "the facilitator")
 
 
 def looks_closed(question: str) -> bool:

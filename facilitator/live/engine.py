@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 from datetime import date as Date
 
-from ..core import checks
+from ..core import checks, child_details
 from ..core import clock as clockmod
 from ..core.errors import Refused
 from ..core.scripts.day import Item, Script, agenda
@@ -214,7 +214,7 @@ class Engine:
         self._open(self._day(day_id), participant)
         script = self.scripts[self._day(day_id)["script"]]
         words = contrib.text(payload.get("text"))
-        changes = {"text": words, "held": contrib.held(words, row["held"]), "updated_ms": now}
+        changes = {"text": words, "held": child_details.hold(words, row["held"]), "updated_ms": now}
         if script.kinds[row["kind"]].categorised and "category" in payload:
             changes["category"] = contrib.category(script, row["kind"], payload["category"])
         return self._update(day_id, row["id"], changes)
@@ -277,7 +277,7 @@ class Engine:
         changes = {"updated_ms": now}
         if "text" in payload:
             changes["text"] = contrib.text(payload["text"])
-            changes["held"] = contrib.held(changes["text"], row["held"])
+            changes["held"] = child_details.hold(changes["text"], row["held"])
         kind = payload.get("kind", row["kind"])
         if not isinstance(kind, str) or kind not in script.kinds:
             raise Refused("invalid", f"kind must be one of {', '.join(script.kinds)}")

@@ -7,12 +7,11 @@ held back for a child's details until it is released; an author sees their own. 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from ..core import clock as clockmod
-from ..core import wording
+from ..core import child_details, wording
 from ..core.scripts.day import Item, Script
 from . import contributions as contrib
 from . import concerns, reflection
@@ -196,7 +195,7 @@ def _by(row: dict, viewer: dict) -> bool:
 
 def _public(row: dict) -> dict:
     return {k: row.get(k) for k in PUBLIC_FIELDS} | {"named_by_presenter": wording.named_by_presenter(row),
-                                                     "held": json.loads(row["held"]) if row.get("held") else None}
+                                                     "held": child_details.listed(row.get("held"))}
 
 
 def _removed(row: dict) -> dict:

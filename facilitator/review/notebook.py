@@ -5,6 +5,7 @@ device, or the lead) may correct or withdraw it until the feedback letter is sig
 
 from __future__ import annotations
 
+from ..core import child_details
 from ..core.checks import client_id, text
 from ..core.errors import Refused
 from ..core.scripts.review import ReviewScript
@@ -28,9 +29,10 @@ def add_note(rs: ReviewStore, review: dict, script: ReviewScript, role: str, pay
     try:
         if payload.get("source") not in script.sources:
             raise Refused("invalid", f"the source must be one of: {', '.join(script.sources)}")
+        words = text(payload, "text", MAX_NOTE, "A note")
         row = {"id": note_id, "review_id": review["id"], "line_id": str(payload.get("line")),
-               "source": payload["source"], "text": text(payload, "text", MAX_NOTE, "A note"), "role": role,
-               "created_ms": now, "author": author}
+               "source": payload["source"], "text": words, "role": role,
+               "created_ms": now, "author": author, "held": child_details.hold(words)}
     except Refused:
         repeat = _repeat(rs, review, note_id, payload.get("line"), rs.note_by_id(note_id))
         if repeat is None:
@@ -78,7 +80,8 @@ def edit_note(rs: ReviewStore, review: dict, script: ReviewScript, author: str, 
               ) -> tuple[dict, int]:
     """Correct a note's text (and, if sent, its source); the line it is under stays."""
     note = _own_note(rs, review, author, payload)
-    changes = {"text": text(payload, "text", MAX_NOTE, "A note"), "edited_ms": now}
+    words = text(payload, "text", MAX_NOTE, "A note")
+    changes = {"text": words, "edited_ms": now, "held": child_details.hold(words, note["held"])}
     if "source" in payload:
         if payload["source"] not in script.sources:
             raise Refused("invalid", f"the source must be one of: {', '.join(script.sources)}")
@@ -97,6 +100,28 @@ def withdraw_note(rs: ReviewStore, review: dict, author: str, payload, now: int)
                                 f"{names}. Withdraw it anyway? The finding loses this evidence.")
     return rs.withdraw_note(review["id"], note["id"],
                             {f["id"]: [i for i in f["evidence"] if i != note["id"]] for f in citing}, now)
+
+
+def held_note(rs: ReviewStore, review: dict, payload) -> dict:
+    """One of the review's notes held for a child's details, for the lead to release or remove."""
+    if not isinstance(payload, dict):
+        raise Refused("invalid", "send the held note's id")
+    note = rs.note(review["id"], client_id(payload))
+    if note is None or note["withdrawn_ms"] or not note["held"]:
+        raise Refused("not_found", "no such held note in this review")
+    return note
+
+
+def release_note(rs: ReviewStore, review: dict, payload, now: int) -> tuple[dict, int]:
+    """The lead releases a held note into the record, edited first if it needs to be."""
+    note = held_note(rs, review, payload)
+    words = text(payload, "text", MAX_NOTE, "A note") if payload.get("text") is not None else note["text"]
+    return rs.release_note(review["id"], note["id"], words, now)
+
+
+def remove_note(rs: ReviewStore, review: dict, payload, now: int) -> tuple[dict, int]:
+    """The lead removes a held note for good: its words are wiped."""
+    return rs.remove_note(review["id"], held_note(rs, review, payload)["id"], now)
 
 
 def by_line(notes: list[dict]) -> dict[str, list[dict]]:

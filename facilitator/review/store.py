@@ -17,7 +17,9 @@ JSON_COLUMNS = {"reviews": {"clock", "themes"}, "review_lines": {"methods"}, "re
                 "review_actions": {"findings"}, "review_survey": {"answers"}}
 LINE_DECISION = {"status", "host_note", "decided_ms", "disagreement"}
 CONCLUSIONS = {"conclusions", "method_comments", "host_comments"}
-NOTE_EDIT = {"text", "source", "edited_ms"}
+NOTE_EDIT = {"text", "source", "edited_ms", "held"}
+NOTE_RELEASE = {"text", "edited_ms", "held"}
+KEPT_NOTES = "withdrawn_ms IS NULL AND held IS NULL"  # in the record: not withdrawn, nor held for a child's details
 ACTION_FIELDS = {"text", "agreed", "commentary", "findings"}
 INCIDENT_RECORD = {"raised_at", "host_action", "headline", "host_dcs", "peer_dcs"}
 SIGNED_BY = {"lead": ("lead_signed_ms", "lead_signed_name"), "host": ("host_signed_ms", "host_signed_name")}
@@ -128,11 +130,15 @@ class ReviewStore(Tables):
     # -- the notebook
 
     def notes(self, review_id: str) -> list[dict]:
-        """The review's notes in the record (not withdrawn), in the order they arrived."""
-        return self._rows("review_notes", "review_id = ? AND withdrawn_ms IS NULL", [review_id])
+        """The review's notes in the record (not withdrawn, not held), in the order they arrived."""
+        return self._rows("review_notes", f"review_id = ? AND {KEPT_NOTES}", [review_id])
+
+    def held_notes(self, review_id: str) -> list[dict]:
+        """The notes held back for a child's details, for the lead alone to release or remove."""
+        return self._rows("review_notes", "review_id = ? AND withdrawn_ms IS NULL AND held IS NOT NULL", [review_id])
 
     def notes_of(self, review_id: str, line_id: str) -> list[dict]:
-        return self._rows("review_notes", "review_id = ? AND line_id = ? AND withdrawn_ms IS NULL",
+        return self._rows("review_notes", f"review_id = ? AND line_id = ? AND {KEPT_NOTES}",
                           [review_id, str(line_id)])
 
     def note(self, review_id: str, note_id: str) -> dict | None:
@@ -165,6 +171,20 @@ class ReviewStore(Tables):
 
     def edit_note(self, review_id: str, note_id: str, changes: dict) -> tuple[dict, int]:
         return self._changed("review_notes", review_id, note_id, changes, NOTE_EDIT, "note")
+
+    def release_note(self, review_id: str, note_id: str, text: str, now: int) -> tuple[dict, int]:
+        """A held note into the record, in the words the lead left it in."""
+        return self._changed("review_notes", review_id, note_id, {"text": text, "edited_ms": now, "held": None},
+                             NOTE_RELEASE, "note")
+
+    def remove_note(self, review_id: str, note_id: str, now: int) -> tuple[dict, int]:
+        """A held note's words wiped, the note withdrawn, and the log emptied of its old copy."""
+        with self._writing():
+            stored = self._set("review_notes", review_id, note_id, {"text": "", "withdrawn_ms": now},
+                               {"text", "withdrawn_ms"}, "note")
+            seq = self._bump(review_id)
+        self.store.database.scrub()
+        return stored, seq
 
     def withdraw_note(self, review_id: str, note_id: str, evidence: dict[str, list[str]], now: int
                       ) -> tuple[dict, int]:

@@ -15,6 +15,7 @@ from flask_socketio import join_room
 from . import access
 from .house import house
 from .realtime import Namespace, credential, now, socketio
+from ..core import child_details
 from ..review import incidents, notebook, visit
 
 NS = "/review"
@@ -89,32 +90,33 @@ def server_time(who, review, script, payload):
 def note(who, review, script, payload):
     stored, seq = notebook.add_note(house().reviews, review, script, who["tag"], payload, now(), who["author"])
     if seq is not None:
-        _emit("note", {"seq": seq, "note": _public(stored)}, review["id"], LEAD)
+        _emit("note", {"seq": seq, "note": public_note(stored)}, review["id"], LEAD)
         feedback_changed(review["id"], seq)
-    return {"id": stored["id"], "duplicate": seq is None}
+    return {"id": stored["id"], "duplicate": seq is None, "held": child_details.told(stored["held"], "the lead reviewer")}
 
 
 @event("note_edit", TEAM, crowd=True)
 def note_edit(who, review, script, payload):
     stored, seq = notebook.edit_note(house().reviews, review, script, who["author"], payload, now())
-    _note_changed(review["id"], seq, stored)
-    return {"note": _public(stored)}
+    note_changed(review["id"], seq, stored)
+    return {"note": public_note(stored), "held": child_details.told(stored["held"], "the lead reviewer")}
 
 
 @event("note_withdraw", TEAM, crowd=True)
 def note_withdraw(who, review, script, payload):
     stored, seq = notebook.withdraw_note(house().reviews, review, who["author"], payload, now())
-    _note_changed(review["id"], seq, stored)
+    note_changed(review["id"], seq, stored)
     return {"id": stored["id"], "withdrawn": True}
 
 
-def _public(note: dict) -> dict:
+def public_note(note: dict) -> dict:
     """A note as pages see it: its role tag, never the device it came from."""
-    return {k: v for k, v in note.items() if k != "author"}
+    return {k: v for k, v in note.items() if k != "author"} | {"held": child_details.listed(note.get("held"))}
 
 
-def _note_changed(review_id: str, seq: int, note: dict) -> None:
-    _emit("note_changed", {"seq": seq, "note": _public(note)}, review_id, LEAD)
+def note_changed(review_id: str, seq: int, note: dict) -> None:
+    """A note corrected, withdrawn, or released or removed by the lead: the lead's screens hear it."""
+    _emit("note_changed", {"seq": seq, "note": public_note(note)}, review_id, LEAD)
     feedback_changed(review_id, seq)
 
 

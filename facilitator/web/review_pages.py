@@ -183,6 +183,7 @@ def console(review, script):
     return render_template(
         "review/console.html", review=review, script=script, lines=lines, links=links(review),
         notes=by_line(rs().notes(review["id"])), findings=rs().findings(review["id"]),
+        held=[review_events.public_note(n) for n in rs().held_notes(review["id"])],
         incidents=[incidents.shown(i) for i in rs().incidents(review["id"])], members=rs().members(review["id"]),
         schedule=visit.schedule(review, script), due=letter.due_date(review, script),
         visit_days=letter.visit_days(review, script), decided=enquiry.decided(lines),

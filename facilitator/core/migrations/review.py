@@ -119,3 +119,10 @@ def m006_incident_record_and_survey(db):
     # Host DCS and the peer challenging DCS by name, and who signed. Survey answers are JSON: no column.
     for column in ("headline", "host_dcs", "peer_dcs", "lead_signed_name", "host_signed_name"):
         db.table("review_incidents").add_column(column, str)
+
+
+@migrations()
+def m007_held_notes(db):
+    """What a note seemed to hold that could identify a child (JSON), while the lead holds it back
+    from the team's pages, the verbal feedback and every copy."""
+    db.table("review_notes").add_column("held", str)

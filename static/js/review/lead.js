@@ -34,18 +34,59 @@ function countNotes(lineId, by) {
   if (count) setText(count, String(Number(count.textContent) + by));
 }
 
+// ---- notes held for a child's details: here alone until the lead releases or removes them
+
+const heldPanel = $("#held-notes");
+const heldWords = (said) => (said.length < 2 ? said.join("") : `${said.slice(0, -1).join(", ")} and ${said[said.length - 1]}`);
+
+function heldForm(note, action, ...fields) {
+  return el("form", { method: "post", action: `${heldPanel.dataset.base}${encodeURIComponent(note.id)}/${action}`, class: "stack" },
+    el("input", { type: "hidden", name: "csrf", value: heldPanel.dataset.csrf }), ...fields);
+}
+
+function heldItem(note) {
+  const area = el("textarea", { id: `held-${note.id}`, name: "text", rows: 3, maxlength: 2000 });
+  area.value = note.text;
+  return el("li", { class: "held-note", dataset: { note: note.id } },
+    el("p", {}, el("span", { class: "badge" }, note.role), el("span", { class: "badge kind" }, note.source), " ",
+      el("span", { class: "badge held-badge" }, `seems to hold ${heldWords(note.held)}`)),
+    heldForm(note, "release", el("label", { for: `held-${note.id}` }, "The note, as it will be kept"), area,
+      el("button", { type: "submit", class: "button primary" }, "Release into the record")),
+    heldForm(note, "remove", el("button", { type: "submit", class: "button danger" }, "Remove it for good")));
+}
+
+function showHeld(note) {
+  if (!heldPanel) return;
+  const old = heldPanel.querySelector(`[data-note="${CSS.escape(note.id)}"]`);
+  if (old) old.remove();
+  if (note.held && !note.withdrawn_ms) $("#held-list").append(heldItem(note));
+  heldPanel.hidden = !$("#held-list").children.length;
+}
+
+if (heldPanel) JSON.parse(heldPanel.dataset.held).forEach(showHeld);
+
 live.socket.on("note", ({ note }) => {
+  if (note.held) { showHeld(note); announce("A note is held for you to check."); return; }
   const feed = $("#feed");
   if (feed) feed.prepend(feedItem(note));
   countNotes(note.line_id, 1);
 });
 
-// A note corrected or withdrawn by its author.
+// A note corrected or withdrawn by its author, or released or removed by the lead.
 live.socket.on("note_changed", ({ note }) => {
   const old = document.querySelector(`#feed [data-note="${CSS.escape(note.id)}"]`);
-  if (note.withdrawn_ms) { if (old) old.remove(); countNotes(note.line_id, -1); }
+  const wasHeld = heldPanel && heldPanel.querySelector(`[data-note="${CSS.escape(note.id)}"]`);
+  showHeld(note);
+  if (note.held) { if (old) { old.remove(); countNotes(note.line_id, -1); } return; }
+  if (note.withdrawn_ms) { if (old) { old.remove(); countNotes(note.line_id, -1); } }
   else if (old) old.replaceWith(feedItem(note));
+  else if (wasHeld) { const feed = $("#feed"); if (feed) feed.prepend(feedItem(note)); countNotes(note.line_id, 1); }
 });
+
+function announce(text) {
+  const node = $("#lead-announcer");
+  if (node) { node.textContent = ""; setTimeout(() => { node.textContent = text; }, 50); }
+}
 
 live.socket.on("member", ({ role }) => {
   const team = $("#team");

@@ -26,8 +26,9 @@ async function sendItem(item) {
   const statusNode = item.event === "note" ? $("#note-status") : $("#incident-status");
   if (ack.ok) {
     outbox.remove(item.id);
-    sent.add({ ...item, at: Date.now() });
-    status(statusNode, item.event === "note" ? "Saved." : "Raised: the lead reviewer has it.", "ok");
+    sent.add({ ...item, at: Date.now(), held: Boolean(ack.held) });
+    if (ack.held) status(statusNode, ack.held, "warn");
+    else status(statusNode, item.event === "note" ? "Saved." : "Raised: the lead reviewer has it.", "ok");
   } else if (ack.error.code === "offline" || ack.error.code === "timeout") {
     status(statusNode, "Kept on this device: it is sent when the connection is back.", "warn");
   } else {
@@ -90,9 +91,9 @@ async function correct(id) {
   if (!text) { status($("#mine-status"), "Write the corrected note first.", "error"); return; }
   const ack = await live.send("note_edit", { id, text });
   if (!ack.ok) { status($("#mine-status"), `Not corrected: ${ack.error.message}`, "error"); return; }
-  keepSent(id, (x) => [{ ...x, payload: { ...x.payload, text: ack.note.text, source: ack.note.source } }]);
+  keepSent(id, (x) => [{ ...x, held: Boolean(ack.held), payload: { ...x.payload, text: ack.note.text, source: ack.note.source } }]);
   editing = null;
-  status($("#mine-status"), "Corrected.", "ok");
+  status($("#mine-status"), ack.held ? `Corrected. ${ack.held}` : "Corrected.", ack.held ? "warn" : "ok");
   drawMine();
 }
 
@@ -141,7 +142,7 @@ function drawMine() {
   const items = [...outbox.all(), ...sent.all().filter((x) => !waiting.has(x.id))].filter((x) => x.event === "note");
   const lineTitle = (id) => { const o = document.querySelector(`#line option[value="${CSS.escape(id)}"]`); return o ? o.textContent : ""; };
   $("#mine").replaceChildren(...items.reverse().map((x) => el("li", { class: waiting.has(x.id) ? "waiting" : "saved", dataset: { note: x.id } },
-    el("span", { class: "badge" }, waiting.has(x.id) ? "waiting to send" : "saved"),
+    el("span", { class: "badge" }, waiting.has(x.id) ? "waiting to send" : x.held ? "held for the lead reviewer" : "saved"),
     el("span", { class: "badge kind" }, x.payload.source), " ", el("span", { id: `mine-text-${x.id}`, class: "note-text" }, x.payload.text),
     el("span", { class: "muted small block" }, lineTitle(x.payload.line)),
     waiting.has(x.id) ? null : actions(x))));
