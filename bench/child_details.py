@@ -4,8 +4,10 @@ patterns of session_scripts/privacy/child_details.toml over two hand-written set
     python bench/child_details.py [--show]
 
 `child_details.json` is the set the patterns were written beside; `child_details_holdout.json`
-was written afterwards, by someone who had not seen them, and the patterns were not changed for
-it: its table is the fair one. Caught: identifying texts held, by kind. Held in error: ordinary
+was written afterwards by someone who had not seen them. Measured blind it gave 34 of 42 caught
+and 0 of 120 held in error; the patterns were then widened for its eight misses (abbreviated ages
+such as "14yo", "b." for born, a bare case number, lower-case names, forenames not listed), so
+both sets now guide the patterns and a fair figure needs a third, unseen set. Caught: identifying texts held, by kind. Held in error: ordinary
 contributions held (false positives), which cost the room a facilitator's click each. Time: the
 check's cost per contribution, the median of five passes over both sets.
 """

@@ -200,7 +200,7 @@ def export(day_id, fmt, out, internal, anyway, db):
     h = _existing(db)
     day = _days(h.engine, [day_id])[0]
     doc = document.gather(h.engine, h.reports, day, now_ms(), internal=internal,
-                          kept_until=keeping.for_day(h, day).until.isoformat())
+                          kept=keeping.for_day(h, day))
     left_in = document.placeholders(doc)
     if fmt in formats.PRINTED and left_in and not anyway:
         raise click.ClickException(f"drafting is left in ({len(left_in)}: {left_in[0]}): put it right in the "
@@ -297,10 +297,12 @@ def delete(ref, yes, with_cases, db):
 
 
 @cli.command()
-@click.option("--apply", "apply_", is_flag=True, help="Delete every day and review whose date has come.")
+@click.option("--apply", "apply_", is_flag=True,
+              help="Delete every day and review whose date has come, or reduce it where its script says so.")
 @click.option("--db", "db", default=DEFAULT_DB, show_default=True)
 def retention(apply_, db):
-    """List each day and review with the date it is kept until; with --apply, delete those due."""
+    """List each day and review with the date it is kept until; with --apply, delete those due (or
+    reduce a day to what the summit keeps, where its script says `then = "reduce"`)."""
     from .core import erase
     from .followup import retention as keeping
     from .followup.impact import today
@@ -310,16 +312,19 @@ def retention(apply_, db):
     kept = keeping.schedule(h)
     for k in kept:
         state = k.state(on)
-        line = f"{state:5} {k.until.isoformat()}  {k.kind:6} {k.ref}  '{k.title}'"
-        if state == "due" and apply_:
+        line = f"{state:7} {k.reduced or k.until.isoformat()}  {k.kind:6} {k.ref}  '{k.title}'"
+        if state == "due" and apply_ and k.then == "reduce":
+            counts = keeping.reduce(h, h.engine.store.day(k.ref), app.config["NOW"]())
+            line += f": reduced to what the summit keeps ({erase.described(counts)} deleted)"
+        elif state == "due" and apply_:
             counts = (h.engine.store.delete_day(k.ref) if k.kind == "day"
                       else erase.erase(h.engine.store.database, k.kind, k.ref))
             line += f": deleted ({erase.described(counts)})"
         click.echo(line)
     due = sum(1 for k in kept if k.state(on) == "due")
     soon = sum(1 for k in kept if k.state(on) == "soon")
-    click.echo(f"{len(kept)} kept; {due} due" + (" and deleted" if apply_ and due else
-                                                   ": run with --apply to delete" if due else "")
+    click.echo(f"{len(kept)} kept; {due} due" + (" and applied" if apply_ and due else
+                                                   ": run with --apply to delete or reduce" if due else "")
                + f"; {soon} due within {keeping.WARN_DAYS} days.")
 
 

@@ -16,7 +16,9 @@ from .support import AUTHORITIES, NS, add, csrf_page, events, parsed, timer
 from .test_export import export
 
 NORTH, EAST, WEST = AUTHORITIES
-CORPUS = json.loads((Path(__file__).parent / "data" / "child_details.json").read_text())
+SETS = [json.loads((Path(__file__).parent / "data" / name).read_text())
+        for name in ("child_details.json", "child_details_holdout.json")]
+CORPUS = {part: [x for s in SETS for x in s[part]] for part in ("identifying", "ordinary")}
 JAYDEN = "Jayden Smith (DOB 04/05/2015), NHS number 943 476 5919, 12 Acacia Road: how is his plan reviewed?"
 
 
@@ -31,7 +33,7 @@ def test_a_text_that_identifies_a_child_is_found(case):
 def test_ordinary_contributions_are_not_held():
     """False positives counted on the ordinary set: bench/child_details.py prints the same figures."""
     held = [t for t in CORPUS["ordinary"] if child_details.found(t)]
-    assert len(CORPUS["ordinary"]) >= 100 and held == []
+    assert len(CORPUS["ordinary"]) >= 290 and held == []
 
 
 @pytest.mark.parametrize("text", ["a 15-year-old", "children aged 0-5", "Child A, aged 9", "In March, 12 children came home",

@@ -68,6 +68,34 @@ def holdings(database: Database, kind: str, ref: str) -> dict[str, int]:
         return counts
 
 
+# What a reduced day keeps, by table: the column its kept rows are named by.
+KEPT_BY = {"contributions": "id", "case_studies": "id", "agreements": "subject_id"}
+
+
+def reduce_day(database: Database, ref: str, keep: dict[str, list[str]], reduced: str, now: int) -> dict[str, int]:
+    """Delete all a day holds but the rows `keep` names (by table, as KEPT_BY says), then empty the
+    log; the day itself stays, ended, with `reduced` (JSON) saying what it held. Kept
+    contributions lose their author. Returns the rows deleted, by table."""
+    db = database.db
+    with database.lock, db.atomic():
+        before = holdings(database, "day", ref)
+        db.execute("PRAGMA defer_foreign_keys = ON")
+        for table, cond, args in _where(db, "day", ref):
+            if table == "days":
+                continue
+            kept = keep.get(table, []) if table in KEPT_BY else []
+            if kept:
+                cond = f"({cond}) AND [{KEPT_BY[table]}] NOT IN ({', '.join('?' * len(kept))})"
+            db.execute(f"DELETE FROM [{table}] WHERE {cond}", [*args, *kept])
+        db.execute("UPDATE contributions SET author_id = NULL WHERE day_id = ?", [ref])
+        db.execute("UPDATE days SET reduced = ?, ended_ms = coalesce(ended_ms, ?) WHERE id = ?", [reduced, now, ref])
+        after = holdings(database, "day", ref)
+    if not database.scrub(tries=5):
+        raise StoreError(f"{database.path}: the day is reduced, but another program reading the database "
+                         f"kept an old copy in its log: close that program, then run the same command again to empty the log")
+    return {t: n - after.get(t, 0) for t, n in before.items() if n - after.get(t, 0)}
+
+
 def erase(database: Database, kind: str, ref: str) -> dict[str, int]:
     """Delete the day or review and all it holds in one transaction, then empty the log.
 

@@ -5,7 +5,9 @@ Each script says how many months its words are kept, counted from the fieldwork 
 hosts' reviews of impact (the latest of them: submitted, planned, or the earliest a host still
 choosing may hold one; a host that holds none adds nothing). A month before the date the
 facilitator, the lead and the host are warned; on the date `facilitator retention --apply`
-deletes it with everything it holds.
+deletes it with everything it holds, or, where a day's script says `then = "reduce"`, reduces it
+to what the regional summit keeps: the case studies, asks and offers its hosts agreed, the
+decisions that agreed them, and counts of the rest.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date as Date, timedelta
 
+from ..core import wording
 from ..core.dates import add_months
-from ..core.scripts.reader import Retention
+from ..core.scripts.reader import RETENTION_THEN, Retention
+from ..writeup import casestudies, document
 from . import impact
 
 WARN_DAYS = 30
-STATES = ("due", "soon", "kept")  # past its date; within WARN_DAYS of it; later
+STATES = ("due", "soon", "kept", "reduced")  # past its date; within WARN_DAYS of it; later; reduced already
 
 
 @dataclass(frozen=True)
@@ -28,16 +32,22 @@ class Kept:
     title: str
     fieldwork: Date
     until: Date
+    then: str = "delete"  # or "reduce"
+    reduced: str | None = None  # the date it was reduced, once it has been
 
     def state(self, today: Date) -> str:
+        if self.reduced:
+            return "reduced"
         if today >= self.until:
             return "due"
         return "soon" if today >= self.until - timedelta(days=WARN_DAYS) else "kept"
 
 
 def shown(kept: Kept, today: Date) -> dict:
-    """How a page says it: the date, its state, and the days left."""
-    return {"until": kept.until, "state": kept.state(today), "days": (kept.until - today).days}
+    """How a page says it: the date, its state, the days left and what happens then."""
+    return {"until": kept.until, "state": kept.state(today), "days": (kept.until - today).days,
+            "then": kept.then, "then_words": RETENTION_THEN[kept.then],
+            "reduced": Date.fromisoformat(kept.reduced) if kept.reduced else None}
 
 
 def until(fieldwork: Date, rule: Retention, impacts: list[Date]) -> Date:
@@ -63,7 +73,8 @@ def day_kept(day: dict, script, engagements, reviews: dict) -> Kept:
     rule = script.retention if script else Retention()
     mine = [e for e in engagements if e.ref == day["id"]]
     fieldwork = Date.fromisoformat(day["date"])
-    return Kept("day", day["id"], day["title"], fieldwork, until(fieldwork, rule, impact_dates(mine, reviews)))
+    return Kept("day", day["id"], day["title"], fieldwork, until(fieldwork, rule, impact_dates(mine, reviews)),
+                rule.then, (day.get("reduced") or {}).get("on"))
 
 
 def review_kept(review: dict, script) -> Kept:
@@ -82,3 +93,18 @@ def schedule(h) -> list[Kept]:
 
 def for_day(h, day: dict) -> Kept:
     return day_kept(day, h.engine.scripts.get(day["script"]), h.followup.engagements(), h.followup.records.impacts())
+
+
+def reduce(h, day: dict, now: int) -> dict[str, int]:
+    """Reduce a day to what the summit keeps; the rows deleted, by table."""
+    doc = document.gather(h.engine, h.reports, day, now)
+    agreed = [subject for subject, a in h.reports.agreements(day["id"]).items() if a["status"] in casestudies.AGREED]
+    keep = {"agreements": agreed, "contributions": [c["id"] for c in doc["contributions"] if c["id"] in agreed],
+            "case_studies": [c["id"] for c in casestudies.agreed_in(doc)]}
+    script = h.engine.scripts[day["script"]]
+    counts: dict[str, int] = {}
+    for c in h.engine.store.contributions(day["id"]):
+        counts[c["kind"]] = counts.get(c["kind"], 0) + 1
+    held = {"on": impact.today(now).isoformat(), "participants": len(h.engine.store.participants(day["id"])),
+            "counts": {wording.plurals(script)["kinds"].get(k, k): n for k, n in counts.items()}}
+    return h.engine.store.reduce_day(day["id"], keep, held, now)

@@ -85,6 +85,14 @@ class Store:
             with self.lock:
                 self._days.pop(day_id, None)
 
+    def reduce_day(self, day_id: str, keep: dict[str, list[str]], reduced: dict, now: int) -> dict[str, int]:
+        """The day reduced to the rows `keep` names (core.erase), with counts of what it held."""
+        try:
+            return erase.reduce_day(self.database, day_id, keep, json.dumps(reduced), now)
+        finally:
+            with self.lock:
+                self._days.pop(day_id, None)
+
     def day_by_code(self, code: str) -> dict | None:
         return self._one("days", "join_code = ?", (code or "").strip().upper())
 
@@ -313,4 +321,5 @@ def _copy(day: dict) -> dict:
 
 def _day(row: dict) -> dict:
     return {**row, "authorities": json.loads(row["authorities"]), "clock": json.loads(row["clock"]),
-            "ended_ms": row.get("ended_ms"), "reflections": json.loads(row.get("reflections") or "{}")}
+            "ended_ms": row.get("ended_ms"), "reflections": json.loads(row.get("reflections") or "{}"),
+            "reduced": json.loads(row["reduced"]) if row.get("reduced") else None}

@@ -139,7 +139,7 @@ def download(day_id, fmt):
         abort(404, "No such export format.")
     internal = request.args.get("internal") == "1"
     doc = document.gather(_engine(), _reports(), day, _now(), internal=internal,
-                          kept_until=retention.for_day(house(), day).until.isoformat())
+                          kept=retention.for_day(house(), day))
     name = f"{day['date']}-{day['id']}" + ("-INTERNAL" if internal else "")
     left_in = document.placeholders(doc)
     if fmt in formats.PRINTED and left_in and request.args.get("anyway") != "1":

@@ -42,18 +42,19 @@ def keep_drafts(engine, reports, day: dict, now: int) -> int:
     return reports.add_case_studies(day["id"], casestudies.drafts(script, engine.store.contributions(day["id"])), now)
 
 
-def gather(engine, reports, day: dict, now: int, internal: bool = False, kept_until: str | None = None) -> dict:
+def gather(engine, reports, day: dict, now: int, internal: bool = False, kept=None) -> dict:
     """Read a day from the stores, writing nothing; `now` is the time the document is dated,
-    `kept_until` the date the day is deleted, for the copy to say."""
+    `kept` (followup.retention.Kept) how long the day is kept and what then, for the copy to say."""
     script = engine.scripts[day["script"]]
     rows = engine.store.contributions(day["id"])
     participants = engine.store.participants(day["id"]) if internal else None
     return build(script, day, rows, reports.summaries(day["id"]), case_studies(engine, reports, day, rows),
-                 reports.agreements(day["id"]), now, participants, kept_until)
+                 reports.agreements(day["id"]), now, participants,
+                 kept and (kept.until.isoformat(), kept.then))
 
 
 def build(script: Script, day: dict, rows: list[dict], saved: dict, case_rows: list[dict], agreements: dict,
-          now: int, participants: list[dict] | None = None, kept_until: str | None = None) -> dict:
+          now: int, participants: list[dict] | None = None, kept: tuple[str, str] | None = None) -> dict:
     """Everything about a day; `participants` given only for an internal copy."""
     internal = participants is not None
     doc = {"notice": INTERNAL_NOTICE if internal else OPEN_NOTICE, "internal": internal} | {
@@ -70,7 +71,8 @@ def build(script: Script, day: dict, rows: list[dict], saved: dict, case_rows: l
         "case_studies": [_case_study(c, agreements) for c in case_rows if not _withdrawn(c, agreements)],
         "named_in_grid": [a for a in day["authorities"]
                           if casestudies.status(agreements, casestudies.risk_grid_subject(a)) == "agreed"],
-        "kept_until": kept_until,
+        "kept_until": kept[0] if kept else None,
+        "kept_then": kept[1] if kept else None,
     }
     if internal:  # who attended, never who said what (seeds/000: notes are non-attributable)
         doc["participants"] = [{"name": p["name"], "authority": p["authority"]} for p in participants]

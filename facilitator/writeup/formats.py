@@ -13,6 +13,7 @@ from datetime import date as Date
 
 from markupsafe import Markup
 
+from ..core.scripts.reader import RETENTION_THEN
 from ..writers import markdown as md, page, word
 from . import grid, summary
 from .casestudies import FIELD_LABELS
@@ -72,7 +73,8 @@ def kept_line(doc: dict) -> str | None:
     """What every copy says of how long the day is kept (seed 003: no longer than necessary)."""
     if not doc.get("kept_until"):
         return None
-    return f"Kept until {Date.fromisoformat(doc['kept_until']):%-d %B %Y}, then deleted with everything it holds."
+    then = RETENTION_THEN[doc.get("kept_then") or "delete"]
+    return f"Kept until {Date.fromisoformat(doc['kept_until']):%-d %B %Y}, then {then}."
 
 
 def to_markdown(doc: dict) -> str:

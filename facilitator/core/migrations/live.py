@@ -103,3 +103,10 @@ def m008_held_contributions(db):
     holds it back from the room; and when the facilitator removed one, its words wiped."""
     db.table("contributions").add_column("held", str)
     db.table("contributions").add_column("removed_ms", int)
+
+
+@migrations()
+def m009_reduced_days(db):
+    """When a day past its retention date was reduced to what the summit keeps, and counts of
+    what it held (JSON): the rest of its words are deleted."""
+    db.table("days").add_column("reduced", str)

@@ -117,7 +117,7 @@ def parse(text: str, source: str = "<script>") -> Script:
     if not 0 <= months <= 60:
         r.fail("review_of_impact_months", f"must be from 0 to 60, not {months}")
     return Script(script_id, title, description, session, day, category_label, category_items, kinds, steps, source,
-                  months, retention(r, data))
+                  months, retention(r, data, ("delete", "reduce")))
 
 
 def _kind(r: Reader, key: str, table) -> Kind:

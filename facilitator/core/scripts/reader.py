@@ -106,19 +106,28 @@ class Retention:
 
     months: int = 12
     after: str = "fieldwork"  # or "review_of_impact"
+    then: str = "delete"  # or, for a day, "reduce": to what the summit keeps
 
 
 RETENTION_AFTER = ("fieldwork", "review_of_impact")
+# What happens on the date, as every page and copy says it.
+RETENTION_THEN = {"delete": "deleted with everything it holds",
+                  "reduce": "reduced to what the summit keeps: the case studies, asks and offers its hosts "
+                            "agreed, and counts of the rest"}
 
 
-def retention(r: Reader, data: dict) -> Retention:
-    """The script's [retention] table, checked; the default when it has none."""
+def retention(r: Reader, data: dict, then: tuple[str, ...] = ("delete",)) -> Retention:
+    """The script's [retention] table, checked; the default when it has none. `then` is what the
+    kind of script may do on the date: every kind can delete; a day can also be reduced."""
     table = r.get(data, "retention", dict, "", default={})
-    r.unknown(table, {"months", "after"}, "retention.")
+    r.unknown(table, {"months", "after", "then"}, "retention.")
     months = r.get(table, "months", int, "retention.", default=Retention.months)
     if not 1 <= months <= 120:
         r.fail("retention.months", f"must be from 1 to 120, not {months}")
     after = r.get(table, "after", str, "retention.", default=Retention.after)
     if after not in RETENTION_AFTER:
         r.fail("retention.after", f"must be one of {', '.join(RETENTION_AFTER)}, not '{after}'")
-    return Retention(months, after)
+    action = r.get(table, "then", str, "retention.", default=Retention.then)
+    if action not in then:
+        r.fail("retention.then", f"must be {' or '.join(then)}, not '{action}'")
+    return Retention(months, after, action)
