@@ -12,7 +12,7 @@ from datetime import datetime
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 
-from . import access
+from . import access, live_events, review_events
 
 from .day_pages import facilitated_day
 from .house import house
@@ -131,6 +131,7 @@ def day_sign_out(day_id):
     day = facilitated_day(day_id)
     access.check_csrf()
     access.sign_out_others("day", day["id"], access.FACILITATOR_DAYS)
+    live_events.signed_out(day["id"])
     return redirect(url_for("reports.summary_page", day_id=day["id"], signed_out=1, _anchor="sign-ins"))
 
 
@@ -139,4 +140,5 @@ def day_sign_out(day_id):
 def review_sign_out(review, script):
     """Every other browser of the review (the host's, the team's, another of the lead's) signed out."""
     access.sign_out_others("review", review["id"], access.LEADS)
+    review_events.signed_out(review["id"])
     return redirect(url_for("review.console", review_id=review["id"], signed_out=1) + "#links")

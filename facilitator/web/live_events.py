@@ -26,13 +26,29 @@ def rooms(day_id: str) -> tuple[str, str]:
     return f"{day_id}:staff", f"{day_id}:public"
 
 
+def projector_room(day_id: str) -> str:
+    """Projectors hear what the public room hears, from a room of their own: signing out every
+    other browser of the day closes it and the staff room, and leaves the phones in theirs."""
+    return f"{day_id}:projector"
+
+
+def signed_out(day_id: str) -> None:
+    """Every other browser of the day was signed out: its consoles and projectors are told to
+    connect again (which only the browser still signed in can), and hear nothing more meanwhile."""
+    staff, projectors = rooms(day_id)[0], projector_room(day_id)
+    socketio.emit("signed_out", {}, to=[staff, projectors])
+    socketio.close_room(staff)
+    socketio.close_room(projectors)
+
+
 def broadcast(day_id: str, changes: Broadcast | list[Broadcast] | None) -> None:
     """Send each change to the facilitator's room and, as the public sees it, to everyone else;
     then to its author, when the author may see more than the room (after, so it is what stays)."""
     staff, public = rooms(day_id)
+    public = [public, projector_room(day_id)]
     for change in changes if isinstance(changes, list) else [changes] if changes else []:
-        if change.staff is change.public:  # one packet, encoded once, for both rooms
-            socketio.emit(change.event, change.staff, to=[staff, public])
+        if change.staff is change.public:  # one packet, encoded once, for every room
+            socketio.emit(change.event, change.staff, to=[staff, *public])
             continue
         socketio.emit(change.event, change.staff, to=staff)
         socketio.emit(change.event, change.public, to=public)
@@ -60,7 +76,7 @@ def connect(auth_data):
     """Authenticate from `auth`, join the day's room, and send a full snapshot (or what changed)."""
     who = _identify(auth_data)
     staff, public = rooms(who["day"])
-    join_room(staff if who["role"] == FACILITATOR else public)  # first, so no change falls between
+    join_room({FACILITATOR: staff, PROJECTOR: projector_room(who["day"])}.get(who["role"], public))  # first, so no change falls between
     if who["role"] == PARTICIPANT:  # a serious concern reaches the authority it is about, and no one else
         join_room(authority_room(who["day"], who["authority"]))
         join_room(participant_room(who["day"], who["participant"]))

@@ -146,6 +146,14 @@ def incident_changed(review_id: str, stored: dict) -> None:
     _emit("incident", {"incident": {"id": stored["id"]}}, review_id, HOST)
 
 
+def signed_out(review_id: str) -> None:
+    """Every other browser of the review was signed out: each page is told to connect again (which
+    only the lead's browser that asked can), and its rooms are closed so it hears nothing more."""
+    for room in rooms(review_id).values():
+        socketio.emit("signed_out", {}, to=room, namespace=NS)
+        socketio.close_room(room, namespace=NS)
+
+
 def member_joined(review_id: str, role: str) -> None:
     """The lead's console lists the team as it joins: role tags only."""
     _emit("member", {"role": role}, review_id, LEAD)

@@ -133,6 +133,9 @@ export function connectLive({ day, role, render, onConnect, onStatus }) {
     if (socket.active) setStatus(navigator.onLine === false ? "offline" : "reconnecting", err.message);
     else setStatus("refused", err.message); // the server refused us: no retry
   });
+  // Every other browser of the day was signed out: connect again, which only a browser still
+  // signed in can (the server has stopped sending this one anything).
+  socket.on("signed_out", () => { socket.disconnect(); socket.connect(); });
   // A phone that slept may hold a socket that is not yet known to be dead: check on waking.
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible" && socket.connected) resync();

@@ -13,6 +13,8 @@ export function connectReview({ review, role, onStatus }) {
     state.connected = false;
     if (onStatus) onStatus(state, socket.active ? "disconnected" : "refused", err.message);
   });
+  // Every other browser of the review was signed out: connect again, which only one still signed in can.
+  socket.on("signed_out", () => { socket.disconnect(); socket.connect(); });
   socket.on("clock", (msg) => { state.clock = msg.clock; state.offset = msg.clock.server_now - Date.now(); drawClock(state); });
 
   async function send(event, payload, timeoutMs = 5000) {
