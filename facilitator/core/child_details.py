@@ -85,7 +85,6 @@ def why(said: list[str]) -> str:
     return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
 
 
-
 def hold(words: str, before: str | None = None) -> str | None:
     """What a text seems to hold that could identify a child, as a store keeps it (JSON), or None.
     Once held, a text stays held through any edit until it is released: taking out a date of

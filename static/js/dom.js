@@ -79,3 +79,8 @@ export function announce(node, text) {
   node.textContent = "";
   setTimeout(() => { node.textContent = text; }, 50);
 }
+
+// "an NHS number, a date of birth and a postcode": a short list, for a sentence.
+export function inWords(items) {
+  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}

@@ -3,6 +3,7 @@
 // relative, so a module loaded from a versioned address imports the same version
 import { io } from "../../vendor/socket.io.esm.min.js";
 import { formatCountdown, remainingOn } from "./countdown.js";
+import { inWords } from "./dom.js";
 
 const TIME_SAMPLES = 5;
 
@@ -369,8 +370,7 @@ export function visible(c) {
 
 // "an NHS number and a postcode": what a held contribution seemed to hold, for a sentence.
 export function heldWhy(c) {
-  const said = c.held || [];
-  return said.length < 2 ? said.join("") : `${said.slice(0, -1).join(", ")} and ${said[said.length - 1]}`;
+  return inWords(c.held || []);
 }
 
 export function byId(snap) {

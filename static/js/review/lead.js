@@ -1,7 +1,7 @@
 // On every lead page: critical incidents appear the moment they are raised; notes arrive live on
 // the console; the schedule's controls move the clock.
 import { connectReview, connText } from "./live.js";
-import { el, $, setText } from "../dom.js";
+import { el, $, setText, inWords } from "../dom.js";
 
 const alerts = $("#incident-alerts");
 const reviewId = alerts.dataset.review;
@@ -37,7 +37,6 @@ function countNotes(lineId, by) {
 // ---- notes held for a child's details: here alone until the lead releases or removes them
 
 const heldPanel = $("#held-notes");
-const heldWords = (said) => (said.length < 2 ? said.join("") : `${said.slice(0, -1).join(", ")} and ${said[said.length - 1]}`);
 
 function heldForm(note, action, ...fields) {
   return el("form", { method: "post", action: `${heldPanel.dataset.base}${encodeURIComponent(note.id)}/${action}`, class: "stack" },
@@ -49,7 +48,7 @@ function heldItem(note) {
   area.value = note.text;
   return el("li", { class: "held-note", dataset: { note: note.id } },
     el("p", {}, el("span", { class: "badge" }, note.role), el("span", { class: "badge kind" }, note.source), " ",
-      el("span", { class: "badge held-badge" }, `seems to hold ${heldWords(note.held)}`)),
+      el("span", { class: "badge held-badge" }, `seems to hold ${inWords(note.held)}`)),
     heldForm(note, "release", el("label", { for: `held-${note.id}` }, "The note, as it will be kept"), area,
       el("button", { type: "submit", class: "button primary" }, "Release into the record")),
     heldForm(note, "remove", el("button", { type: "submit", class: "button danger" }, "Remove it for good")));
