@@ -43,7 +43,7 @@ def hypotheses(rs, scripts, review, n=4):
 
 
 def test_shipped_review_scripts_load_and_the_day_loader_skips_them(scripts):
-    assert set(scripts) == {"em-pctr", "em-sav", "lga-safeguarding"}
+    assert set(scripts) == {"em-pctr", "em-sav", "lga-safeguarding", "se-fieldwork"}
     assert scripts["em-pctr"].due_working_days == 10 and scripts["em-sav"].due_working_days == 5
     assert scripts["lga-safeguarding"].mode == "themes" and len(scripts["lga-safeguarding"].optional) == 4
     from facilitator.core.scripts.day import available as day_scripts

@@ -127,6 +127,24 @@ class ReviewStore(Tables):
     def set_conclusions(self, review_id: str, line_id: str, changes: dict) -> tuple[dict, int]:
         return self._changed("review_lines", review_id, line_id, changes, CONCLUSIONS, "line of enquiry")
 
+    # -- the planning timeline
+
+    def plan_done(self, review_id: str) -> dict[str, dict]:
+        """The planning steps marked done, by step key."""
+        return {r["step"]: r for r in self._rows("review_plan", "review_id = ?", [review_id])}
+
+    def mark_step(self, review_id: str, step: str, by: str | None, now: int) -> int:
+        """A planning step marked done by `by` (the lead or the host), or (None) not done after all."""
+        with self._writing():
+            if by is None:
+                self.db.conn.execute("DELETE FROM review_plan WHERE review_id = ? AND step = ?", [review_id, step])
+            else:
+                self.db.conn.execute(
+                    "INSERT INTO review_plan (review_id, step, done_ms, done_by) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (review_id, step) DO UPDATE SET done_ms = excluded.done_ms, done_by = excluded.done_by",
+                    [review_id, step, now, by])
+            return self._bump(review_id)
+
     # -- the notebook
 
     def notes(self, review_id: str) -> list[dict]:

@@ -126,3 +126,10 @@ def m007_held_notes(db):
     """What a note seemed to hold that could identify a child (JSON), while the lead holds it back
     from the team's pages, the verbal feedback and every copy."""
     db.table("review_notes").add_column("held", str)
+
+
+@migrations()
+def m008_planning_timeline(db):
+    """Which steps of the planning timeline are done, when and by whom (the lead or the host)."""
+    db.table("review_plan").create({"review_id": str, "step": str, "done_ms": int, "done_by": str},
+                                   pk=("review_id", "step"), foreign_keys=[("review_id", "reviews", "id")])

@@ -2,7 +2,8 @@
 
 A review script says how lines of enquiry are set (hypotheses proposed per review, or themes
 from the script with optional ones), the sources a note can cite, the team's roles, when the
-letter is due and the schedule of the days on site. Nothing in the code names a process.
+letter is due, the schedule of the days on site and the planning timeline before them. Nothing
+in the code names a process.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import plan as planning
+from .plan import PlanStep
 from .reader import Reader, Retention, collect, read_file, read_toml, retention
 
 HYPOTHESES, THEMES = "hypotheses", "themes"
@@ -58,6 +61,7 @@ class ReviewScript:
     lead_label: str
     source: str = ""
     retention: Retention = Retention()
+    plan: tuple[PlanStep, ...] = ()  # the planning timeline before the fieldwork
 
     @property
     def days(self) -> int:
@@ -80,7 +84,7 @@ def parse(text: str, source: str = "<script>") -> ReviewScript:
     r = Reader(source)
     data = read_toml(text, source)
     r.unknown(data, {"kind", "id", "title", "description", "host_label", "lead_label", "enquiry", "sources",
-                     "roles", "letter", "schedule", "retention"}, "")
+                     "roles", "letter", "schedule", "retention", "plan"}, "")
     if r.get(data, "kind", str, "", required=True) != "review":
         r.fail("kind", "must be \"review\" for a review script")
 
@@ -139,7 +143,7 @@ def parse(text: str, source: str = "<script>") -> ReviewScript:
         priority_heading=r.get(letter, "priority_heading", str, "letter.", default="Areas for priority action"),
         host_label=r.get(data, "host_label", str, "", default="Host"),
         lead_label=r.get(data, "lead_label", str, "", default="Lead reviewer"),
-        source=source, retention=retention(r, data),
+        source=source, retention=retention(r, data), plan=planning.steps(r, data),
     )
 
 

@@ -1,0 +1,66 @@
+"""The planning timeline of a review, for the lead and the host: its steps as dates, what is due
+and overdue for each person, steps marked done, and each person's calendar file. Thin: the
+domain is review.plan."""
+
+from __future__ import annotations
+
+from datetime import date as Date
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from ..followup.impact import today
+from ..review import plan
+from ..writers.ics import slug
+from .access import is_lead
+from .house import house
+from .review_pages import attempt, back, now, page
+
+bp = Blueprint("plan", __name__, url_prefix="/reviews")
+
+
+@bp.app_template_filter("review_day")
+def review_day(day: Date | str) -> str:
+    """'Monday 21 December 2026'."""
+    return (Date.fromisoformat(day) if isinstance(day, str) else day).strftime("%A %-d %B %Y")
+
+
+def _steps(review: dict, script) -> list[dict]:
+    return plan.timeline(script, review, house().reviews.plan_done(review["id"]), today(now()))
+
+
+def _person(script) -> str | None:
+    """The person the page is filtered to, from ?who=; none for everyone."""
+    who = request.args.get("who") or None
+    if who is not None and who not in plan.people(script):
+        abort(404, "Nobody of that name is in this review's planning timeline.")
+    return who
+
+
+@bp.get("/<review_id>/plan")
+@page("lead", "host")
+def timeline(review, script):
+    steps, person = _steps(review, script), _person(script)
+    shown = plan.of_person(steps, person)
+    return render_template("review/plan.html", review=review, script=script, steps=shown, person=person,
+                           people=plan.people(script), counts=plan.counts(shown), lead=is_lead(review),
+                           words=plan.WORDS)
+
+
+@bp.post("/<review_id>/plan/<step>")
+@page("lead", "host")
+def mark(review, script, step):
+    by = "lead" if is_lead(review) else "host"
+    error = attempt(plan.mark, house().reviews, review, script, step, request.form.get("done") == "1", by, now())
+    return back("plan.timeline", review, error, f"#step-{step}", **({"who": request.form["who"]}
+                                                                    if request.form.get("who") else {}))
+
+
+@bp.get("/<review_id>/plan.ics")
+@page("lead", "host")
+def calendar(review, script):
+    person = _person(script)
+    if person is None:
+        abort(404, "Say whose calendar: ?who= one of the people the timeline names.")
+    text = plan.calendar(review, _steps(review, script), person, now())
+    return Response(text, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="{review["start_date"]}-plan-{slug(person)}.ics"'})
