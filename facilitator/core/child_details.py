@@ -99,10 +99,8 @@ def told(held: str | None, by: str) -> str | None:
     facilitator, the lead reviewer) releases it."""
     if not held:
         return None
-    said = json.loads(held)
-    seems = f": it seems to hold {why(said)}, which could identify a child or a family" if said else ""
-    return (f"Held for {by} to check{seems}. Nobody else sees it until {by} releases it. "
-            "You can edit it below.")
+    return (f"Held for {by} to check: it seems to hold {why(json.loads(held))}, which could identify a child "
+            f"or a family. Nobody else sees it until {by} releases it. You can edit it below.")
 
 
 def listed(held: str | None) -> list[str] | None:

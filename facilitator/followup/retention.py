@@ -12,6 +12,7 @@ decisions that agreed them, and counts of the rest.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date as Date, timedelta
 
@@ -102,9 +103,7 @@ def reduce(h, day: dict, now: int) -> dict[str, int]:
     keep = {"agreements": agreed, "contributions": [c["id"] for c in doc["contributions"] if c["id"] in agreed],
             "case_studies": [c["id"] for c in casestudies.agreed_in(doc)]}
     script = h.engine.scripts[day["script"]]
-    counts: dict[str, int] = {}
-    for c in h.engine.store.contributions(day["id"]):
-        counts[c["kind"]] = counts.get(c["kind"], 0) + 1
+    counts = Counter(c["kind"] for c in h.engine.store.contributions(day["id"]))
     held = {"on": impact.today(now).isoformat(), "participants": len(h.engine.store.participants(day["id"])),
             "counts": {wording.plurals(script)["kinds"].get(k, k): n for k, n in counts.items()}}
     return h.engine.store.reduce_day(day["id"], keep, held, now)

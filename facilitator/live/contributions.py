@@ -120,9 +120,9 @@ def new(script: Script, item: Item, payload, author: dict, now: int) -> dict:
     }
 
 
-def held_message(row: dict) -> str | None:
-    """What the sender's phone says of a held contribution: why, and that nobody else sees it yet."""
-    return child_details.told(row.get("held"), "the facilitator")
+def on_wall(row: dict) -> bool:
+    """Shown to the room: not hidden, not merged into another, not held for a child's details."""
+    return not (row["hidden"] or row["merged_into"] or row.get("held"))
 
 
 def looks_closed(question: str) -> bool:
@@ -140,8 +140,7 @@ def nudge(script: Script, row: dict) -> str | None:
 def pending_questions(rows: list[dict], session: int | None, kinds: set[str]) -> list[dict]:
     return [
         r for r in rows
-        if r["kind"] in kinds and r["session"] == session and not r["hidden"] and not r["merged_into"] and not r["asked_ms"]
-        and not r.get("held")
+        if r["kind"] in kinds and r["session"] == session and on_wall(r) and not r["asked_ms"]
     ]
 
 

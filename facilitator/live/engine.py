@@ -204,9 +204,6 @@ class Engine:
     def nudge(self, row: dict) -> str | None:
         return contrib.nudge(self.scripts[self._day(row["day_id"])["script"]], row)
 
-    def held_message(self, row: dict) -> str | None:
-        return contrib.held_message(row)
-
     def edit_own(self, day_id: str, participant: dict, payload, now: int) -> Broadcast:
         row = self._contribution(day_id, payload)
         if row["author_id"] != participant["id"]:
@@ -221,7 +218,7 @@ class Engine:
 
     def vote(self, day_id: str, participant: dict, payload, now: int) -> Broadcast:
         row = self._contribution(day_id, payload)
-        if row["hidden"] or row["merged_into"] or row["held"]:
+        if not contrib.on_wall(row):
             raise Refused("not_now", "that contribution is not on the wall")
         self._open(self._day(day_id), participant)
         on = payload.get("on", True)
@@ -233,8 +230,7 @@ class Engine:
         return screens.contribution_changed(self.store, day, script, items, stored, seq)
 
     def moderate(self, day_id: str, payload, now: int) -> list[Broadcast]:
-        """The facilitator's changes: hide, show, star, mark asked, edit, re-categorise, merge, and
-        for one held for a child's details, release it to the room or remove its words for good."""
+        """The facilitator's changes: hide, show, star, mark asked, edit, merge; release or remove a held one."""
         row = self._contribution(day_id, payload)
         action = payload.get("action")
         if not isinstance(action, str) or action not in MODERATIONS:
@@ -266,7 +262,7 @@ class Engine:
         target = None
         if payload["id"] is not None:
             row = self._contribution(day_id, payload)
-            if row["hidden"] or row["merged_into"] or row["held"]:
+            if not contrib.on_wall(row):
                 raise Refused("not_now", "a hidden, held or merged contribution cannot be spotlit")
             target = row["id"]
         seq = self.store.set_spotlight(day_id, target)

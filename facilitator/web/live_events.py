@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask_socketio import join_room
 
 from . import access
+from ..core import child_details
 from ..live.engine import Broadcast, Engine
 from .house import house
 from .realtime import Namespace, credential, now, socketio
@@ -151,7 +152,7 @@ def contribute(who, payload):
     stored, change = _engine().contribute(who["day"], author, payload, now())
     broadcast(who["day"], change)
     return {"id": stored["id"], "duplicate": change is None, "nudge": _engine().nudge(stored),
-            "held": _engine().held_message(stored)}
+            "held": child_details.told(stored["held"], "the facilitator")}
 
 
 @DAY.event("edit", (PARTICIPANT,))

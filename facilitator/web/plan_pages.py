@@ -42,8 +42,7 @@ def timeline(review, script):
     steps, person = _steps(review, script), _person(script)
     shown = plan.of_person(steps, person)
     return render_template("review/plan.html", review=review, script=script, steps=shown, person=person,
-                           people=plan.people(script), counts=plan.counts(shown), lead=is_lead(review),
-                           words=plan.WORDS)
+                           people=plan.people(script), counts=plan.counts(shown), lead=is_lead(review))
 
 
 @bp.post("/<review_id>/plan/<step>")
