@@ -191,9 +191,26 @@ class Review:
         self.host.post(f"/reviews/{self.id}/decide", data={"csrf": token, **decision})
 
     def member(self, role: str):
+        """A member's browser: the QA reviewer through an invitation by name, anyone else with the code."""
+        if role == "QA":
+            return self.invited(self.invite(role, "Quality Reviewer"))
         client = self.app.test_client()
         token, _ = csrf_page(client, self.join_url)
         client.post(self.join_url, data={"csrf": token, "role": role})
+        return client
+
+    def invite(self, role: str, name: str) -> str:
+        """The lead invites a member by name to a role: the path of their own link."""
+        r = self.lead.post(f"/reviews/{self.id}/team", data={"csrf": self.token, "role": role, "name": name})
+        assert r.status_code == 302, r.data
+        console = parsed(self.lead.get(f"/reviews/{self.id}/console").get_data(as_text=True))
+        item = next(li for li in console.select("#invited li") if li.select_one(".badge").get_text() == role)
+        return urlsplit(item.select_one("a.member-link")["href"]).path
+
+    def invited(self, link: str):
+        """A browser that opened a member's own link."""
+        client = self.app.test_client()
+        assert client.get(link).status_code == 302
         return client
 
     def socket(self, client, role: str):

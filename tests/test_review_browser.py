@@ -66,6 +66,27 @@ def join(browser, errors, join_url: str, role: str, options=PHONE_360):
     return phone
 
 
+def invite(lead, browser, errors, name: str, role: str, options=PHONE_360):
+    """The lead invites a member by name on the console, then goes back to the page it was on; the
+    member opens their own link on a phone."""
+    was = lead.url
+    if "/console" not in was:
+        lead.goto(re.sub(r"(/reviews/\w+)/.*", r"\1/console", was))
+    lead.fill("#invite-name", name)
+    lead.select_option("#invite-role", role)
+    lead.click("text=Invite to the team")
+    item = lead.locator("#invited li", has_text=name)
+    expect(item).to_contain_text("not opened yet")
+    link = item.locator("a.member-link").get_attribute("href")
+    if lead.url.split("#")[0] != was.split("#")[0]:
+        lead.goto(was)
+    phone = new_page(browser, errors, options)
+    phone.goto(link)
+    phone.wait_for_url(re.compile(r"/notebook"))
+    expect(phone.locator("#conn")).to_have_class(re.compile(r"\bok\b"))
+    return phone
+
+
 def add_note(phone, line_label: str, source: str, text: str) -> None:
     phone.select_option("#line", label=line_label)
     phone.select_option("#source", source)
@@ -107,8 +128,9 @@ def test_a_compressed_peer_challenge_team_review(live_server, browser, errors, t
     assert_accessible(lead, "lead console, hypotheses agreed")
     expect(lead.locator("#lead-conn")).to_have_class(re.compile(r"\bok\b"))
 
-    # Four phones and a laptop join the team under their roles.
-    tm1, tm2, tm3, qa = (join(browser, errors, join_url, r) for r in ("TM1", "TM2", "TM3", "QA"))
+    # Three phones and a laptop join the team under their roles; the QA reviewer is invited by name.
+    tm1, tm2, tm3 = (join(browser, errors, join_url, r) for r in ("TM1", "TM2", "TM3"))
+    qa = invite(lead, browser, errors, "Quality Reviewer", "QA")
     laptop = join(browser, errors, join_url, "Data", LAPTOP)
     expect(lead.locator("#team .badge")).to_have_text(["TM1", "TM2", "TM3", "QA", "Data"])
     expect(tm1.locator("#line option")).to_have_count(3)  # the parked one takes no notes

@@ -12,6 +12,7 @@ from docx import Document  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
 from .browser_helpers import LAPTOP, PHONE, assert_accessible, shot, watch_errors  # noqa: E402
+from .test_review_browser import invite  # noqa: E402
 from .test_review_browser import set_up as set_up_review  # noqa: E402
 
 HYPOTHESES = ["Early help thresholds are applied inconsistently", "Supervision is regular and reflective"]
@@ -135,7 +136,7 @@ def test_strengths_first_and_the_host_answers_comments_downloads_and_publishes(l
     assert_accessible(lead, "letter draft, strengths first, the host's comment")
 
     # Proofread, signed off, and published by the host alone.
-    qa = join(browser, errors, join_url, "QA")
+    qa = invite(lead, browser, errors, "Quality Reviewer", "QA")
     qa.goto(base + "/letter")
     qa.click("#proofread")
     expect(qa.locator("#letter-state")).to_contain_text("proofread by the QA reviewer")

@@ -20,12 +20,14 @@ LABELS = {"days": "day", "participants": "participants", "contributions": "contr
           "self_assessments": "self-assessments", "reviews": "review", "review_members": "team members",
           "review_lines": "lines of enquiry", "review_notes": "notes", "review_findings": "findings",
           "review_actions": "action points", "review_incidents": "critical incidents", "review_letters": "letter",
-          "review_survey": "survey answers", "review_survey_done": "survey completions"}
+          "review_survey": "survey answers", "review_survey_done": "survey completions",
+          "review_duties": "days of responsibilities", "review_plan": "planning steps done"}
 
 
 ONE = {"case studies": "case study", "responses and uploads": "response or upload",
        "reviews of impact": "review of impact", "outcomes of asks and offers": "outcome of an ask or offer",
-       "matches of asks and offers": "match of an ask and an offer", "lines of enquiry": "line of enquiry"}
+       "matches of asks and offers": "match of an ask and an offer", "lines of enquiry": "line of enquiry",
+       "days of responsibilities": "day of responsibilities", "planning steps done": "planning step done"}
 
 
 def _label(table: str, n: int) -> str:

@@ -88,10 +88,12 @@ class ReviewStore(Tables):
             return self._insert("review_members", row)
 
     def member_by_token(self, token: str) -> dict | None:
-        return self._one("review_members", "token = ?", [str(token)])
+        return self._one("review_members", "token = ? AND withdrawn_ms IS NULL", [str(token)])
 
     def members(self, review_id: str) -> list[dict]:
-        return self._rows("review_members", "review_id = ?", [review_id])
+        """Who has joined: with the team's code, or by opening their own invitation, and not withdrawn."""
+        return self._rows("review_members", "review_id = ? AND withdrawn_ms IS NULL AND (name IS NULL OR "
+                          "opened_ms IS NOT NULL)", [review_id])
 
     # -- lines of enquiry
 

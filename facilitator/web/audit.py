@@ -37,6 +37,7 @@ LOGGED = {
     "review.lead_link": ("signed in with the lead's link", "lead", "lead_key"),
     "review.host_link": ("signed in with the host's link", "host", "review_host_key"),
     "review.join": ("joined the team", "member", "review_code"),
+    "team.member_link": ("opened their own link to the team", "member", "member_token"),
     "review.export_file": ("downloaded the {fmt} export", "lead", "review_id"),
     "review.host_export": ("downloaded the {part} ({fmt})", "host", "review_id"),
     "review.public_letter": ("read the published letter", "public", "review_id"),
@@ -58,9 +59,15 @@ def _refs(how: str, args: dict) -> list[tuple[str, str]]:
         "lead_key": lambda: h.reviews.review_by("lead_key", args["key"]),
         "review_host_key": lambda: h.reviews.review_by("host_key", args["key"]),
         "review_code": lambda: h.reviews.review_by("join_code", args["code"].upper()),
+        "member_token": lambda: _member_review(args["token"]),
     }[how]()
-    kind = "review" if how.startswith(("lead", "review")) else "day"
+    kind = "review" if how.startswith(("lead", "review", "member")) else "day"
     return [(kind, found["id"])] if found else []
+
+
+def _member_review(token: str) -> dict | None:
+    found = house().reviews.member_by_token(token)
+    return house().reviews.review(found["review_id"]) if found else None
 
 
 def _host_day(key: str) -> dict | None:

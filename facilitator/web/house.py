@@ -11,6 +11,7 @@ from ..followup.service import FollowUp
 from ..live.engine import Engine
 from ..review.sa_store import SelfAssessments
 from ..review.store import ReviewStore
+from ..review.team_store import Team
 from ..writeup.store import Reports
 from .ratelimit import Buckets
 
@@ -25,6 +26,7 @@ class House:
     review_scripts: dict
     followup: FollowUp
     self_assessments: SelfAssessments | None = None  # every host's, before its challenge
+    team: Team | None = None  # each review's team invited by name, and their responsibilities
     sa_templates: dict = field(default_factory=dict)  # the self-assessment templates, by id
     buckets: dict[str, Buckets] = field(default_factory=dict)  # token buckets by what they limit
     assets: object | None = None  # web.assets.Assets, once the app serves its files

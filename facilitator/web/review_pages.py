@@ -1,8 +1,8 @@
 """Review pages: set-up, the lead's console, the host's link, the team's notebook and survey.
 
 Three kinds of visitor, each recognised by a signed cookie: the lead (through the lead's secret
-link), the host (through the host's own link) and team members (joined with the review's code
-under a role tag; never a name).
+link), the host (through the host's own link) and team members (invited by name with their own
+link, or joined with the review's code; either way their notes carry a role tag, never a name).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from . import access, review_events, sa_pages
 from ..core.errors import Refused
 from ..followup import retention
 from ..followup.impact import today as impact_today
-from ..review import enquiry, findings, incidents, letter, survey, visit
+from ..review import enquiry, findings, incidents, letter, survey, team, visit
 from ..review.notebook import by_line
 from ..core.scripts.review import ReviewScript
 from ..review.store import ReviewStore
@@ -157,20 +157,23 @@ def join(code):
     if request.method == "POST":
         access.check_csrf()
         try:
+            team.check_joinable(house().team, script, review, request.form.get("role"))
             joined = visit.join(rs(), review, script, request.form.get("role"), now())
             access.remember_member(review["id"], joined["token"])
             review_events.member_joined(review["id"], joined["role"])
             return redirect(url_for("review.notebook", review_id=review["id"]))
         except Refused as refused:
             error = refused.message
-    return render_template("review/join.html", review=review, script=script, error=error), 400 if error else 200
+    return render_template("review/join.html", review=review, script=script, error=error,
+                           roles=team.joinable(house().team, script, review)), 400 if error else 200
 
 
 def links(review: dict) -> dict:
     base = (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
     return {"host": base + url_for("review.host_link", key=review["host_key"]),
             "lead": base + url_for("review.lead_link", key=review["lead_key"]),
-            "join": base + url_for("review.join", code=review["join_code"])}
+            "join": base + url_for("review.join", code=review["join_code"]),
+            "members": {m["id"]: base + url_for("team.member_link", token=m["token"]) for m in house().team.invited(review["id"])}}
 
 
 # -- the lead's console
@@ -187,7 +190,8 @@ def console(review, script):
         incidents=[incidents.shown(i) for i in rs().incidents(review["id"])], members=rs().members(review["id"]),
         schedule=visit.schedule(review, script), due=letter.due_date(review, script),
         visit_days=letter.visit_days(review, script), decided=enquiry.decided(lines),
-        sa=sa_pages.of_review(review), sa_parts=sa_pages.template().parts(), kept=_kept(review, script))
+        sa=sa_pages.of_review(review), sa_parts=sa_pages.template().parts(), kept=_kept(review, script),
+        invited=house().team.invited(review["id"]), decisions=team.DECISIONS)
 
 
 @bp.post("/<review_id>/hypotheses")
@@ -289,7 +293,8 @@ def host_page(review: dict, script: ReviewScript, error: str | None = None):
                            stances=findings.CHOICES.items(), raised_with=incidents.RAISED_WITH,
                            answering=not current["signed_ms"],
                            incidents=incidents.for_host(rs(), review, script),
-                           letter=current if current["shared_ms"] else None, kept=_kept(review, script)), \
+                           letter=current if current["shared_ms"] else None, kept=_kept(review, script),
+                           invited=house().team.invited(review["id"]), decisions=team.DECISIONS), \
         400 if error else 200
 
 
@@ -328,8 +333,11 @@ def _announce_incident(review: dict, incident_id: str) -> None:
 @page("lead", "member")
 def notebook(review, script):
     role = script.role(team_role(review))
-    return render_template("review/notebook.html", review=review, script=script, role=role.tag,
-                           lines=enquiry.investigated(rs(), review), lead=is_lead(review), qa=role.qa)
+    lines = enquiry.investigated(rs(), review)
+    days = team.grid(house().team, review, script, lines)
+    return render_template("review/notebook.html", review=review, script=script, role=role.tag, lines=lines,
+                           lead=is_lead(review), qa=role.qa, me=member(review),
+                           part=team.part_of(days, role.tag, impact_today(now())))
 
 
 def _surveyor(review: dict) -> dict:

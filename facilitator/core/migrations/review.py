@@ -133,3 +133,19 @@ def m008_planning_timeline(db):
     """Which steps of the planning timeline are done, when and by whom (the lead or the host)."""
     db.table("review_plan").create({"review_id": str, "step": str, "done_ms": int, "done_by": str},
                                    pk=("review_id", "step"), foreign_keys=[("review_id", "reviews", "id")])
+
+
+@migrations()
+def m009_team(db):
+    """The team invited by name to a role, each with their own link: the host DCS's decision on each
+    (confirmed, or asked to reconsider and why) and the conflicts each declares; and the agreed
+    responsibilities during the visit, per role and day (003's grid), for each member's phone."""
+    members = db.table("review_members")
+    for column, kind in (("name", str), ("invited_ms", int), ("opened_ms", int), ("host_decision", str),
+                         ("host_note", str), ("decided_ms", int), ("conflicts", str), ("declared_ms", int),
+                         ("withdrawn_ms", int)):
+        members.add_column(column, kind)
+    db.table("review_duties").create(
+        {"review_id": str, "role": str, "day": int, "focus": str, "line_id": str, "morning": str, "afternoon": str,
+         "notes": str, "updated_ms": int},
+        pk=("review_id", "role", "day"), foreign_keys=[("review_id", "reviews", "id")])
