@@ -21,6 +21,7 @@ from .followup.service import FollowUp
 from .followup.store import Records
 from .live.engine import Engine
 from .live.store import Store
+from .review.reading_pack import Pack
 from .review.sa_store import SelfAssessments
 from .review.store import ReviewStore
 from .review.team_store import Team
@@ -95,7 +96,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions[house.KEY] = _house(app.config, folders)
 
     from .web import assets, audit, day_pages, erase_pages, followup_pages, realtime, review_pages, writeup_pages
-    from .web import held_notes, letter_pages, live_events, plan_pages, review_events, sa_pages, team_pages  # noqa: F401 - their routes and events register
+    from .web import (held_notes, letter_pages, live_events, plan_pages, reading_pages,  # noqa: F401 - their routes and events register
+                      review_events, sa_pages, team_pages)
 
     app.register_blueprint(day_pages.bp)
     assets.init_app(app, day_pages.VENDOR)  # static files compressed, versioned, cached for good
@@ -107,6 +109,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(held_notes.bp)
     app.register_blueprint(plan_pages.bp)
     app.register_blueprint(team_pages.bp)
+    app.register_blueprint(reading_pages.bp)
     app.register_blueprint(audit.bp)
     realtime.init_app(app)  # with the namespaces live_events and review_events made as they were imported
     if app.config["ALLOWED_HOSTS"]:
@@ -143,7 +146,8 @@ def _house(config, folders: list[Path]) -> house.House:
     return house.House(engine=engine, reports=reports, reviews=ReviewStore(store),
                        review_scripts=review_scripts.available(*folders),
                        followup=FollowUp(engine, reports, Records(database)), buckets=limits,
-                       self_assessments=SelfAssessments(store), team=Team(store), sa_templates=sa_templates.available(
+                       self_assessments=SelfAssessments(store), team=Team(store), pack=Pack(store),
+                       sa_templates=sa_templates.available(
                            *dict.fromkeys(f.resolve() for f in (scripts.SCRIPTS_DIR, *folders))))
 
 

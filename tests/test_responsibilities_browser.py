@@ -14,6 +14,7 @@ from playwright.sync_api import expect  # noqa: E402
 
 from .browser_helpers import PHONE, assert_accessible  # noqa: E402
 from .test_review_browser import invite  # noqa: E402
+from .test_reading_pack import PDF  # noqa: E402
 from .test_self_assessment_browser import look, new_page, sign_and_attach, write_self_assessment  # noqa: E402
 
 
@@ -75,6 +76,32 @@ def test_responsibilities_from_the_host_self_assessment_to_the_team_grid_on_a_ph
         "The host asks for this to be reconsidered: “Jo audited our front door last spring.”")
     expect(lead.locator("#invited li", has_text="Sam Patel")).to_contain_text("Confirmed by the host")
     look(lead, "team-lead-console")
+
+    # Sam asks for supplementary reading; the host adds to its slim pack and answers with a document.
+    sam.click("#reading-link")
+    sam.fill("#ask-text", "The latest audit of early help thresholds")
+    sam.click("text=Ask for it")
+    expect(sam.locator("#requests li.request")).to_contain_text("The latest audit of early help thresholds")
+    assert_accessible(sam, "reading pack on a phone, a request made")
+    host.click("#reading-link")
+    host.fill("#doc-title", "Early help strategy 2025-28")
+    host.set_input_files("#doc-file", files=[{"name": "strategy.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    host.click("text=Add to the pack")
+    expect(host.locator("#pack li.document a")).to_have_text(["Early help strategy 2025-28"])
+    request = host.locator("#requests li.request").first
+    request.get_by_label("Your answer", exact=True).fill("Our March audit is attached.")
+    request.get_by_label("With a document (optional)").set_input_files(
+        files=[{"name": "audit.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    request.get_by_role("button", name="Send the answer").click()
+    expect(host.locator("#requests .answer")).to_have_text("Host DCS: Our March audit is attached.")
+    look(host, "team-reading-pack-host")
+    assert_accessible(host, "reading pack, the host's, a request answered")
+    sam.reload()
+    expect(sam.locator("#requests li.request a")).to_have_text("audit.pdf")
+    expect(sam.locator("#pack li.document a")).to_have_text(["Early help strategy 2025-28"])
+    look(sam, "team-reading-pack-phone")
+    sam.click("text=Back to your page")
+    sam.wait_for_url(re.compile(r"/notebook"))
 
     # The lead fills in the grid for day 1; Sam's phone shows Sam's part of it.
     lead.click("#grid-link")

@@ -21,13 +21,16 @@ LABELS = {"days": "day", "participants": "participants", "contributions": "contr
           "review_lines": "lines of enquiry", "review_notes": "notes", "review_findings": "findings",
           "review_actions": "action points", "review_incidents": "critical incidents", "review_letters": "letter",
           "review_survey": "survey answers", "review_survey_done": "survey completions",
-          "review_duties": "days of responsibilities", "review_plan": "planning steps done"}
+          "review_duties": "days of responsibilities", "review_plan": "planning steps done",
+          "review_documents": "reading pack documents", "review_requests": "requests for supplementary material"}
 
 
 ONE = {"case studies": "case study", "responses and uploads": "response or upload",
        "reviews of impact": "review of impact", "outcomes of asks and offers": "outcome of an ask or offer",
        "matches of asks and offers": "match of an ask and an offer", "lines of enquiry": "line of enquiry",
-       "days of responsibilities": "day of responsibilities", "planning steps done": "planning step done"}
+       "days of responsibilities": "day of responsibilities", "planning steps done": "planning step done",
+       "reading pack documents": "reading pack document",
+       "requests for supplementary material": "request for supplementary material"}
 
 
 def _label(table: str, n: int) -> str:

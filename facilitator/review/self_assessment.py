@@ -78,7 +78,7 @@ def sign_off(sa: SelfAssessments, owner: tuple, form, now: int) -> dict:
                                             "signed_ms": now})
 
 
-def check_document(filename: str, data: bytes) -> dict:
+def check_document(filename: str, data: bytes, what: str = "a self-assessment") -> dict:
     """{name, type, size, data} of a DOCX or PDF that is what its name says; else Refused, one line."""
     name = PurePath((filename or "").replace("\\", "/")).name.strip()[:200]
     suffix = PurePath(name).suffix.lower()
@@ -89,8 +89,7 @@ def check_document(filename: str, data: bytes) -> dict:
     if not data:
         raise Refused("invalid", f"“{name}” is empty.")
     if len(data) > MAX_BYTES:
-        raise Refused("too_large", f"“{name}” is {len(data) / 1024 / 1024:.1f} MB: a self-assessment can be at most "
-                                   "10 MB.")
+        raise Refused("too_large", f"“{name}” is {len(data) / 1024 / 1024:.1f} MB: {what} can be at most 10 MB.")
     if not (_is_docx(data) if suffix == ".docx" else data.startswith(b"%PDF-")):
         kind = "a Word document" if suffix == ".docx" else "a PDF"
         raise Refused("invalid", f"“{name}” is named {suffix} but is not {kind}.")

@@ -188,6 +188,11 @@ def _document(owner) -> Response:
     found = store().sa_document(*owner)
     if found is None:
         abort(404, "No document was uploaded.")
+    return attachment(found)
+
+
+def attachment(found: dict) -> Response:
+    """An uploaded document, {file_name, file_type, file_data}, as a download under a safe name."""
     response = Response(found["file_data"], mimetype=found["file_type"])
     safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in found["file_name"])
     response.headers["Content-Disposition"] = f'attachment; filename="{safe}"'

@@ -149,3 +149,17 @@ def m009_team(db):
         {"review_id": str, "role": str, "day": int, "focus": str, "line_id": str, "morning": str, "afternoon": str,
          "notes": str, "updated_ms": int},
         pk=("review_id", "role", "day"), foreign_keys=[("review_id", "reviews", "id")])
+
+
+@migrations()
+def m012_reading_pack(db):
+    """The host's reading pack, slim by design (001 paragraph 16), and the team's requests for
+    supplementary material with the host's answers, each answer's document among the pack's."""
+    db.table("review_requests").create(
+        {"id": str, "review_id": str, "role": str, "text": str, "asked_ms": int, "answer": str, "answered_ms": int},
+        pk="id", foreign_keys=[("review_id", "reviews", "id")], not_null={"review_id", "role", "text"})
+    db.table("review_documents").create(
+        {"id": str, "review_id": str, "title": str, "file_name": str, "file_type": str, "file_size": int,
+         "file_data": bytes, "request_id": str, "added_ms": int},
+        pk="id", foreign_keys=[("review_id", "reviews", "id")],
+        not_null={"review_id", "title", "file_name", "file_type", "file_data"})
