@@ -94,7 +94,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions[house.KEY] = _house(app.config, folders)
 
     from .web import assets, audit, day_pages, erase_pages, followup_pages, realtime, review_pages, writeup_pages
-    from .web import held_notes, letter_pages, live_events, plan_pages, review_events, sa_pages  # noqa: F401 - their routes and events register
+    from .web import held_notes, letter_pages, live_events, offsite_pages, plan_pages, review_events, sa_pages  # noqa: F401 - their routes and events register
 
     app.register_blueprint(day_pages.bp)
     assets.init_app(app, day_pages.VENDOR)  # static files compressed, versioned, cached for good
@@ -105,6 +105,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(erase_pages.bp)
     app.register_blueprint(held_notes.bp)
     app.register_blueprint(plan_pages.bp)
+    app.register_blueprint(offsite_pages.bp)
     app.register_blueprint(audit.bp)
     realtime.init_app(app)  # with the namespaces live_events and review_events made as they were imported
     if app.config["ALLOWED_HOSTS"]:

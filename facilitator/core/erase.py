@@ -20,7 +20,9 @@ LABELS = {"days": "day", "participants": "participants", "contributions": "contr
           "self_assessments": "self-assessments", "reviews": "review", "review_members": "team members",
           "review_lines": "lines of enquiry", "review_notes": "notes", "review_findings": "findings",
           "review_actions": "action points", "review_incidents": "critical incidents", "review_letters": "letter",
-          "review_survey": "survey answers", "review_survey_done": "survey completions"}
+          "review_survey": "survey answers", "review_survey_done": "survey completions",
+          "review_offsite": "staff and partner survey", "review_offsite_answers": "staff and partner answers",
+          "review_offsite_texts": "staff and partner comments", "review_offsite_cases": "mapped cases"}
 
 
 ONE = {"case studies": "case study", "responses and uploads": "response or upload",
