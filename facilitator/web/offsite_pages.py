@@ -158,7 +158,7 @@ def map_case(review, script):
     except Refused as refused:
         return _cases_page(review, script, refused.message, REFUSED.get(refused.code, 400))
     _status(child_details.told(stored["held"], "the lead reviewer") or f"{stored['label']} is mapped.")
-    return redirect(url_for("offsite.cases", review_id=review["id"]) + "#mapped")
+    return redirect(url_for("offsite.cases", review_id=review["id"]))
 
 
 # -- what is held for a child's details: the lead releases or removes it
