@@ -96,8 +96,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions[house.KEY] = _house(app.config, folders)
 
     from .web import assets, audit, day_pages, erase_pages, followup_pages, realtime, review_pages, writeup_pages
-    from .web import (held_notes, letter_pages, live_events, plan_pages, reading_pages,  # noqa: F401 - their routes and events register
-                      review_events, sa_pages, team_pages)
+    from .web import (held_notes, letter_pages, live_events, offsite_pages, plan_pages,  # noqa: F401 - their routes and events register
+                      reading_pages, review_events, sa_pages, team_pages)
 
     app.register_blueprint(day_pages.bp)
     assets.init_app(app, day_pages.VENDOR)  # static files compressed, versioned, cached for good
@@ -110,6 +110,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(plan_pages.bp)
     app.register_blueprint(team_pages.bp)
     app.register_blueprint(reading_pages.bp)
+    app.register_blueprint(offsite_pages.bp)
     app.register_blueprint(audit.bp)
     realtime.init_app(app)  # with the namespaces live_events and review_events made as they were imported
     if app.config["ALLOWED_HOSTS"]:

@@ -22,7 +22,9 @@ LABELS = {"days": "day", "participants": "participants", "contributions": "contr
           "review_actions": "action points", "review_incidents": "critical incidents", "review_letters": "letter",
           "review_survey": "survey answers", "review_survey_done": "survey completions",
           "review_duties": "days of responsibilities", "review_plan": "planning steps done",
-          "review_documents": "reading pack documents", "review_requests": "requests for supplementary material"}
+          "review_documents": "reading pack documents", "review_requests": "requests for supplementary material",
+          "review_offsite": "staff and partner survey", "review_offsite_answers": "staff and partner answers",
+          "review_offsite_texts": "staff and partner comments", "review_offsite_cases": "mapped cases"}
 
 
 ONE = {"case studies": "case study", "responses and uploads": "response or upload",

@@ -1,5 +1,5 @@
 """A review's tables: the review and its team, lines of enquiry, notes, findings, actions,
-incidents, the letter and the reflection survey.
+incidents, the letter, the reflection survey, the planning timeline and the off-site preparation.
 
 The set keeps the name it was first released under, so a database that has had it runs none again.
 """
@@ -149,6 +149,31 @@ def m009_team(db):
         {"review_id": str, "role": str, "day": int, "focus": str, "line_id": str, "morning": str, "afternoon": str,
          "notes": str, "updated_ms": int},
         pk=("review_id", "role", "day"), foreign_keys=[("review_id", "reviews", "id")])
+
+
+@migrations()
+def m010_offsite_preparation(db):
+    """The off-site preparation: the survey of staff and partners, answered through its own link,
+    and the team's case mapping. A survey answer keeps its group and answers, and nothing of who
+    gave it or when: no name, no address, no browser, no time. Its free text is stored apart, in
+    rows of no order and no link to the answer, each held for the lead while it seems to name a child."""
+    db.table("review_offsite").create(
+        {"review_id": str, "survey_key": str, "opened_ms": int, "closed_ms": int},
+        pk="review_id", foreign_keys=[("review_id", "reviews", "id")], not_null={"survey_key"},
+    )
+    db.table("review_offsite").create_index(["survey_key"], unique=True)
+    db.table("review_offsite_answers").create(
+        {"id": str, "review_id": str, "grp": str, "answers": str},
+        pk="id", foreign_keys=[("review_id", "reviews", "id")], not_null={"review_id", "grp", "answers"},
+    )
+    db.table("review_offsite_texts").create(
+        {"id": str, "review_id": str, "question": str, "text": str, "held": str},
+        pk="id", foreign_keys=[("review_id", "reviews", "id")], not_null={"review_id", "question", "text"},
+    )
+    db.table("review_offsite_cases").create(
+        {"id": str, "review_id": str, "label": str, "fields": str, "held": str, "role": str, "created_ms": int},
+        pk="id", foreign_keys=[("review_id", "reviews", "id")], not_null={"review_id", "label", "fields", "role"},
+    )
 
 
 @migrations()

@@ -2,7 +2,8 @@
 
 A review script says how lines of enquiry are set (hypotheses proposed per review, or themes
 from the script with optional ones), the sources a note can cite, the team's roles, when the
-letter is due, the schedule of the days on site and the planning timeline before them. Nothing
+letter is due, the schedule of the days on site, the planning timeline before them and any
+off-site preparation (a survey of staff and partners, a case-mapping exercise). Nothing
 in the code names a process.
 """
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import plan as planning
+from .offsite import Offsite, offsite
 from .plan import PlanStep
 from .reader import Reader, Retention, collect, read_file, read_toml, retention
 
@@ -62,6 +64,7 @@ class ReviewScript:
     source: str = ""
     retention: Retention = Retention()
     plan: tuple[PlanStep, ...] = ()  # the planning timeline before the fieldwork
+    offsite: Offsite | None = None  # the survey of staff and partners and the case mapping before it
 
     @property
     def days(self) -> int:
@@ -84,7 +87,7 @@ def parse(text: str, source: str = "<script>") -> ReviewScript:
     r = Reader(source)
     data = read_toml(text, source)
     r.unknown(data, {"kind", "id", "title", "description", "host_label", "lead_label", "enquiry", "sources",
-                     "roles", "letter", "schedule", "retention", "plan"}, "")
+                     "roles", "letter", "schedule", "retention", "plan", "offsite"}, "")
     if r.get(data, "kind", str, "", required=True) != "review":
         r.fail("kind", "must be \"review\" for a review script")
 
@@ -144,6 +147,7 @@ def parse(text: str, source: str = "<script>") -> ReviewScript:
         host_label=r.get(data, "host_label", str, "", default="Host"),
         lead_label=r.get(data, "lead_label", str, "", default="Lead reviewer"),
         source=source, retention=retention(r, data), plan=planning.steps(r, data),
+        offsite=offsite(r, data, sources),
     )
 
 
