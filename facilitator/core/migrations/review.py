@@ -133,3 +133,11 @@ def m008_planning_timeline(db):
     """Which steps of the planning timeline are done, when and by whom (the lead or the host)."""
     db.table("review_plan").create({"review_id": str, "step": str, "done_ms": int, "done_by": str},
                                    pk=("review_id", "step"), foreign_keys=[("review_id", "reviews", "id")])
+
+
+@migrations()
+def m011_visit_window(db):
+    """An unannounced visit's window, the only dates its host is told; start_date stays the first day
+    on site, which the team knows and may set later ("" until then)."""
+    db.table("reviews").add_column("window_first", str)
+    db.table("reviews").add_column("window_last", str)

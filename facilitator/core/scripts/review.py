@@ -2,8 +2,9 @@
 
 A review script says how lines of enquiry are set (hypotheses proposed per review, or themes
 from the script with optional ones), the sources a note can cite, the team's roles, when the
-letter is due, the schedule of the days on site and the planning timeline before them. Nothing
-in the code names a process.
+letter is due, the schedule of the days on site, whether the visit is announced by a date or only
+by a window (an unannounced visit) and the planning timeline before it. Nothing in the code names
+a process.
 """
 
 from __future__ import annotations
@@ -62,6 +63,11 @@ class ReviewScript:
     source: str = ""
     retention: Retention = Retention()
     plan: tuple[PlanStep, ...] = ()  # the planning timeline before the fieldwork
+    window_weeks: int | None = None  # an unannounced visit: the host is told a window at most this long
+
+    @property
+    def windowed(self) -> bool:
+        return self.window_weeks is not None
 
     @property
     def days(self) -> int:
@@ -84,7 +90,7 @@ def parse(text: str, source: str = "<script>") -> ReviewScript:
     r = Reader(source)
     data = read_toml(text, source)
     r.unknown(data, {"kind", "id", "title", "description", "host_label", "lead_label", "enquiry", "sources",
-                     "roles", "letter", "schedule", "retention", "plan"}, "")
+                     "roles", "letter", "schedule", "retention", "plan", "visit"}, "")
     if r.get(data, "kind", str, "", required=True) != "review":
         r.fail("kind", "must be \"review\" for a review script")
 
@@ -129,6 +135,7 @@ def parse(text: str, source: str = "<script>") -> ReviewScript:
         r.fail("schedule", "must have at least one item")
     if [s.day for s in schedule] != sorted(s.day for s in schedule):
         r.fail("schedule", "must list its items day by day, in order")
+    window_weeks = _window_weeks(r, data)
 
     return ReviewScript(
         id=r.get(data, "id", str, "", required=True),
@@ -143,8 +150,19 @@ def parse(text: str, source: str = "<script>") -> ReviewScript:
         priority_heading=r.get(letter, "priority_heading", str, "letter.", default="Areas for priority action"),
         host_label=r.get(data, "host_label", str, "", default="Host"),
         lead_label=r.get(data, "lead_label", str, "", default="Lead reviewer"),
-        source=source, retention=retention(r, data), plan=planning.steps(r, data),
+        source=source, retention=retention(r, data), plan=planning.steps(r, data, window_weeks is not None),
+        window_weeks=window_weeks,
     )
+
+
+def _window_weeks(r: Reader, data: dict) -> int | None:
+    """The [visit] table's window_weeks, if the visit is announced by a window and not a date."""
+    visit = r.get(data, "visit", dict, "", default={})
+    r.unknown(visit, {"window_weeks"}, "visit.")
+    weeks = r.get(visit, "window_weeks", float, "visit.", required=bool(visit))
+    if weeks is not None and (weeks != int(weeks) or not 1 <= weeks <= 26):
+        r.fail("visit.window_weeks", "must be a whole number of weeks from 1 to 26")
+    return None if weeks is None else int(weeks)
 
 
 def _role(r: Reader, i: int, table) -> Role:
