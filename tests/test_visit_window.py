@@ -121,7 +121,7 @@ def test_visit_window_host_never_sees_the_first_day_on_site(app, clock):
     assert "DTSTART;VALUE=DATE:20270308" in lead_ics
     host_page = sav.host_bytes("/host")
     assert b"The visit window: 1 February to 31 March 2027." in host_page
-    pages = [host_page, sav.host_bytes("/plan"), sav.host_bytes("/plan?who=Host DCS"), sav.host_bytes("/self-assessment"),
+    pages = [host_page, sav.host_bytes("/plan"), sav.host_bytes("/plan?who=Host DCS"), sav.host_bytes("/self-assessment"), sav.host_bytes("/host/feedback"),
              sav.host_bytes("/host/record.html"), sav.host_bytes("/host/record.docx")]
     ics = sav.host.get(f"/reviews/{sav.id}/plan.ics?who=Host DCS")
     assert b"DTSTART;VALUE=DATE:20270102" in ics.get_data()  # the information set, a month before the window
