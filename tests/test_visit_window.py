@@ -184,11 +184,13 @@ def test_visit_window_in_a_browser_lead_sets_up_and_host_sees_the_window(live_se
     lead.fill("#window_first", first.isoformat())
     lead.fill("#window_last", last.isoformat())
     assert_accessible(lead, "set-up with a visit window")
+    shot(lead, "visit-window-set-up", full_page=True)
     lead.click("text=Set up the review")
     expect(lead.locator("#visit-window")).to_contain_text("Unannounced")
     lead.fill("#first-day", on_site.isoformat())
     lead.get_by_role("button", name="Set the first day").click()
     expect(lead.locator("p.lead").first).to_contain_text(f"{on_site:%-d %b %Y}")
+    shot(lead, "visit-window-console")
     host_url = lead.locator("#host-link").get_attribute("href")
 
     host = new_page(browser, errors)
