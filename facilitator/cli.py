@@ -154,7 +154,8 @@ def _check_review_script(path: Path) -> None:
     lines = f"{len(script.themes)} themes, {len(script.optional)} optional" if script.themes else (
         f"hypotheses, at most {script.max_investigated} investigated")
     click.echo(f"{path}: ok: review '{script.id}', {lines}, {len(script.roles)} roles, {len(script.sources)} sources, "
-               f"{script.days} days of {len(script.schedule)} schedule items")
+               f"{script.days} days of {len(script.schedule)} schedule items, {len(script.plan)} planning steps"
+               + (f", announced by a visit window of at most {script.window_weeks} weeks" if script.windowed else ""))
 
 
 def _existing_app(db: str):

@@ -14,6 +14,11 @@ from tests.support import Review, csrf_page, parsed
 from tests.test_followup_flow import at
 
 
+def without_plan(name: str) -> str:
+    """A shipped script's text with its planning timeline cut off, to add steps of a test's own."""
+    return SCRIPTS_DIR.joinpath(name).read_text().split("\n[[plan]]")[0]
+
+
 def _review(app):
     """An SE fieldwork review starting 21 December 2026, set up through its pages."""
     r = Review.__new__(Review)
@@ -33,8 +38,8 @@ def test_planning_timeline_turns_weeks_before_the_fieldwork_into_dates_and_state
     assert len(steps) == 11 and steps["dates"]["opens"] == Date(2026, 8, 17) and steps["dates"]["closes"] == Date(2026, 9, 14)
     assert steps["dates"]["state"] == plan.OVERDUE and steps["scope"]["state"] == plan.DONE
     assert steps["team"]["state"] == plan.DUE and steps["reading_pack"]["state"] == plan.LATER
-    assert steps["dates"]["weeks"] == "14 to 18 weeks before"
-    assert plan.people(script)[:3] == ["Host DCS", "Visiting DCS", "Programme manager"]
+    assert steps["dates"]["before"] == "14 to 18 weeks before the fieldwork"
+    assert plan.people(script.plan)[:3] == ["Host DCS", "Visiting DCS", "Programme manager"]
 
 
 @pytest.mark.parametrize("step, message", [
@@ -43,7 +48,7 @@ def test_planning_timeline_turns_weeks_before_the_fieldwork_into_dates_and_state
     ('key = "a"\nwhat = "x"\nwho = []\nweeks_before = [2, 4]', "plan[0].who"),
 ])
 def test_planning_timeline_in_a_script_is_checked(step, message):
-    text = SCRIPTS_DIR.joinpath("em-pctr.toml").read_text() + "\n[[plan]]\n" + step + "\n"
+    text = without_plan("em-pctr.toml") + "\n[[plan]]\n" + step + "\n"
     with pytest.raises(ScriptError, match=message.replace("[", r"\[").replace("]", r"\]")):
         review_scripts.parse(text, "plan.toml")
 

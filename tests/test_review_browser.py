@@ -48,6 +48,8 @@ def set_up(browser, errors, url: str, script_label: str, host: str, themes=()):
     lead.select_option("#script", label=script_label)
     lead.fill("#host", host)
     lead.fill("#start_date", "2026-12-21")
+    lead.fill("#window_first", "2026-12-14")  # read for an unannounced visit only
+    lead.fill("#window_last", "2027-01-29")
     for theme in themes:
         lead.get_by_label(theme).check()
     lead.click("text=Set up the review")

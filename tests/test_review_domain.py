@@ -30,9 +30,12 @@ def scripts():
     return available(SCRIPTS_DIR)
 
 
+WINDOW = {"window_first": "2026-12-14", "window_last": "2027-01-29"}  # an unannounced visit's; others ignore it
+
+
 def make(rs, scripts, script="em-pctr", themes=()):
-    return visit.create(rs, scripts, {"script": script, "host": "Northshire", "start_date": "2026-12-21"},
-                        list(themes), 1000)
+    return visit.create(rs, scripts, {"script": script, "host": "Northshire", "start_date": "2026-12-21",
+                                      **WINDOW}, list(themes), 1000)
 
 
 def hypotheses(rs, scripts, review, n=4):
@@ -43,7 +46,7 @@ def hypotheses(rs, scripts, review, n=4):
 
 
 def test_shipped_review_scripts_load_and_the_day_loader_skips_them(scripts):
-    assert set(scripts) == {"em-pctr", "em-sav", "lga-safeguarding", "se-fieldwork"}
+    assert set(scripts) == {"em-pctr", "em-sav", "lga-safeguarding", "se-fieldwork", "yh-peer-challenge"}
     assert scripts["em-pctr"].due_working_days == 10 and scripts["em-sav"].due_working_days == 5
     assert scripts["lga-safeguarding"].mode == "themes" and len(scripts["lga-safeguarding"].optional) == 4
     from facilitator.core.scripts.day import available as day_scripts

@@ -128,7 +128,8 @@ class SavReview(Review):
         self.lead = app.test_client()
         self.token, _ = csrf_page(self.lead, "/reviews/new")
         r = self.lead.post("/reviews", data={"csrf": self.token, "script": "em-sav", "host": "Westvale",
-                                             "start_date": "2026-12-21"})
+                                             "start_date": "2026-12-21", "window_first": "2026-12-14",
+                                             "window_last": "2027-01-29"})
         self.id = r.location.split("/")[2]
         console = parsed(self.lead.get(f"/reviews/{self.id}/console").get_data(as_text=True))
         self.join_url = urlsplit(console.select_one("#join-link")["href"]).path

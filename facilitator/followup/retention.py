@@ -21,6 +21,7 @@ from ..core.dates import add_months
 from ..core.scripts.reader import RETENTION_THEN, Retention
 from ..writeup import casestudies, document
 from . import impact
+from ..review import window
 
 WARN_DAYS = 30
 STATES = ("due", "soon", "kept", "reduced")  # past its date; within WARN_DAYS of it; later; reduced already
@@ -80,7 +81,7 @@ def day_kept(day: dict, script, engagements, reviews: dict) -> Kept:
 
 def review_kept(review: dict, script) -> Kept:
     rule = script.retention if script else Retention()
-    fieldwork = Date.fromisoformat(review["start_date"])
+    fieldwork = window.kept_from(review)
     return Kept("review", review["id"], review["title"], fieldwork, until(fieldwork, rule, []))
 
 

@@ -21,17 +21,23 @@ EDITABLE = (("salutation", 200, "The greeting"), ("summary", 4000, "The opening"
 
 
 def visit_days(review: dict, script: ReviewScript) -> list[Date]:
+    """The days on site; none while an unannounced visit's first day is not yet set."""
+    if not review["start_date"]:
+        return []
     return on_site_days(Date.fromisoformat(review["start_date"]), script.days)
 
 
 def due_date(review: dict, script: ReviewScript) -> Date | None:
     """When the signed letter is due: working days after the last day on site, if the script says."""
-    if script.due_working_days is None:
+    days = visit_days(review, script)
+    if script.due_working_days is None or not days:
         return None
-    return add_working_days(visit_days(review, script)[-1], script.due_working_days)
+    return add_working_days(days[-1], script.due_working_days)
 
 
 def _dates(days: list[Date]) -> str:
+    if not days:
+        return "dates still to be set"
     if len(days) == 1:
         return f"{days[0]:%-d %B %Y}"
     if (days[0].year, days[0].month) == (days[-1].year, days[-1].month):

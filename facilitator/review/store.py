@@ -66,6 +66,12 @@ class ReviewStore(Tables):
             self.db.conn.execute("UPDATE reviews SET clock = ? WHERE id = ?", [json.dumps(clock), review_id])
             return self._bump(review_id)
 
+    def set_start_date(self, review_id: str, value: str) -> int:
+        """An unannounced visit's first day on site, set by the lead once known."""
+        with self._writing():
+            self.db.conn.execute("UPDATE reviews SET start_date = ? WHERE id = ?", [value, review_id])
+            return self._bump(review_id)
+
     def set_feedback_date(self, review_id: str, value: str) -> int:
         with self._writing():
             self.db.conn.execute("UPDATE reviews SET feedback_date = ? WHERE id = ?", [value, review_id])

@@ -6,7 +6,7 @@ from datetime import date as Date
 
 from ..core import clock as clocks
 from ..core.errors import Refused
-from . import enquiry
+from . import enquiry, window
 from ..core.checks import minutes, text
 from ..core.scripts.review import THEMES, ReviewScript
 from .store import ReviewStore
@@ -17,20 +17,28 @@ def create(rs: ReviewStore, scripts: dict[str, ReviewScript], form, chosen_theme
     if script is None:
         raise Refused("invalid", "choose the kind of review")
     host = text(form, "host", 120, "The host authority")
-    try:
-        start = Date.fromisoformat(form.get("start_date") or "")
-    except ValueError:
-        raise Refused("invalid", "the first day on site must be a date, YYYY-MM-DD") from None
+    dates = _dates(script, form)
     if script.mode != THEMES and chosen_themes:
         raise Refused("invalid", "this review's lines of enquiry are hypotheses, not themes")
     themes = enquiry.chosen_themes(script, chosen_themes) if script.mode == THEMES else []
     row = {"script": script.id, "title": text(form, "title", 200, "The title", required=False)
-           or f"{script.title}: {host}", "host": host, "start_date": start.isoformat(),
+           or f"{script.title}: {host}", "host": host, **dates,
            "clock": clocks.new(script.planned).to_dict(), "themes": [t for t in themes if t in script.optional],
            "feedback_date": "", "created_ms": now}
     review = rs.create_review(row)
     enquiry.set_up(rs, review, script)
     return review
+
+
+def _dates(script: ReviewScript, form) -> dict:
+    """The first day on site; for an unannounced visit, its window too (the first day may wait). The
+    window's fields, for unannounced visits only, are not read for a visit announced by its date."""
+    if script.windowed:
+        return window.read(script, form)
+    try:
+        return {"start_date": Date.fromisoformat(form.get("start_date") or "").isoformat()}
+    except ValueError:
+        raise Refused("invalid", "the first day on site must be a date, YYYY-MM-DD") from None
 
 
 def join(rs: ReviewStore, review: dict, script: ReviewScript, role: str, now: int) -> dict:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Response, abort, render_template, request
 
 from ..core.errors import Refused
-from ..review import export, feedback, incidents, letter
+from ..review import export, feedback, incidents, letter, window
 from . import review_events
 from .access import is_lead, member
 from .review_pages import attempt, back, bp, host_page, now, page, rs, scripts, shown
@@ -174,6 +174,8 @@ def host_export(review, script, part, fmt):
         abort(404, "The lead reviewer has not shared the draft letter with you yet.")
     doc = export.gather(rs(), review, script, internal=False, now=now(), record_only=part == "record",
                         released_only=not shared)
+    if window.hides_date(review, host=True) and not shared:
+        doc = {**doc, "due": None, "visit_days": []}  # both are counted from the unannounced first day
     return _sent(doc, fmt, f"review-{review['id']}-{part}.{fmt}")
 
 

@@ -17,7 +17,7 @@ from . import access, review_events, sa_pages
 from ..core.errors import Refused
 from ..followup import retention
 from ..followup.impact import today as impact_today
-from ..review import enquiry, findings, incidents, letter, survey, team, visit
+from ..review import enquiry, findings, incidents, letter, survey, team, visit, window
 from ..review.notebook import by_line
 from ..core.scripts.review import ReviewScript
 from ..review.store import ReviewStore
@@ -192,6 +192,13 @@ def console(review, script):
         visit_days=letter.visit_days(review, script), decided=enquiry.decided(lines),
         sa=sa_pages.of_review(review), sa_parts=sa_pages.template().parts(), kept=_kept(review, script),
         invited=house().team.invited(review["id"]), decisions=team.DECISIONS)
+
+
+@bp.post("/<review_id>/first-day")
+@page("lead")
+def set_first_day(review, script):
+    """An unannounced visit's first day on site, set or moved by the lead inside its window."""
+    return back("review.console", review, attempt(window.set_start, rs(), review, request.form), "#visit-window")
 
 
 @bp.post("/<review_id>/hypotheses")

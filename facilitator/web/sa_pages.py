@@ -11,7 +11,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from . import access
 from ..core.errors import Refused
 from ..core.scripts import self_assessment as templates
-from ..review import data_profile, self_assessment as sa_domain
+from ..review import data_profile, window, self_assessment as sa_domain
 from ..review.sa_store import DAY, REVIEW, SelfAssessments
 from .day_pages import engine, facilitated_day, now, public_url
 from .house import house
@@ -109,12 +109,17 @@ def review_page(review_id):
         if status == 302:
             return redirect(url_for("sa.review_page", review_id=review_id, saved=request.form.get("action")))
         return _host_page(owner, f"{review['host']}: self-assessment for {review['title']}",
-                          url_for("review.host", review_id=review_id), (), error, status, when=review["start_date"])
+                          url_for("review.host", review_id=review_id), (), error, status, when=_host_when(review))
     lead = access.is_lead(review)
     if not lead and access.member(review) is None:
         abort(403, "Open your own link for this review first.")
     back = url_for("review.console" if lead else "review.notebook", review_id=review_id)
     return _read(owner, review["title"], back, lead, url_for("sa.review_document", review_id=review_id))
+
+
+def _host_when(review: dict) -> str:
+    """When the visit is, as its host may know it: an unannounced visit's window, not its first day."""
+    return f"visit window {window.words(review)}" if window.windowed(review) else review["start_date"]
 
 
 @bp.get("/reviews/<review_id>/self-assessment/document")

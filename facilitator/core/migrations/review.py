@@ -177,6 +177,14 @@ def m010_offsite_preparation(db):
 
 
 @migrations()
+def m011_visit_window(db):
+    """An unannounced visit's window, the only dates its host is told; start_date stays the first day
+    on site, which the team knows and may set later ("" until then)."""
+    db.table("reviews").add_column("window_first", str)
+    db.table("reviews").add_column("window_last", str)
+
+
+@migrations()
 def m012_reading_pack(db):
     """The host's reading pack, slim by design (001 paragraph 16), and the team's requests for
     supplementary material with the host's answers, each answer's document among the pack's."""

@@ -2,9 +2,9 @@
 
 A review script says how lines of enquiry are set (hypotheses proposed per review, or themes
 from the script with optional ones), the sources a note can cite, the team's roles, when the
-letter is due, the schedule of the days on site, the planning timeline before them and any
-off-site preparation (a survey of staff and partners, a case-mapping exercise). Nothing
-in the code names a process.
+letter is due, the schedule of the days on site, whether the visit is announced by a date or only
+by a window (an unannounced visit), the planning timeline before it and any off-site preparation
+(a survey of staff and partners, a case-mapping exercise). Nothing in the code names a process.
 """
 
 from __future__ import annotations
@@ -65,6 +65,11 @@ class ReviewScript:
     retention: Retention = Retention()
     plan: tuple[PlanStep, ...] = ()  # the planning timeline before the fieldwork
     offsite: Offsite | None = None  # the survey of staff and partners and the case mapping before it
+    window_weeks: int | None = None  # an unannounced visit: the host is told a window at most this long
+
+    @property
+    def windowed(self) -> bool:
+        return self.window_weeks is not None
 
     @property
     def days(self) -> int:
@@ -87,7 +92,7 @@ def parse(text: str, source: str = "<script>") -> ReviewScript:
     r = Reader(source)
     data = read_toml(text, source)
     r.unknown(data, {"kind", "id", "title", "description", "host_label", "lead_label", "enquiry", "sources",
-                     "roles", "letter", "schedule", "retention", "plan", "offsite"}, "")
+                     "roles", "letter", "schedule", "retention", "plan", "offsite", "visit"}, "")
     if r.get(data, "kind", str, "", required=True) != "review":
         r.fail("kind", "must be \"review\" for a review script")
 
@@ -132,6 +137,7 @@ def parse(text: str, source: str = "<script>") -> ReviewScript:
         r.fail("schedule", "must have at least one item")
     if [s.day for s in schedule] != sorted(s.day for s in schedule):
         r.fail("schedule", "must list its items day by day, in order")
+    window_weeks = _window_weeks(r, data)
 
     return ReviewScript(
         id=r.get(data, "id", str, "", required=True),
@@ -146,9 +152,19 @@ def parse(text: str, source: str = "<script>") -> ReviewScript:
         priority_heading=r.get(letter, "priority_heading", str, "letter.", default="Areas for priority action"),
         host_label=r.get(data, "host_label", str, "", default="Host"),
         lead_label=r.get(data, "lead_label", str, "", default="Lead reviewer"),
-        source=source, retention=retention(r, data), plan=planning.steps(r, data),
-        offsite=offsite(r, data, sources),
+        source=source, retention=retention(r, data), plan=planning.steps(r, data, window_weeks is not None),
+        offsite=offsite(r, data, sources), window_weeks=window_weeks,
     )
+
+
+def _window_weeks(r: Reader, data: dict) -> int | None:
+    """The [visit] table's window_weeks, if the visit is announced by a window and not a date."""
+    visit = r.get(data, "visit", dict, "", default={})
+    r.unknown(visit, {"window_weeks"}, "visit.")
+    weeks = r.get(visit, "window_weeks", float, "visit.", required=bool(visit))
+    if weeks is not None and (weeks != int(weeks) or not 1 <= weeks <= 26):
+        r.fail("visit.window_weeks", "must be a whole number of weeks from 1 to 26")
+    return None if weeks is None else int(weeks)
 
 
 def _role(r: Reader, i: int, table) -> Role:
