@@ -206,3 +206,26 @@ def test_responsibilities_a_member_opening_their_link_is_in_the_access_log_by_ro
     review.invited(review.invite("TM1", "Sam Patel"))
     log = review.lead.get(f"/reviews/{review.id}/access").get_data(as_text=True)
     assert "opened their own link to the team" in log and "Sam Patel" not in log
+
+
+def test_responsibilities_of_an_unannounced_visit_keep_its_date_from_the_host(app, clock):
+    from tests.test_visit_window import HIDDEN, Sav
+
+    sav = Sav(app)
+    page = sav.host_bytes("/responsibilities").decode()
+    assert "Day 1" in page and "Day 2" in page and not [h for h in HIDDEN if h in page]
+    lead = sav.lead.get(f"/reviews/{sav.id}/responsibilities").get_data(as_text=True)
+    assert "Day 1: Tuesday 9 March 2027" in lead
+    # With the first day not yet set, the lead fills in the days all the same, without their dates.
+    blank = Sav(app, start_date="")
+    grid = parsed(blank.lead.get(f"/reviews/{blank.id}/responsibilities").get_data(as_text=True))
+    assert [h.get_text() for h in grid.select("section.grid-day h2")] == ["Day 1", "Day 2"]
+    form = grid.select_one("#day-1 form")
+    data = {i["name"]: i.get("value", "") for i in form.select("input")} | {"focus-TM1-1": "Front door"}
+    assert blank.lead.post(f"/reviews/{blank.id}/responsibilities", data=data).status_code == 302
+    code = parsed(blank.lead.get(f"/reviews/{blank.id}/console").get_data(as_text=True)).select_one("#join-code").get_text()
+    member = app.test_client()
+    token, _ = csrf_page(member, f"/reviews/join/{code}")
+    member.post(f"/reviews/join/{code}", data={"csrf": token, "role": "TM1"})
+    part = parsed(member.get(f"/reviews/{blank.id}/notebook").get_data(as_text=True)).select_one("#my-part")
+    assert part.h2.get_text() == "Your part on the first day: day 1" and part.dd.get_text() == "Front door"

@@ -86,8 +86,9 @@ def grid_roles(script: ReviewScript) -> list:
     return [r for r in script.roles if not r.qa]
 
 
-def grid(team: Team, review: dict, script: ReviewScript, lines: list[dict]) -> list[dict]:
-    """Each day on site with its date and, per role, who holds it and the cells as agreed."""
+def grid(team: Team, review: dict, script: ReviewScript, lines: list[dict], hide_dates: bool = False) -> list[dict]:
+    """Each day on site with its date and, per role, who holds it and the cells as agreed. A day's
+    date is None while an unannounced visit's first day is not set, and for its host always."""
     names = {m["role"]: m["name"] for m in team.invited(review["id"])}
     names[script.lead_role.tag] = review.get("lead_name") or ""
     titles = {ln["id"]: ln["title"] for ln in lines}
@@ -95,7 +96,12 @@ def grid(team: Team, review: dict, script: ReviewScript, lines: list[dict]) -> l
     return [{"day": n, "date": when, "rows": [
         {"role": r.tag, "label": r.label, "name": names.get(r.tag, ""),
          **_cells(cells.get((r.tag, n)), titles)} for r in grid_roles(script)]}
-        for n, when in enumerate(visit_days(review, script), start=1)]
+        for n, when in enumerate(_dates(review, script, hide_dates), start=1)]
+
+
+def _dates(review: dict, script: ReviewScript, hide: bool) -> list[Date | None]:
+    known = [] if hide else visit_days(review, script)
+    return known or [None] * script.days
 
 
 def _cells(stored: dict | None, titles: dict[str, str]) -> dict:
@@ -125,9 +131,10 @@ def save_grid(team: Team, review: dict, script: ReviewScript, form, lines: list[
 
 
 def part_of(days: list[dict], role: str, today: Date) -> dict | None:
-    """A role's part of the grid for today on site, or for the first day while the visit is ahead."""
+    """A role's part of the grid for today on site, or for the first day while the visit is ahead
+    (or while its first day is not known)."""
     for d in days:
-        if d["date"] >= today:
+        if d["date"] is None or d["date"] >= today:
             row = next((r for r in d["rows"] if r["role"] == role), None)
             if row is None:
                 return None

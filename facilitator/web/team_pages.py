@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
-from ..review import enquiry, team
+from ..review import enquiry, team, window
 from . import access, review_events
-from .access import is_lead, member
+from .access import is_host, is_lead, member
 from .house import house
 from .review_pages import attempt, back, now, page, rs
 
@@ -69,6 +69,7 @@ def responsibilities(review, script):
                     **({} if error else {"saved": request.form.get("day", "1")}))
     mine = member(review)
     return render_template("review/responsibilities.html", review=review, script=script, lines=lines,
-                           days=team.grid(_team(), review, script, lines), lead=is_lead(review),
+                           days=team.grid(_team(), review, script, lines, window.hides_date(review, is_host(review) and not is_lead(review))),
+                           lead=is_lead(review),
                            mine=mine and mine["role"], saved=request.args.get("saved"))
 
