@@ -21,6 +21,7 @@ from .followup.service import FollowUp
 from .followup.store import Records
 from .live.engine import Engine
 from .live.store import Store
+from .review.meetings import Meetings
 from .review.reading_pack import Pack
 from .review.sa_store import SelfAssessments
 from .review.store import ReviewStore
@@ -148,6 +149,7 @@ def _house(config, folders: list[Path]) -> house.House:
                        review_scripts=review_scripts.available(*folders),
                        followup=FollowUp(engine, reports, Records(database)), buckets=limits,
                        self_assessments=SelfAssessments(store), team=Team(store), pack=Pack(store),
+                       meetings=Meetings(store),
                        sa_templates=sa_templates.available(
                            *dict.fromkeys(f.resolve() for f in (scripts.SCRIPTS_DIR, *folders))))
 

@@ -11,6 +11,7 @@ from facilitator.cli import cli
 from facilitator.core.scripts import day as scripts
 from facilitator.followup.store import Records
 from facilitator.live.store import Store
+from facilitator.review.meetings import Meetings
 from facilitator.review.offsite_store import OffsiteStore
 from facilitator.review.reading_pack import Pack
 from facilitator.review.sa_store import SelfAssessments
@@ -97,6 +98,7 @@ def test_every_script_field_is_in_the_readme():
                                             ("The follow-up: `Records`", Records),
                                             ("Self-assessments: `SelfAssessments`", SelfAssessments),
                                             ("The review team: `Team`", Team), ("The reading pack: `Pack`", Pack),
+                                            ("Planning meetings: `Meetings`", Meetings),
                                             ("Off-site preparation: `OffsiteStore`", OffsiteStore)])
 def test_every_public_method_of_every_store_is_in_the_store_docs(heading, store):
     """docs/store.md is the list a store over another database must fill: it cannot miss a method."""

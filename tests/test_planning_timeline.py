@@ -3,6 +3,7 @@ site, due and overdue for each person, marked done by the lead or the host, and 
 
 from __future__ import annotations
 
+import re
 from datetime import date as Date
 
 import pytest
@@ -95,4 +96,20 @@ def test_planning_timeline_in_a_browser_for_the_lead(live_server, browser, error
     expect(lead.locator("tbody tr")).to_have_count(3)  # still this person's steps
     shot(lead, "planning-timeline", full_page=True)
     assert_accessible(lead, "planning timeline")
+
+    # The planning discussion's agreements, recorded on the timeline and shown on the console.
+    lead.select_option("#who", "")
+    lead.get_by_role("button", name="Show").click()
+    meeting = lead.locator("#meeting-planning_discussion")
+    meeting.get_by_label("Held on").fill("2026-09-30")
+    meeting.get_by_label("The scope of the challenge").fill("Early help and the front door")
+    meeting.get_by_label(re.compile("The audience for the feedback")).fill("The senior management team")
+    meeting.get_by_role("button", name=re.compile("Save the record")).click()
+    expect(lead.locator("#meeting-saved")).to_have_text("The record of the meeting is saved.")
+    expect(lead.locator("#meeting-planning_discussion")).to_contain_text("last saved by the Visiting DCS")
+    shot(lead, "planning-timeline-meeting", full_page=True)
+    assert_accessible(lead, "planning timeline, a meeting recorded")
+    lead.get_by_role("link", name="Console").click()
+    expect(lead.locator("#agreed-before dd")).to_have_text(["Early help and the front door", "The senior management team"])
+    assert_accessible(lead, "console, agreed before the fieldwork")
     assert not errors, errors

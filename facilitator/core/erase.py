@@ -24,7 +24,8 @@ LABELS = {"days": "day", "participants": "participants", "contributions": "contr
           "review_duties": "days of responsibilities", "review_plan": "planning steps done",
           "review_documents": "reading pack documents", "review_requests": "requests for supplementary material",
           "review_offsite": "staff and partner survey", "review_offsite_answers": "staff and partner answers",
-          "review_offsite_texts": "staff and partner comments", "review_offsite_cases": "mapped cases"}
+          "review_offsite_texts": "staff and partner comments", "review_offsite_cases": "mapped cases",
+          "review_meetings": "records of planning meetings"}
 
 
 ONE = {"case studies": "case study", "responses and uploads": "response or upload",
@@ -32,7 +33,8 @@ ONE = {"case studies": "case study", "responses and uploads": "response or uploa
        "matches of asks and offers": "match of an ask and an offer", "lines of enquiry": "line of enquiry",
        "days of responsibilities": "day of responsibilities", "planning steps done": "planning step done",
        "reading pack documents": "reading pack document",
-       "requests for supplementary material": "request for supplementary material"}
+       "requests for supplementary material": "request for supplementary material",
+       "records of planning meetings": "record of a planning meeting"}
 
 
 def _label(table: str, n: int) -> str:

@@ -9,6 +9,7 @@ from flask import Flask, current_app
 
 from ..followup.service import FollowUp
 from ..live.engine import Engine
+from ..review.meetings import Meetings
 from ..review.reading_pack import Pack
 from ..review.sa_store import SelfAssessments
 from ..review.store import ReviewStore
@@ -29,6 +30,7 @@ class House:
     self_assessments: SelfAssessments | None = None  # every host's, before its challenge
     team: Team | None = None  # each review's team invited by name, and their responsibilities
     pack: Pack | None = None  # each review's reading pack and requests for supplementary material
+    meetings: Meetings | None = None  # the notes and agreements of each review's planning meetings
     sa_templates: dict = field(default_factory=dict)  # the self-assessment templates, by id
     buckets: dict[str, Buckets] = field(default_factory=dict)  # token buckets by what they limit
     assets: object | None = None  # web.assets.Assets, once the app serves its files

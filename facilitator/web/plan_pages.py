@@ -9,7 +9,7 @@ from datetime import date as Date
 from flask import Blueprint, Response, abort, render_template, request
 
 from ..followup.impact import today
-from ..review import plan, window
+from ..review import meetings, plan, window
 from ..writers.ics import slug
 from .access import is_lead
 from .house import house
@@ -57,7 +57,16 @@ def timeline(review, script):
     shown = plan.of_person(steps, person)
     return render_template("review/plan.html", review=review, script=script, steps=shown, person=person,
                            people=_people(review, script), counts=plan.counts(shown), lead=is_lead(review),
-                           windowed=window.windowed(review), hides_date=window.hides_date(review, _host(review)))
+                           windowed=window.windowed(review), hides_date=window.hides_date(review, _host(review)),
+                           meetings=meetings.shown(script, review, house().meetings.records(review["id"]), _host(review)))
+
+
+@bp.post("/<review_id>/plan/<step>/record")
+@page("lead", "host")
+def record(review, script, step):
+    by = "lead" if is_lead(review) else "host"
+    error = attempt(meetings.record, house().meetings, review, script, step, request.form, by, now())
+    return back("plan.timeline", review, error, f"#meeting-{step}", **({} if error else {"recorded": step}))
 
 
 @bp.post("/<review_id>/plan/<step>")

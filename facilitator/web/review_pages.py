@@ -17,7 +17,7 @@ from . import access, review_events, sa_pages
 from ..core.errors import Refused
 from ..followup import retention
 from ..followup.impact import today as impact_today
-from ..review import enquiry, findings, incidents, letter, survey, team, visit, window
+from ..review import enquiry, findings, incidents, letter, meetings, survey, team, visit, window
 from ..review.notebook import by_line
 from ..core.scripts.review import ReviewScript
 from ..review.store import ReviewStore
@@ -191,7 +191,9 @@ def console(review, script):
         schedule=visit.schedule(review, script), due=letter.due_date(review, script),
         visit_days=letter.visit_days(review, script), decided=enquiry.decided(lines),
         sa=sa_pages.of_review(review), sa_parts=sa_pages.template().parts(), kept=_kept(review, script),
-        invited=house().team.invited(review["id"]), decisions=team.DECISIONS)
+        invited=house().team.invited(review["id"]), decisions=team.DECISIONS,
+        meetings=[m for m in meetings.shown(script, review, house().meetings.records(review["id"]), False)
+                  if any(text for _, text in m["agreed"])])
 
 
 @bp.post("/<review_id>/first-day")
@@ -301,7 +303,9 @@ def host_page(review: dict, script: ReviewScript, error: str | None = None):
                            answering=not current["signed_ms"],
                            incidents=incidents.for_host(rs(), review, script),
                            letter=current if current["shared_ms"] else None, kept=_kept(review, script),
-                           invited=house().team.invited(review["id"]), decisions=team.DECISIONS), \
+                           invited=house().team.invited(review["id"]), decisions=team.DECISIONS,
+        meetings=[m for m in meetings.shown(script, review, house().meetings.records(review["id"]), False)
+                  if any(text for _, text in m["agreed"])]), \
         400 if error else 200
 
 

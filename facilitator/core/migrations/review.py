@@ -196,3 +196,13 @@ def m012_reading_pack(db):
          "file_data": bytes, "request_id": str, "added_ms": int},
         pk="id", foreign_keys=[("review_id", "reviews", "id")],
         not_null={"review_id", "title", "file_name", "file_type", "file_data"})
+
+
+@migrations()
+def m013_meeting_records(db):
+    """The notes and agreements of the planning timeline's meetings (a planning discussion, a
+    pre-meeting): when it was held, its notes, and what it agreed under each of the script's headings."""
+    db.table("review_meetings").create(
+        {"review_id": str, "step": str, "held_on": str, "notes": str, "agreed": str, "updated_ms": int,
+         "updated_by": str},
+        pk=("review_id", "step"), foreign_keys=[("review_id", "reviews", "id")])

@@ -2,7 +2,9 @@
 003's visit window), each with who does it, where, and the span before its anchor it falls in.
 
 A step is measured from the first day on site, or (an unannounced visit's) from the first day of
-the visit window, in weeks or in days: "the day before the visit" is one day before the first day."""
+the visit window, in weeks or in days: "the day before the visit" is one day before the first day.
+A meeting among the steps (a planning discussion, a pre-meeting) may list what it `agree`s: its
+notes and agreements are then recorded on the timeline (seed 001 paragraphs 15 and 30)."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ class PlanStep:
     latest: int    # and closes this many before it: the step is due by then
     unit: str = "weeks"  # or "days"
     measured_from: str = FIELDWORK  # or WINDOW: the first day of the visit window
+    agree: tuple[str, ...] | None = None  # a meeting's record: what it agrees, by heading (None: no record)
 
     @property
     def earliest_days(self) -> int:
@@ -50,7 +53,7 @@ def _step(r: Reader, i: int, table, windowed: bool) -> PlanStep:
     where = f"plan[{i}]."
     if not isinstance(table, dict):
         r.fail(f"plan[{i}]", "must be a table")
-    r.unknown(table, {"key", "what", "who", "where", "weeks_before", "days_before", "from"}, where)
+    r.unknown(table, {"key", "what", "who", "where", "weeks_before", "days_before", "from", "agree"}, where)
     key = r.get(table, "key", str, where, required=True)
     if not KEY.match(key):
         r.fail(where + "key", "must be a short lower-case name such as \"reading_pack\"")
@@ -63,8 +66,11 @@ def _step(r: Reader, i: int, table, windowed: bool) -> PlanStep:
         r.fail(where + "from", f"must be \"{FIELDWORK}\" or \"{WINDOW}\", not '{measured_from}'")
     if measured_from == WINDOW and not windowed:
         r.fail(where + "from", "is \"window\" but the script's [visit] has no window_weeks")
+    agree = r.strings(table, "agree", where) if "agree" in table else None
+    if agree is not None and len(set(agree)) != len(agree):
+        r.fail(where + "agree", "names the same agreement twice")
     return PlanStep(key, r.get(table, "what", str, where, required=True), who,
-                    r.get(table, "where", str, where, default=""), earliest, latest, unit, measured_from)
+                    r.get(table, "where", str, where, default=""), earliest, latest, unit, measured_from, agree)
 
 
 def _span(r: Reader, table: dict, where: str) -> tuple[str, int, int]:
