@@ -187,7 +187,11 @@ def test_responsibilities_grid_per_role_and_day_and_each_members_part_today(app,
     tm2 = review.member("TM2")
     assert "not set yet" in parsed(tm2.get(f"/reviews/{review.id}/notebook").get_data(as_text=True)).select_one("#my-part dd").get_text()
     at(clock, "2026-12-28")
-    assert "The days on site are over" in tm1.get(f"/reviews/{review.id}/notebook").get_data(as_text=True)
+    notebook = parsed(tm1.get(f"/reviews/{review.id}/notebook").get_data(as_text=True))
+    assert "The days on site are over" in notebook.select_one("#my-part").get_text()
+    # The notebook opens as 003's recording notebook does: the date, the authority, the lead, the team.
+    assert [d.get_text() for d in notebook.select("#visit-header dd")] == [
+        "Northshire", "Monday 21 December 2026", "not named yet", "Sam Patel (TM1)"]
 
 
 def test_responsibilities_and_the_team_go_with_the_review_when_it_is_deleted(app, clock):

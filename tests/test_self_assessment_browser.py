@@ -65,7 +65,7 @@ def sign_and_attach(page, errors) -> None:
     expect(page.locator("#data-profile tbody tr")).to_have_count(2)
 
 
-def test_self_assessment_to_lines_of_enquiry_in_a_peer_challenge_team_review(live_server, browser, errors):
+def test_self_assessment_and_data_profile_to_lines_of_enquiry_in_a_peer_challenge_team_review(live_server, browser, errors):
     url = live_server.url
     lead = new_page(browser, errors)
     lead.goto(url + "/reviews/new")

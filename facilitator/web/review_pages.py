@@ -347,7 +347,7 @@ def notebook(review, script):
     lines = enquiry.investigated(rs(), review)
     days = team.grid(house().team, review, script, lines)
     return render_template("review/notebook.html", review=review, script=script, role=role.tag, lines=lines,
-                           lead=is_lead(review), qa=role.qa, me=member(review),
+                           lead=is_lead(review), qa=role.qa, me=member(review), team=house().team.invited(review["id"]),
                            part=team.part_of(days, role.tag, impact_today(now())))
 
 
