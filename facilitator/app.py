@@ -98,7 +98,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .web import assets, audit, day_pages, erase_pages, followup_pages, realtime, review_pages, writeup_pages
     from .web import (held_notes, letter_pages, live_events, offsite_pages, plan_pages,  # noqa: F401 - their routes and events register
-                      reading_pages, review_events, sa_pages, team_pages)
+                      reading_pages, review_events, review_impact, sa_pages, team_pages)
 
     app.register_blueprint(day_pages.bp)
     assets.init_app(app, day_pages.VENDOR)  # static files compressed, versioned, cached for good
@@ -145,9 +145,9 @@ def _house(config, folders: list[Path]) -> house.House:
         limits["phone"] = RedisBuckets(config["MESSAGE_QUEUE"], config["RATE_CAPACITY"], config["RATE_PER_SECOND"])
         limits["member"] = RedisBuckets(config["MESSAGE_QUEUE"], config["MEMBER_RATE_CAPACITY"],
                                         config["MEMBER_RATE_PER_SECOND"], prefix="facilitator:member:")
-    return house.House(engine=engine, reports=reports, reviews=ReviewStore(store),
-                       review_scripts=review_scripts.available(*folders),
-                       followup=FollowUp(engine, reports, Records(database)), buckets=limits,
+    reviews, scripts_of_reviews = ReviewStore(store), review_scripts.available(*folders)
+    return house.House(engine=engine, reports=reports, reviews=reviews, review_scripts=scripts_of_reviews,
+                       followup=FollowUp(engine, reports, Records(database), reviews, scripts_of_reviews), buckets=limits,
                        self_assessments=SelfAssessments(store), team=Team(store), pack=Pack(store),
                        meetings=Meetings(store),
                        sa_templates=sa_templates.available(

@@ -61,6 +61,8 @@ def _where(db, kind: str, ref: str) -> list[tuple[str, str, list]]:
         out.append(("fu_outcomes", f"item_id IN ({items})", [ref]))
         out.append(("fu_matches", f"ask_id IN ({items}) OR offer_id IN ({items})", [ref, ref]))
     out += [(t, f"{column} = ?", [ref]) for t in _tables_with(db, column) if t != owner]
+    if kind == "review":  # the follow-up's rows name a review by the column they share with days
+        out += [("fu_outcomes", "day_id = ?", [ref]), ("fu_impact", "day_id = ?", [ref])]
     out.append(("self_assessments", "owner_kind = ? AND owner_id = ?", [kind, ref]))
     out.append((owner, "id = ?", [ref]))
     return [(t, cond, args) for t, cond, args in out if t in db.table_names()]

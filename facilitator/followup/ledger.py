@@ -24,7 +24,8 @@ SOURCES = {"day": "Triad day", "review": "Review"}
 # the reference last, for anyone who needs to find the row again in the JSON.
 CSV_COLUMNS = (("Authority", "authority"), ("Kind", "kind"), ("What was agreed", "text"), ("Status", "status"),
                ("Since", "since"), ("With", "with_authority"), ("Their ask or offer", "with_text"),
-               ("Evidence", "evidence"), ("Suggested offers", "suggested"), ("Agreed at", "title"),
+               ("Evidence", "evidence"), ("Suggested offers", "suggested"), ("Owner", "owner"), ("Due by", "due"),
+               ("Agreed at", "title"),
                ("Held as", "source"), ("Date of the day", "date"), ("Agreed on", "agreed_on"), ("Reference", "id"))
 
 
@@ -44,7 +45,8 @@ def build(items: list[Item], outcomes: dict, matches: dict, suggest: bool = True
         row = {"id": item.id, "role": item.role, "authority": item.authority, "text": item.text,
                "source": item.source, "ref": item.ref, "title": item.title, "date": item.date,
                "agreed_on": item.agreed_on, "status": "open", "since": item.agreed_on, "with_authority": None,
-               "with_text": None, "evidence": None, "confirmed": [], "suggestions": []}
+               "with_text": None, "evidence": None, "confirmed": [], "suggestions": [],
+               "owner": item.extra.get("owner") or "", "due": item.extra.get("due") or ""}
         mine = [(k, m) for k, m in confirmed.items() if item.id in k]
         for (ask_id, offer_id), m in sorted(mine, key=lambda km: km[1]["decided_ms"]):
             other = by_id[offer_id if item.role == "ask" else ask_id]
@@ -93,7 +95,7 @@ def readable(row: dict) -> dict:
     """A ledger row in a reader's words: kinds and sources named, dates spoken, suggestions worded."""
     return {**row, "kind": KINDS.get(row["role"], row["role"]), "source": SOURCES.get(row["source"], row["source"]),
             "date": spoken_date(row["date"]), "agreed_on": spoken_date(row["agreed_on"]),
-            "since": spoken_date(row["since"]),
+            "since": spoken_date(row["since"]), "due": spoken_date(row.get("due")),
             "suggested": "; ".join(f"{s['likelihood']}: {s['authority']}, {s['text']}" for s in row["suggestions"])}
 
 

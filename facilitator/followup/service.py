@@ -9,11 +9,13 @@ from .store import Records
 
 
 class FollowUp:
-    """The follow-up's records over every source of engagements and items (days now)."""
+    """The follow-up's records over every source of engagements and items: triad days and reviews."""
 
-    def __init__(self, engine, reports, records: Records):
+    def __init__(self, engine, reports, records: Records, reviews=None, review_scripts: dict | None = None):
         self.engine, self.reports, self.records = engine, reports, records
         self.sources: list[sources.Source] = [sources.Days(engine, reports)]
+        if reviews is not None:
+            self.sources.append(sources.Reviews(reviews, review_scripts or {}))
 
     def engagements(self) -> list[sources.Engagement]:
         return [e for s in self.sources for e in s.engagements()]

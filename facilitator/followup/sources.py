@@ -1,4 +1,4 @@
-"""Where the ledger and the follow-up page find their work: triad days now, hypothesis-led reviews later.
+"""Where the ledger and the follow-up page find their work: triad days and peer reviews.
 
 A source gives two lists: engagements (a host's day or review, whose review of impact the host may hold
 some months on) and items (each agreed ask, offer or action). Anything that can list those plugs
@@ -87,3 +87,33 @@ class Days:
                 out.append(Item(row["id"], "day", day["id"], day["title"], day["date"], row["presenter"],
                                 kind.summit, casestudies.agreed_text(row, agreements), a["decided_on"]))
         return out
+
+
+class Reviews:
+    """Every peer review the store holds, with the actions its host agreed (Y): the host's action
+    plan, each with its owner (a role) and the date it is due, looked back at six months on."""
+
+    MONTHS = 6  # seed 001: a review of impact at least six months after the fieldwork
+
+    def __init__(self, reviews, scripts: dict):
+        self.reviews, self.scripts = reviews, scripts
+
+    def engagements(self) -> list[Engagement]:
+        return sorted((Engagement("review", r["id"], r["title"], _date(r), r["host"], (), self.MONTHS, r["script"])
+                       for r in self.reviews.reviews()), key=lambda e: (e.date, e.title))
+
+    def items(self) -> list[Item]:
+        out = []
+        for r in self.reviews.reviews():
+            for a in self.reviews.actions(r["id"]):
+                if a["agreed"] != "Y":
+                    continue
+                out.append(Item(a["id"], "review", r["id"], r["title"], _date(r), r["host"], "action", a["text"],
+                                r.get("feedback_date") or None,
+                                {"owner": a.get("owner") or "", "due": a.get("due_date") or ""}))
+        return out
+
+
+def _date(review: dict) -> str:
+    """The fieldwork's first day; an unannounced visit not yet dated counts from its window's end."""
+    return review.get("start_date") or review.get("window_last") or ""

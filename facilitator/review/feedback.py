@@ -54,8 +54,15 @@ def _action_fields(rs: ReviewStore, review: dict, form, finding_ids: list[str]) 
     known = {f["id"] for f in rs.findings(review["id"])}
     if any(i not in known for i in finding_ids):
         raise Refused("invalid", "an action can rest only on this review's key findings")
+    due = (form.get("due_date") or "").strip()
+    if due:
+        try:
+            due = Date.fromisoformat(due).isoformat()
+        except ValueError:
+            raise Refused("invalid", "the date an action is due must be a date, YYYY-MM-DD") from None
     return {"text": text(form, "text", 1000, "An action point"), "agreed": agreed,
             "commentary": text(form, "commentary", 2000, "Commentary", required=False),
+            "owner": text(form, "owner", 120, "Who owns the action (a role)", required=False), "due_date": due,
             "findings": list(dict.fromkeys(finding_ids))}
 
 

@@ -94,6 +94,11 @@ def facilitator_days() -> list[str]:
     return [d for d in session.get(FACILITATOR_DAYS, []) if _signed_in(FACILITATOR_DAYS, d)]
 
 
+def lead_reviews() -> list[str]:
+    """The reviews this browser is signed in to as lead reviewer."""
+    return [r for r in session.get(LEADS, []) if _signed_in(LEADS, r)]
+
+
 def remember_projector(day_id: str) -> None:
     """A browser that opened the projector link: it may show the projector, nothing more."""
     _remember(PROJECTOR_DAYS, day_id)

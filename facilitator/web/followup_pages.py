@@ -208,8 +208,13 @@ def impact_docx(key):
 
 # -- the facilitator's pages, across every day held on this browser
 
-def _held() -> set[str]:
+def _held_days() -> set[str]:
     return {d for d in access.facilitator_days() if _engine().store.day(d)}
+
+
+def _held() -> set[str]:
+    """The days this browser facilitates and the reviews it leads: the follow-up and ledger it sees."""
+    return _held_days() | {r for r in access.lead_reviews() if house().reviews.review(r)}
 
 
 @bp.get("/followup")
@@ -217,7 +222,7 @@ def followup_page():
     held = _held()
     engagements = [e for e in house().followup.engagements() if e.ref in held]
     rows = impact.follow_up_rows(engagements, _records().impacts(), _now())
-    days = [_engine().store.day(d) for d in held]
+    days = [_engine().store.day(d) for d in _held_days()]
     return render_template("followup/followup.html", rows=rows, today=impact.today(_now()).isoformat(),
                            days=sorted(days, key=lambda d: (d["date"], d["title"])))
 
@@ -296,7 +301,7 @@ def decide_match():
 
 @bp.get("/followup/summit")
 def summit_page():
-    days = sorted((_engine().store.day(d) for d in _held()), key=lambda d: (d["date"], d["title"]))
+    days = sorted((_engine().store.day(d) for d in _held_days()), key=lambda d: (d["date"], d["title"]))
     return render_template("followup/summit.html", days=days)
 
 

@@ -44,3 +44,10 @@ def m002_host_plan(db):
     # The review of impact is at the host's discretion: the date it chose, or that it holds none.
     for column, kind in (("plan", str), ("planned_for", str), ("planned_ms", int)):
         db.table("fu_impact").add_column(column, kind)
+
+
+@migrations()
+def m003_reviews_followed_up(db):
+    # A peer review's host holds its review of impact too: the row names a day or a review, so it
+    # no longer points at the days alone (erase removes a review's rows with the review).
+    db.table("fu_impact").transform(drop_foreign_keys=["day_id"])

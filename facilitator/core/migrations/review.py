@@ -206,3 +206,11 @@ def m013_meeting_records(db):
         {"review_id": str, "step": str, "held_on": str, "notes": str, "agreed": str, "updated_ms": int,
          "updated_by": str},
         pk=("review_id", "step"), foreign_keys=[("review_id", "reviews", "id")])
+
+
+@migrations()
+def m014_action_plan(db):
+    """An agreed action becomes the host's action plan: who owns it (a role, never a person's name)
+    and the date it is due, for the follow-up and the review of impact to look back at."""
+    db.table("review_actions").add_column("owner", str)
+    db.table("review_actions").add_column("due_date", str)
