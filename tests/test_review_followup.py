@@ -95,3 +95,16 @@ def test_review_follow_up_goes_with_the_review_when_it_is_deleted(app, clock):
     assert held["fu_outcomes"] == 1 and held["fu_impact"] == 1 and held["review_actions"] == 3
     erase.erase(database, "review", review.id)
     assert erase.holdings(database, "review", review.id) == {}
+
+
+def test_review_action_planning_workshop_leads_to_the_record_of_actions(app, clock):
+    from tests.support import csrf_page as page_of
+
+    lead = app.test_client()
+    token, _ = page_of(lead, "/reviews/new")
+    created = lead.post("/reviews", data={"csrf": token, "script": "lga-safeguarding", "host": "Westvale",
+                                          "start_date": "2027-01-11"})
+    console = parsed(lead.get(created.location).get_data(as_text=True))
+    linked = [li for li in console.select("#schedule li.schedule-item") if li.select_one("a")]
+    assert [li.get_text(" ", strip=True) for li in linked] == ["Action-planning workshop 120 min Record the action plan"]
+    assert linked[0].a["href"].endswith("/record#actions")

@@ -78,7 +78,7 @@ def schedule(review: dict, script: ReviewScript) -> list[dict]:
     for index, slot in enumerate(script.schedule):
         state = "done" if index < clock.index else "current" if index == clock.index else "later"
         items.append({"index": index, "day": slot.day, "title": slot.title, "minutes": slot.minutes,
-                      "feedback": slot.feedback, "state": state})
+                      "feedback": slot.feedback, "actions": slot.actions, "state": state})
     return items
 
 

@@ -37,6 +37,7 @@ class Slot:
     title: str
     minutes: float
     feedback: bool = False  # the verbal feedback meeting
+    actions: bool = False  # where the host's action plan is agreed (an action-planning workshop)
 
     @property
     def planned_ms(self) -> int:
@@ -183,7 +184,7 @@ def _slot(r: Reader, i: int, table) -> Slot:
     where = f"schedule[{i}]."
     if not isinstance(table, dict):
         r.fail(f"schedule[{i}]", "must be a table")
-    r.unknown(table, {"day", "title", "minutes", "feedback"}, where)
+    r.unknown(table, {"day", "title", "minutes", "feedback", "actions"}, where)
     day = r.get(table, "day", float, where, required=True)
     if day != int(day) or not 1 <= day <= 10:
         r.fail(where + "day", "must be a whole number from 1 to 10")
@@ -191,7 +192,7 @@ def _slot(r: Reader, i: int, table) -> Slot:
     if not 0 < minutes <= 24 * 60:
         r.fail(where + "minutes", f"must be more than 0 and at most a day, not {minutes:g}")
     return Slot(int(day), r.get(table, "title", str, where, required=True), minutes,
-                r.get(table, "feedback", bool, where, default=False))
+                r.get(table, "feedback", bool, where, default=False), r.get(table, "actions", bool, where, default=False))
 
 
 def load(path: str | Path) -> ReviewScript:
