@@ -127,6 +127,19 @@ def read_plan(form, e: Engagement) -> tuple[str, str | None]:
     return plan, date.isoformat()
 
 
+def read_review(form, mine: list[Item], others: list[Item], region: list[str]) -> dict:
+    """The review-of-impact form checked whole: {progress, evidence, outcomes, submit}; else BadReview."""
+    progress = form.get("progress", "").replace("\r\n", "\n").strip()
+    evidence = form.get("evidence", "").replace("\r\n", "\n").strip()
+    submit = form.get("action") == "submit"
+    if max(len(progress), len(evidence)) > MAX_TEXT:
+        raise BadReview(f"Keep progress and evidence to {MAX_TEXT} characters each.")
+    if submit and not evidence:
+        raise BadReview("Give the measurable evidence of impact before submitting the review.")
+    return {"progress": progress, "evidence": evidence, "submit": submit,
+            "outcomes": read_outcomes(form, mine, others, region)}
+
+
 def read_outcomes(form, mine: list[Item], others: list[Item], region: list[str]) -> list[dict]:
     """Check the form's answer for each of the host's items; raise BadReview on anything unknown.
 

@@ -166,19 +166,12 @@ def save_impact(key):
     e = _impact_engagement(day, authority)
     items = house().followup.items()
     mine = [i for i in items if i.ref == e.ref and i.authority == authority]
-    progress = request.form.get("progress", "").replace("\r\n", "\n").strip()
-    evidence = request.form.get("evidence", "").replace("\r\n", "\n").strip()
-    submit = request.form.get("action") == "submit"
     try:
-        if max(len(progress), len(evidence)) > impact.MAX_TEXT:
-            raise impact.BadReview(f"Keep progress and evidence to {impact.MAX_TEXT} characters each.")
-        if submit and not evidence:
-            raise impact.BadReview("Give the measurable evidence of impact before submitting the review.")
-        outcomes = impact.read_outcomes(request.form, mine, [i for i in items if i.authority != authority],
-                                        house().followup.region())
+        sent = impact.read_review(request.form, mine, [i for i in items if i.authority != authority],
+                                  house().followup.region())
     except impact.BadReview as bad:
         return _impact_page(key, e, str(bad), 400)
-    _records().save_impact(e.ref, authority, progress, evidence, outcomes, submit, _now())
+    _records().save_impact(e.ref, authority, sent["progress"], sent["evidence"], sent["outcomes"], sent["submit"], _now())
     return redirect(url_for("followup.impact_page", key=key, saved=1))
 
 

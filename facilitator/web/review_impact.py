@@ -49,16 +49,10 @@ def impact_page(review, script):
 
 def _save(review: dict, e) -> str | None:
     items = [i for i in house().followup.items() if i.ref == review["id"]]
-    progress = request.form.get("progress", "").replace("\r\n", "\n").strip()
-    evidence = request.form.get("evidence", "").replace("\r\n", "\n").strip()
-    submit = request.form.get("action") == "submit"
     try:
-        if max(len(progress), len(evidence)) > impact.MAX_TEXT:
-            raise impact.BadReview(f"Keep progress and evidence to {impact.MAX_TEXT} characters each.")
-        if submit and not evidence:
-            raise impact.BadReview("Give the measurable evidence of impact before submitting the review.")
-        outcomes = impact.read_outcomes(request.form, items, [], house().followup.region())
+        sent = impact.read_review(request.form, items, [], house().followup.region())
     except impact.BadReview as bad:
         return str(bad)
-    house().followup.records.save_impact(review["id"], review["host"], progress, evidence, outcomes, submit, now())
+    house().followup.records.save_impact(review["id"], review["host"], sent["progress"], sent["evidence"],
+                                         sent["outcomes"], sent["submit"], now())
     return None
