@@ -44,3 +44,14 @@ def m002_host_plan(db):
     # The review of impact is at the host's discretion: the date it chose, or that it holds none.
     for column, kind in (("plan", str), ("planned_for", str), ("planned_ms", int)):
         db.table("fu_impact").add_column(column, kind)
+
+
+@migrations()
+def m003_programme(db):
+    # The region's pool of reviewers: each person's role, authority, experience, accreditation stage
+    # (followup/programme.toml) and the authorities they must not review; retired, never deleted.
+    db.table("programme_pool").create(
+        {"id": str, "name": str, "role": str, "authority": str, "experience": str, "stage": str,
+         "conflicts": str, "created_ms": int, "updated_ms": int, "retired_ms": int},
+        pk="id", not_null={"name", "role", "authority", "stage"}, defaults={"conflicts": "[]", "experience": ""},
+    )
