@@ -58,8 +58,9 @@ def review_row(review: dict, script, invited: list[dict], letter: dict | None, p
         stage = LETTER
     qa_tags = {r.tag for r in script.roles if r.qa}
     qa = ", ".join(m["name"] for m in invited if m["role"] in qa_tags)
-    givers = [a for a in dict.fromkeys(
-        [people(review.get("lead_name"))] + [people(m["name"]) for m in invited if m["role"] not in qa_tags]) if a]
+    # The authorities whose people lead, join or quality-assure the team give the challenge (seed 003's
+    # calendar counts a QA DCS's part as well as a lead's); known by name from the pool.
+    givers = [a for a in dict.fromkeys([people(review.get("lead_name"))] + [people(m["name"]) for m in invited]) if a]
     return {"ref": "review", "id": review["id"], "kind": kind(review["script"], script.title), "title": review["title"],
             "hosts": [review["host"]], "visiting": review.get("lead_name") or "", "qa": qa,
             "first": first, "last": last, "window": span, "on_site": days, "stage": stage, "script": review["script"],
