@@ -46,6 +46,8 @@ def test_the_reviewer_pool_and_the_regional_calendar_in_a_browser(live_server, b
     offered = lead.locator("#pool-offered option")
     expect(offered).to_have_count(2)  # Sam Patel's conflict with Northshire keeps them out
     assert sorted(offered.evaluate_all("os => os.map(o => o.value)")) == ["Alex Green", "Jo Brown"]
+    lead.fill("#invite-name", "Jo Brown")  # a data specialist from the pool: the role follows
+    expect(lead.locator("#invite-role")).to_have_value("Data")
     lead.fill("#invite-name", "Sam Patel")
     lead.select_option("#invite-role", "QA")
     lead.get_by_role("button", name="Invite to the team").click()

@@ -161,3 +161,14 @@ def authority_of(pool: Pool, name: str | None) -> str | None:
     if not name:
         return None
     return next((p["authority"] for p in pool.people(retired=True) if _same(p["name"], name)), None)
+
+
+def suggested_role(person: dict, script_roles) -> str | None:
+    """The team role a pool person's role points to in a review's script, if one plainly does: a QA
+    reviewer to the script's QA role, a data specialist to its data role; else the lead chooses."""
+    open_roles = [r for r in script_roles if not r.lead]
+    if person["role"] == "QA":
+        return next((r.tag for r in open_roles if r.qa), None)
+    if person["role"] == "Data specialist":
+        return next((r.tag for r in open_roles if "data" in f"{r.tag} {r.label}".lower()), None)
+    return None

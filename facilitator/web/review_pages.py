@@ -192,7 +192,7 @@ def console(review, script):
         visit_days=letter.visit_days(review, script), decided=enquiry.decided(lines),
         sa=sa_pages.of_review(review), sa_parts=sa_pages.template().parts(), kept=_kept(review, script),
         invited=house().team.invited(review["id"]), decisions=team.DECISIONS,
-        offered=pool.offered(house().pool, review["host"]),
+        offered=[{**p, "suggested": pool.suggested_role(p, script.roles)} for p in pool.offered(house().pool, review["host"])],
         meetings=[m for m in meetings.shown(script, review, house().meetings.records(review["id"]), False)
                   if any(text for _, text in m["agreed"])])
 
