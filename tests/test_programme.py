@@ -231,3 +231,18 @@ def test_copy_into_the_next_round_takes_the_authorities_script_and_title_and_not
     assert (new["title"], new["host"], new["script"], new["start_date"]) == ("Northshire PCTR (next round)", "Northshire", "em-pctr", "2028-09-04")
     assert house.team.invited(new_rid) == [] and not new["lead_name"] and new["host_key"] != old["host_key"]
     assert app.test_client().post(f"/reviews/{rid}/next-round", data={"csrf": token, "start_date": "2028-09-04"}).status_code == 403
+
+
+def test_an_unannounced_visits_host_is_told_the_window_and_never_the_first_day(app, clock):
+    at(clock, "2027-01-10")
+    lead = app.test_client()
+    token, _ = csrf_page(lead, "/reviews/new")
+    created = lead.post("/reviews", data={"csrf": token, "script": "em-sav", "host": "Rutland", "start_date": "2027-03-03",
+                                          "window_first": "2027-02-01", "window_last": "2027-03-26"})
+    rid = created.location.split("/")[2]
+    host = parsed(lead.get(f"/reviews/{rid}/message/host").get_data(as_text=True)).select_one("#message-text").get_text()
+    ics = lead.get(f"/reviews/{rid}/message/host.ics").get_data(as_text=True)
+    assert "1 February to 26 March 2027" in host and "3 March" not in host
+    assert "DTSTART;VALUE=DATE:20270201" in ics and "20270303" not in ics
+    own = parsed(lead.get(f"/reviews/{rid}/message/lead").get_data(as_text=True)).select_one("#message-text").get_text()
+    assert "Wednesday 3 March" in own
