@@ -17,6 +17,7 @@ from .core.kept import kept_key
 from .core.scripts import day as scripts
 from .core.scripts import review as review_scripts
 from .core.scripts import self_assessment as sa_templates
+from .followup.pool import Pool
 from .followup.service import FollowUp
 from .followup.store import Records
 from .live.engine import Engine
@@ -98,7 +99,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .web import assets, audit, day_pages, erase_pages, followup_pages, realtime, review_pages, writeup_pages
     from .web import (held_notes, letter_pages, live_events, offsite_pages, plan_pages,  # noqa: F401 - their routes and events register
-                      reading_pages, review_doors, review_events, review_impact, sa_pages, team_pages)
+                      programme_pages, reading_pages, review_doors, review_events, review_impact, sa_pages,
+                      team_pages)
 
     app.register_blueprint(day_pages.bp)
     assets.init_app(app, day_pages.VENDOR)  # static files compressed, versioned, cached for good
@@ -113,6 +115,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(reading_pages.bp)
     app.register_blueprint(offsite_pages.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(programme_pages.bp)
     realtime.init_app(app)  # with the namespaces live_events and review_events made as they were imported
     if app.config["ALLOWED_HOSTS"]:
         app.wsgi_app = doors.HostCheck(app.wsgi_app, app.config["ALLOWED_HOSTS"])
@@ -149,7 +152,7 @@ def _house(config, folders: list[Path]) -> house.House:
     return house.House(engine=engine, reports=reports, reviews=reviews, review_scripts=scripts_of_reviews,
                        followup=FollowUp(engine, reports, Records(database), reviews, scripts_of_reviews), buckets=limits,
                        self_assessments=SelfAssessments(store), team=Team(store), pack=Pack(store),
-                       meetings=Meetings(store),
+                       meetings=Meetings(store), pool=Pool(store),
                        sa_templates=sa_templates.available(
                            *dict.fromkeys(f.resolve() for f in (scripts.SCRIPTS_DIR, *folders))))
 

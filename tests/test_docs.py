@@ -9,6 +9,7 @@ import pytest
 from facilitator.app import create_app
 from facilitator.cli import cli
 from facilitator.core.scripts import day as scripts
+from facilitator.followup.pool import Pool
 from facilitator.followup.store import Records
 from facilitator.live.store import Store
 from facilitator.review.meetings import Meetings
@@ -99,7 +100,8 @@ def test_every_script_field_is_in_the_readme():
                                             ("Self-assessments: `SelfAssessments`", SelfAssessments),
                                             ("The review team: `Team`", Team), ("The reading pack: `Pack`", Pack),
                                             ("Planning meetings: `Meetings`", Meetings),
-                                            ("Off-site preparation: `OffsiteStore`", OffsiteStore)])
+                                            ("Off-site preparation: `OffsiteStore`", OffsiteStore),
+                                            ("The reviewer pool: `Pool`", Pool)])
 def test_every_public_method_of_every_store_is_in_the_store_docs(heading, store):
     """docs/store.md is the list a store over another database must fill: it cannot miss a method."""
     section = (ROOT / "docs" / "store.md").read_text().split(f"## {heading}")[1].split("\n## ")[0]

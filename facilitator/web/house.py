@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from flask import Flask, current_app
 
+from ..followup.pool import Pool
 from ..followup.service import FollowUp
 from ..live.engine import Engine
 from ..review.meetings import Meetings
@@ -31,6 +32,7 @@ class House:
     team: Team | None = None  # each review's team invited by name, and their responsibilities
     pack: Pack | None = None  # each review's reading pack and requests for supplementary material
     meetings: Meetings | None = None  # the notes and agreements of each review's planning meetings
+    pool: Pool | None = None  # the region's pool of reviewers, for the programme and the teams
     sa_templates: dict = field(default_factory=dict)  # the self-assessment templates, by id
     buckets: dict[str, Buckets] = field(default_factory=dict)  # token buckets by what they limit
     assets: object | None = None  # web.assets.Assets, once the app serves its files

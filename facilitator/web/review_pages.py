@@ -15,7 +15,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 
 from . import access, review_events, sa_pages
 from ..core.errors import Refused
-from ..followup import retention
+from ..followup import pool, retention
 from ..followup.impact import today as impact_today
 from ..review import enquiry, findings, incidents, letter, meetings, survey, team, visit, window
 from ..review.notebook import by_line
@@ -126,6 +126,7 @@ def console(review, script):
         visit_days=letter.visit_days(review, script), decided=enquiry.decided(lines),
         sa=sa_pages.of_review(review), sa_parts=sa_pages.template().parts(), kept=_kept(review, script),
         invited=house().team.invited(review["id"]), decisions=team.DECISIONS,
+        offered=[{**p, "suggested": pool.suggested_role(p, script.roles)} for p in pool.offered(house().pool, review["host"])],
         meetings=[m for m in meetings.shown(script, review, house().meetings.records(review["id"]), False)
                   if any(text for _, text in m["agreed"])])
 

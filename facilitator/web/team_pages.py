@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from ..followup import pool
 from ..review import enquiry, team, window
 from . import access, review_events
 from .access import is_host, is_lead, member
@@ -22,7 +23,10 @@ def _team():
 @bp.post("/<review_id>/team")
 @page("lead")
 def invite(review, script):
-    return back("review.console", review, attempt(team.invite, _team(), review, script, request.form, now()), "#team-card")
+    """An invitation by name; someone in the pool who may not review the host is refused."""
+    error = attempt(pool.check_invite, house().pool, review["host"], request.form.get("name"))
+    return back("review.console", review, error or attempt(team.invite, _team(), review, script, request.form, now()),
+                "#team-card")
 
 
 @bp.post("/<review_id>/team/<member_id>/withdraw")

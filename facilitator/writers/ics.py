@@ -16,6 +16,7 @@ class Event:
     day: Date
     summary: str
     description: str
+    last: Date | None = None  # the last day of an event of several days; None for one day
 
 
 def calendar(events: list[Event], now_ms: int, product: str) -> str:
@@ -25,7 +26,7 @@ def calendar(events: list[Event], now_ms: int, product: str) -> str:
              "METHOD:PUBLISH"]
     for e in events:
         lines += ["BEGIN:VEVENT", f"UID:{e.uid}@facilitator", f"DTSTAMP:{stamp}",
-                  f"DTSTART;VALUE=DATE:{e.day:%Y%m%d}", f"DTEND;VALUE=DATE:{e.day + timedelta(days=1):%Y%m%d}",
+                  f"DTSTART;VALUE=DATE:{e.day:%Y%m%d}", f"DTEND;VALUE=DATE:{(e.last or e.day) + timedelta(days=1):%Y%m%d}",
                   f"SUMMARY:{escape(e.summary)}", f"DESCRIPTION:{escape(e.description)}",
                   "TRANSP:TRANSPARENT", "END:VEVENT"]
     lines.append("END:VCALENDAR")

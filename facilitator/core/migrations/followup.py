@@ -51,3 +51,14 @@ def m003_reviews_followed_up(db):
     # A peer review's host holds its review of impact too: the row names a day or a review, so it
     # no longer points at the days alone (erase removes a review's rows with the review).
     db.table("fu_impact").transform(drop_foreign_keys=["day_id"])
+
+
+@migrations()
+def m004_programme(db):
+    # The region's pool of reviewers: each person's role, authority, experience, accreditation stage
+    # (followup/programme.toml) and the authorities they must not review; retired, never deleted.
+    db.table("programme_pool").create(
+        {"id": str, "name": str, "role": str, "authority": str, "experience": str, "stage": str,
+         "conflicts": str, "created_ms": int, "updated_ms": int, "retired_ms": int},
+        pk="id", not_null={"name", "role", "authority", "stage"}, defaults={"conflicts": "[]", "experience": ""},
+    )
