@@ -237,3 +237,21 @@ def test_only_the_organiser_opens_or_changes_a_summit(played, app, client, day):
     assert client.post(path + "/items", data={"action": "plan", "text": "A plan"}).status_code == 400
     assert agenda_json(client, path)["decisions"] == []
     assert re.search(r"/followup/summits/[0-9a-f]{12}$", path)
+
+
+def test_a_reduced_day_keeps_the_insights_its_hosts_shared(played, app, client, day, monkeypatch):
+    from datetime import date as Date
+
+    from click.testing import CliRunner
+
+    from facilitator.app import TEST_CLOCK_OFFSET
+    from facilitator.cli import cli
+
+    share_insights(app, played, day)
+    before = json.loads(client.get("/summit/pack.json", query_string={"day": day["id"]}).data)["insights"]
+    monkeypatch.setenv(TEST_CLOCK_OFFSET, str((Date(2027, 12, 1) - Date.today()).days))
+    applied = CliRunner().invoke(cli, ["retention", "--apply", "--db", app.config["DATABASE"]])
+    assert applied.exit_code == 0 and "reduced to what the summit keeps" in applied.output, applied.output
+    after = json.loads(client.get("/summit/pack.json", query_string={"day": day["id"]}).data)["insights"]
+    assert [(i["text"], i["authority"]) for i in after] == [(i["text"], i["authority"]) for i in before]
+    assert len(after) == 2
