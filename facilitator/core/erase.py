@@ -17,6 +17,7 @@ LABELS = {"days": "day", "participants": "participants", "contributions": "contr
           "summaries": "summary parts", "review_keys": "host links", "case_studies": "case studies",
           "agreements": "host decisions", "fu_responses": "responses and uploads", "fu_impact": "reviews of impact",
           "fu_outcomes": "outcomes of asks and offers", "fu_matches": "matches of asks and offers",
+          "fu_summit_items": "support offers put to a summit",
           "self_assessments": "self-assessments", "reviews": "review", "review_members": "team members",
           "review_lines": "lines of enquiry", "review_notes": "notes", "review_findings": "findings",
           "review_actions": "action points", "review_incidents": "critical incidents", "review_letters": "letter",
@@ -30,7 +31,8 @@ LABELS = {"days": "day", "participants": "participants", "contributions": "contr
 
 ONE = {"case studies": "case study", "responses and uploads": "response or upload",
        "reviews of impact": "review of impact", "outcomes of asks and offers": "outcome of an ask or offer",
-       "matches of asks and offers": "match of an ask and an offer", "lines of enquiry": "line of enquiry",
+       "matches of asks and offers": "match of an ask and an offer",
+       "support offers put to a summit": "support offer put to a summit", "lines of enquiry": "line of enquiry",
        "days of responsibilities": "day of responsibilities", "planning steps done": "planning step done",
        "reading pack documents": "reading pack document",
        "requests for supplementary material": "request for supplementary material",
@@ -60,6 +62,7 @@ def _where(db, kind: str, ref: str) -> list[tuple[str, str, list]]:
         out.append(("votes", f"contribution_id IN ({items})", [ref]))
         out.append(("fu_outcomes", f"item_id IN ({items})", [ref]))
         out.append(("fu_matches", f"ask_id IN ({items}) OR offer_id IN ({items})", [ref, ref]))
+        out.append(("fu_summit_items", f"source_id IN ({items})", [ref]))  # a support offer drawn from its offer
     out += [(t, f"{column} = ?", [ref]) for t in _tables_with(db, column) if t != owner]
     if kind == "review":  # the follow-up's rows name a review by the column they share with days
         out += [("fu_outcomes", "day_id = ?", [ref]), ("fu_impact", "day_id = ?", [ref])]

@@ -101,7 +101,9 @@ def reduce(h, day: dict, now: int) -> dict[str, int]:
     """Reduce a day to what the summit keeps; the rows deleted, by table."""
     doc = document.gather(h.engine, h.reports, day, now)
     agreed = [subject for subject, a in h.reports.agreements(day["id"]).items() if a["status"] in casestudies.AGREED]
-    keep = {"agreements": agreed, "contributions": [c["id"] for c in doc["contributions"] if c["id"] in agreed],
+    keep = {"agreements": agreed,  # an insight its host shared with the summit is kept with the rest
+            "contributions": [c["id"] for c in doc["contributions"]
+                              if c["id"] in agreed or casestudies.insight_subject(c["id"]) in agreed],
             "case_studies": [c["id"] for c in casestudies.agreed_in(doc)]}
     script = h.engine.scripts[day["script"]]
     counts = Counter(c["kind"] for c in h.engine.store.contributions(day["id"]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from ..writeup import formats, grid, summary, summit
 from ..writers import markdown as md, word
+from . import agenda
 
 
 def grid_change(now: dict, before: dict) -> dict:
@@ -44,6 +45,7 @@ def pack(docs: list[dict], previous: list[dict], ledger_rows: list[dict], respon
     p["ledger_counts"] = {role: {s: sum(1 for r in ledger_rows if r["role"] == role and r["status"] == s)
                                  for s in ("open", "matched", "answered", "taken up")} for role in ("ask", "offer")}
     p["responses"] = responses
+    p["collective_issues"] = [agenda.public_issue(g) for g in agenda.collective_issues(docs)]
     p["asks"] = register(ledger_rows, {d["day"]["id"] for d in docs}) or p["asks"]
     return p
 
@@ -96,8 +98,9 @@ def _changes(row_or_totals: list[dict]) -> list[str]:
 def to_docx(p: dict) -> bytes:
     """The summit pack in Word, round on round when a previous round is given."""
     label = summary.plural(p["grid"]["label"])
-    d = word.new("Summit pack", p["notice"])
+    d = word.new(p["summit"]["title"] if p.get("summit") else "Summit pack", p["notice"])
     word.table(d, ["Day", "Date", "Authorities"], [[x["title"], x["date"], ", ".join(x["authorities"])] for x in p["days"]])
+    agenda.docx(d, p)
     formats.cases_docx(d, p["case_studies"], "Case studies agreed by their hosts", lambda c: [["Day", c["day"]]],
                        shown_above=("title", "authority"), none="No case study has been agreed yet.")
     word.heading(d, f"{label} raised this round (▲ named by the authority itself)")

@@ -7,11 +7,16 @@ connection and lock, as the reports tables do.
 
 from __future__ import annotations
 
+import json
 import secrets
 
 from ..core.database import Database
 
 MATCH_DECISIONS = ("confirmed", "rejected")
+# What the summit may decide on an item put to it, in the words its record prints.
+SUMMIT_DECISIONS = {"approved": "Approved", "changed": "Approved with changes", "not_approved": "Not approved",
+                    "deferred": "Deferred"}
+SUMMIT_KINDS = {"plan": "The regional improvement plan", "support": "Support offer"}
 
 
 class Records:
@@ -118,3 +123,62 @@ class Records:
     def matches(self) -> dict[tuple[str, str], dict]:
         with self.database.lock:
             return {(r["ask_id"], r["offer_id"]): r for r in self.db.table("fu_matches").rows}
+
+    # -- the summit's agenda: the issues for collective action as the organiser words them, and
+    # the improvement plan's items and support offers put to it, with its decisions
+
+    def add_summit(self, title: str, held_on: str | None, day_ids: list[str], now: int) -> dict:
+        row = {"id": secrets.token_hex(6), "title": title, "held_on": held_on, "day_ids": json.dumps(day_ids),
+               "created_ms": now}
+        with self.database.lock, self.db.atomic():
+            self.db.table("fu_summits").insert(row)
+        return self.summit(row["id"])
+
+    def summit(self, summit_id: str) -> dict | None:
+        with self.database.lock:
+            rows = list(self.db.table("fu_summits").rows_where("id = ?", [summit_id], limit=1))
+        return {**rows[0], "day_ids": json.loads(rows[0]["day_ids"])} if rows else None
+
+    def summits(self) -> list[dict]:
+        with self.database.lock:
+            rows = list(self.db.table("fu_summits").rows_where(order_by="created_ms, rowid"))
+        return [{**r, "day_ids": json.loads(r["day_ids"])} for r in rows]
+
+    def issue_edits(self, summit_id: str) -> dict[str, dict]:
+        with self.database.lock:
+            return {r["key"]: r for r in self.db.table("fu_summit_issues").rows_where("summit_id = ?", [summit_id])}
+
+    def edit_issue(self, summit_id: str, key: str, now: int, wording: str | None = None,
+                   merged_into: str | None = None, dropped: bool = False) -> None:
+        with self.database.lock, self.db.atomic():
+            self.db.table("fu_summit_issues").upsert(
+                {"summit_id": summit_id, "key": key, "wording": wording or None, "merged_into": merged_into,
+                 "dropped": int(dropped), "updated_ms": now}, pk=("summit_id", "key"))
+
+    def summit_items(self, summit_id: str) -> list[dict]:
+        with self.database.lock:
+            return [dict(r) for r in self.db.table("fu_summit_items").rows_where(
+                "summit_id = ?", [summit_id], order_by="created_ms, rowid")]
+
+    def add_summit_item(self, summit_id: str, kind: str, text: str, now: int, authority: str | None = None,
+                        source_id: str | None = None) -> dict:
+        if kind not in SUMMIT_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(SUMMIT_KINDS)}")
+        row = {"id": secrets.token_hex(6), "summit_id": summit_id, "kind": kind, "text": text,
+               "authority": authority, "source_id": source_id, "decision": None, "change": None,
+               "decided_on": None, "decided_ms": None, "created_ms": now}
+        with self.database.lock, self.db.atomic():
+            self.db.table("fu_summit_items").insert(row)
+        return row
+
+    def decide_summit_item(self, item_id: str, decision: str, change: str | None, decided_on: str, now: int) -> None:
+        if decision not in SUMMIT_DECISIONS:
+            raise ValueError(f"decision must be one of {', '.join(SUMMIT_DECISIONS)}")
+        with self.database.lock, self.db.atomic():
+            self.db.table("fu_summit_items").update(item_id, {
+                "decision": decision, "change": change if decision == "changed" else None,
+                "decided_on": decided_on, "decided_ms": now})
+
+    def remove_summit_item(self, item_id: str) -> None:
+        with self.database.lock, self.db.atomic():
+            self.db.table("fu_summit_items").delete(item_id)

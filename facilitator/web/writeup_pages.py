@@ -179,6 +179,8 @@ def review(key):
         captured=[(k, script.kinds[k], [c for c in rows if c["kind"] == k]) for k in script.kinds],
         decisions=[c for c in rows if c["id"] in decide],
         attributions=casestudies.attributions(script, stored, authority),
+        insights=[(c, casestudies.insight_subject(c["id"]), agreements.get(casestudies.insight_subject(c["id"])))
+                  for c in casestudies.insights_about(script, stored, authority)],
         grid_subject=grid_subject, grid_status=casestudies.status(agreements, grid_subject),
         cases=[c for c in doc["case_studies"] if c["authority"] == authority], agreements=agreements,
         kept=_kept(day))
@@ -196,7 +198,12 @@ def decide(key):
     owned = {r["id"]: r for r in casestudies.decisions(script, day, rows, entry["authority"])}
     case = _reports().case_study(subject_id)
     named = {r["id"] for r in casestudies.attributions(script, rows, entry["authority"])}
-    if subject_id in owned:
+    insights = {casestudies.insight_subject(r["id"]): r
+                for r in casestudies.insights_about(script, rows, entry["authority"])}
+    if subject_id in insights:  # an insight of its session, to the summit: agreed, reworded or declined
+        status, text = _wording(insights[subject_id], _reports().agreements(day["id"]).get(subject_id), status)
+        _reports().decide(day["id"], subject_id, "summit_insight", entry["authority"], status, text, "host", _now())
+    elif subject_id in owned:
         status, text = _wording(owned[subject_id], _reports().agreements(day["id"]).get(subject_id), status)
         _reports().decide(day["id"], subject_id, "contribution", entry["authority"], status, text, "host", _now())
     elif subject_id in named or subject_id == casestudies.risk_grid_subject(entry["authority"]):

@@ -122,3 +122,15 @@ def attributions(script: Script, rows: list[dict], authority: str) -> list[dict]
 def risk_grid_subject(authority: str) -> str:
     """The agreement that lets the summit pack name this authority's row of the risk grid."""
     return f"risk-grid:{authority}"
+
+
+def insights_about(script: Script, rows: list[dict], authority: str) -> list[dict]:
+    """The insights the visitors gave in this authority's session: the host agrees which go to the
+    summit, in its own words if it rewords them (the visitor's own agreement only names it)."""
+    return [r for r in shown(rows) if r["presenter"] == authority and r["kind"] in script.kinds
+            and script.kinds[r["kind"]].attributed and not owned_by_presenter(script, r["kind"])]
+
+
+def insight_subject(contribution_id: str) -> str:
+    """The host's agreement that an insight of its session may go to the summit."""
+    return f"summit-insight:{contribution_id}"

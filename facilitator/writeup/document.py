@@ -71,12 +71,29 @@ def build(script: Script, day: dict, rows: list[dict], saved: dict, case_rows: l
         "case_studies": [_case_study(c, agreements) for c in case_rows if not _withdrawn(c, agreements)],
         "named_in_grid": [a for a in day["authorities"]
                           if casestudies.status(agreements, casestudies.risk_grid_subject(a)) == "agreed"],
+        "summit_insights": _summit_insights(script, rows, agreements),
         "kept_until": kept[0] if kept else None,
         "kept_then": kept[1] if kept else None,
     }
     if internal:  # who attended, never who said what (seeds/000: notes are non-attributable)
         doc["participants"] = [{"name": p["name"], "authority": p["authority"]} for p in participants]
     return doc
+
+
+def _summit_insights(script: Script, rows: list[dict], agreements: dict) -> list[dict]:
+    """The insights each host agreed may go to the summit, in the host's words where it reworded
+    them, named by the authority that gave them only where that authority agreed."""
+    out = []
+    for host in dict.fromkeys(r["presenter"] for r in rows if r["presenter"]):
+        for r in casestudies.insights_about(script, rows, host):
+            a = agreements.get(casestudies.insight_subject(r["id"]))
+            if not a or a["status"] not in casestudies.AGREED:
+                continue
+            named = casestudies.status(agreements, r["id"]) == "agreed"
+            out.append({"id": r["id"], "session": r["session"], "presenter": host,
+                        "text": a["text"] or r["text"], "reworded": a["status"] == "edited",
+                        "authority": r["author_authority"] if named else None, "agreed_on": a["decided_on"]})
+    return out
 
 
 def _agreement(agreements: dict, subject_id: str) -> dict | None:

@@ -61,6 +61,12 @@ def asks_register(docs: list[dict]) -> list[dict]:
     return register
 
 
+def insights(docs: list[dict]) -> list[dict]:
+    """The insights on systemic issues the hosts agreed to share, in their words, named by the
+    authority that gave them only where it agreed."""
+    return [{**i, "day": d["day"]["title"]} for d in docs for i in d.get("summit_insights", ())]
+
+
 def pack(docs: list[dict], now: int) -> dict:
     full = grid(docs)
     shared = [cat for cat in full["categories"]
@@ -71,6 +77,7 @@ def pack(docs: list[dict], now: int) -> dict:
         "days": [d["day"] for d in docs],
         "case_studies": [{**c, "day": d["day"]["title"]} for d in docs for c in agreed_in(d)],
         "grid": g, "shared_themes": shared,
+        "insights": insights(docs),
         "asks": asks_register(docs),
         "offers": [{"authority": c["presenter"], "text": _text(c), "day": d["day"]["title"]}
                    for d in docs for c in d["contributions"] if _role(d, c) == "offer" and live(c) and _agreed(c)],
@@ -82,7 +89,8 @@ def pack(docs: list[dict], now: int) -> dict:
 
 
 def to_markdown(p: dict) -> str:
-    out = ["# Summit pack", "", "Days: " + "; ".join(f"{md.text(d['title'])} ({d['date']})" for d in p["days"]), "",
+    out = ["# Summit pack" + (f": {md.text(p['summit']['title'])}" if p.get("summit") else ""), "",
+           *([f"The summit meets on {p['summit']['held_on']}.", ""] if p.get("summit", {}).get("held_on") else []), "Days: " + "; ".join(f"{md.text(d['title'])} ({d['date']})" for d in p["days"]), "",
            f"_{p['notice']}_", "", "## Case studies agreed by their hosts", ""]
     out += [x for c in p["case_studies"] for x in formats.case_markdown(c)]
     if not p["case_studies"]:
@@ -91,13 +99,58 @@ def to_markdown(p: dict) -> str:
     out += [f"## {md.text(summary.plural(p['grid']['label']))} raised (▲ named by the authority itself)", "",
             "| " + " | ".join(md.text(c) for c in header) + " |", "|---|" + "---|" * (len(header) - 1)]
     out += ["| " + " | ".join([md.text(r[0])] + r[1:]) + " |" for r in rows]
-    out += ["", "## Asks register", ""]
+    out += ["", *insights_markdown(p), *issues_markdown(p), *decisions_markdown(p), "## Asks register", ""]
     for a in p["asks"]:
         out.append(f"- **{md.text(a['authority'])}** asks: {md.text(a['text'])}")
         out += [f"  - {md.text(o['authority'])} offers: {md.text(o['text'])}" for o in a["offers"]] or [
             "  - _No offer yet matches._"]
     out += ["", "## Common learning points", ""] + [f"- {md.text(x['text'])} ({md.text(x['day'])})" for x in p["learning"]]
     return "\n".join(out).rstrip() + "\n"
+
+
+def named_as(g: dict) -> str:
+    """Who an issue was raised for, as a copy says it: the agreed names, the rest counted."""
+    parts = list(g["named"]) + ([f"{g['unnamed']} not named"] if g["unnamed"] else [])
+    return f"{g['authorities']} authorities" + (f" ({', '.join(parts)})" if g["named"] else "")
+
+
+def insights_markdown(p: dict) -> list[str]:
+    out = ["## Insights on systemic issues", ""]
+    out += [f"- {md.text(i['text'])}" + (f" ({md.text(i['authority'])})" if i["authority"] else "")
+            + f" _(in {md.text(i['presenter'])}'s session, {md.text(i['day'])})_" for i in p["insights"]]
+    if not p["insights"]:
+        out.append("_No insight has been agreed for the summit yet._")
+    return out + [""]
+
+
+def issues_markdown(p: dict) -> list[str]:
+    """The issues for collective action, where the pack has them (the follow-up's packs draw them)."""
+    if "collective_issues" not in p:
+        return []
+    out = ["## Issues for collective action", ""]
+    for g in p["collective_issues"]:
+        out.append(f"- **{md.text(g['title'])}**: raised for {md.text(named_as(g))}")
+        out += [f"  - {md.text(t)}" for t in g["insights"]]
+    if not p["collective_issues"]:
+        out.append("_No issue was raised for more than one authority._")
+    return out + [""]
+
+
+def decisions_markdown(p: dict) -> list[str]:
+    """A summit's decisions on the improvement plan and its support, when the pack is a summit's."""
+    if p.get("decisions") is None:
+        return []
+    out = ["## The improvement plan and its support: the summit's decisions", ""]
+    for d in p["decisions"]:
+        line = f"- {md.text(d['text'])} _({md.text(d['source'])})_: **{d['decision_label']}**"
+        if d["change"]:
+            line += f", with this change: {md.text(d['change'])}"
+        if d["decided_on"]:
+            line += f" ({d['decided_on']})"
+        out.append(line)
+    if not p["decisions"]:
+        out.append("_Nothing has been put to the summit._")
+    return out + [""]
 
 
 def to_html(p: dict) -> str:

@@ -62,3 +62,26 @@ def m004_programme(db):
          "conflicts": str, "created_ms": int, "updated_ms": int, "retired_ms": int},
         pk="id", not_null={"name", "role", "authority", "stage"}, defaults={"conflicts": "[]", "experience": ""},
     )
+
+
+@migrations()
+def m005_summit_decisions(db):
+    # A summit the organiser prepares: the round's days it brings together and the date it meets.
+    db.table("fu_summits").create(
+        {"id": str, "title": str, "held_on": str, "day_ids": str, "created_ms": int},
+        pk="id", not_null={"title", "day_ids"},
+    )
+    # The organiser's word on a computed issue for collective action: its wording, merged into
+    # another, or dropped. The issue itself is drawn afresh from the days each time.
+    db.table("fu_summit_issues").create(
+        {"summit_id": str, "key": str, "wording": str, "merged_into": str, "dropped": int, "updated_ms": int},
+        pk=("summit_id", "key"), foreign_keys=[("summit_id", "fu_summits", "id")], defaults={"dropped": 0},
+    )
+    # What is put to the summit for approval (an item of the regional improvement plan, or a support
+    # offer drawn from an agreed offer) and what the summit decided, on which date.
+    db.table("fu_summit_items").create(
+        {"id": str, "summit_id": str, "kind": str, "text": str, "authority": str, "source_id": str,
+         "decision": str, "change": str, "decided_on": str, "decided_ms": int, "created_ms": int},
+        pk="id", foreign_keys=[("summit_id", "fu_summits", "id")], not_null={"summit_id", "kind", "text"},
+    )
+    db.table("fu_summit_items").create_index(["summit_id"])
