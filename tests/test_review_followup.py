@@ -108,3 +108,46 @@ def test_review_action_planning_workshop_leads_to_the_record_of_actions(app, clo
     linked = [li for li in console.select("#schedule li.schedule-item") if li.select_one("a")]
     assert [li.get_text(" ", strip=True) for li in linked] == ["Action-planning workshop 120 min Record the action plan"]
     assert linked[0].a["href"].endswith("/record#actions")
+
+
+def test_review_strengths_reach_the_summit_only_as_the_host_agreed(app, clock, day, client):
+    import json
+
+    from tests.test_followup_flow import at
+
+    review = Review(app)
+    rs = app.extensions["facilitator"].reviews
+    lines = [ln for ln in rs.lines(review.id) if ln["status"] == "investigate"]
+    texts = ("Families value consistent social workers", "Supervision is regular and reflective",
+             "Thresholds differ by locality")
+    for n, (words, kind) in enumerate(zip(texts, ("strength", "strength", "development"))):
+        r = review.lead.post(f"/reviews/{review.id}/findings", data={"csrf": review.token, "line": lines[0]["id"],
+                                                                     "text": words, "kind": kind})
+        assert r.status_code == 302, r.data
+    found = {f["text"]: f["id"] for f in rs.findings(review.id)}
+    for fid in found.values():
+        review.lead.post(f"/reviews/{review.id}/findings/{fid}/release", data={"csrf": review.token, "on": "1",
+                                                                               "line": lines[0]["id"]})
+    token, page = csrf_page(review.host, f"/reviews/{review.id}/host")
+    assert len(parsed(page).select("form.share-form")) == 2  # strengths only
+    path = lambda words: f"/reviews/{review.id}/findings/{found[words]}/summit"  # noqa: E731
+    # Sharing in its own words needs the words; an area for development is not offered; nothing stored.
+    bad = review.host.post(path(texts[1]), data={"csrf": token, "summit": "reworded", "summit_text": ""})
+    assert bad.status_code == 400 and "Your words for the summit is required" in bad.get_data(as_text=True)
+    bad = review.host.post(path(texts[2]), data={"csrf": token, "summit": "agreed"})
+    assert bad.status_code == 400 and "no such strength" in bad.get_data(as_text=True)
+    assert review.host.post(path(texts[0]), data={"csrf": token, "summit": "agreed"}).status_code == 302
+    assert review.host.post(path(texts[1]), data={"csrf": token, "summit": "declined"}).status_code == 302
+    assert review.lead.post(path(texts[1]), data={"csrf": review.token, "summit": "agreed"}).status_code == 403
+    # The facilitator's summit of the round, held after the review's fieldwork, carries the one shared.
+    at(clock, "2027-01-15")
+    client.get(f"/f/{day['facilitator_key']}")
+    p = json.loads(client.get("/followup/summit/pack.json", query_string={"day": day["id"]}).data)
+    assert p["review_strengths"] == [{"authority": "Northshire", "review": "Peer Challenge Team Review (East Midlands): Northshire",
+                                      "date": "2026-12-21", "text": texts[0]}]
+    md = client.get("/followup/summit/pack.md", query_string={"day": day["id"]}).get_data(as_text=True)
+    assert texts[0] in md and texts[1] not in md and texts[2] not in md
+    review.host.post(path(texts[1]), data={"csrf": token, "summit": "reworded", "summit_text": "Supervision helps staff stay"})
+    html = client.get("/followup/summit/pack.html", query_string={"day": day["id"]}).get_data(as_text=True)
+    assert "Supervision helps staff stay" in parsed(html).select_one("#review-strengths").get_text()
+    assert texts[1] not in html

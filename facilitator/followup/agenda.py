@@ -141,6 +141,10 @@ def docx(d, p: dict) -> None:
     word.items(d, [i["text"] + (f" ({i['authority']})" if i["authority"] else "")
                    + f" (in {i['presenter']}'s session, {i['day']})" for i in p["insights"]]
                or ["No insight has been agreed for the summit yet."])
+    if "review_strengths" in p:
+        word.heading(d, "Strengths found by the round's peer reviews")
+        word.items(d, [f"{s['text']} ({s['authority']}, {s['review']})" for s in p["review_strengths"]]
+                   or ["No host of a peer review has shared a strength for the summit yet."])
     word.heading(d, "Issues for collective action")
     word.table(d, ["Issue", "Raised for", "Insights"],
                [[g["title"], summit.named_as(g), "; ".join(g["insights"]) or "–"] for g in p["collective_issues"]])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..writeup import document as export
 from . import impact, ledger, responses, rounds, sources
+from ..review import findings
 from .store import Records
 
 
@@ -12,7 +13,7 @@ class FollowUp:
     """The follow-up's records over every source of engagements and items: triad days and reviews."""
 
     def __init__(self, engine, reports, records: Records, reviews=None, review_scripts: dict | None = None):
-        self.engine, self.reports, self.records = engine, reports, records
+        self.engine, self.reports, self.records, self.reviews = engine, reports, records, reviews
         self.sources: list[sources.Source] = [sources.Days(engine, reports)]
         if reviews is not None:
             self.sources.append(sources.Reviews(reviews, review_scripts or {}))
@@ -101,5 +102,17 @@ class FollowUp:
         # A host writes its response after its day, so the previous round's come to this summit too.
         refs = {d["day"]["id"] for d in docs + previous}
         rows = self.ledger_rows(held)
-        return rounds.pack(docs, previous, rows, self.public_responses(refs), since, now)
+        p = rounds.pack(docs, previous, rows, self.public_responses(refs), since, now)
+        p["review_strengths"] = self.review_strengths(p["since"], now)
+        return p
+
+    def review_strengths(self, since: str | None, now: int) -> list[dict]:
+        """The strengths the hosts of peer reviews agreed to share: reviews whose fieldwork has begun,
+        since the last summit if it is known."""
+        if self.reviews is None:
+            return []
+        today = impact.today(now).isoformat()
+        held = [r for r in self.reviews.reviews() if r.get("start_date") and r["start_date"] <= today
+                and (since is None or r["start_date"] > since)]
+        return findings.shared_strengths(self.reviews, held)
 

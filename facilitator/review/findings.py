@@ -122,3 +122,30 @@ def with_replies(rs: ReviewStore, review: dict, found: list[dict]) -> list[dict]
 
 def _shown_reply(row: dict | None) -> dict | None:
     return {**row, "stance_label": STANCES[row["stance"]]} if row else None
+
+
+SHARE = {"agreed": "Share it as written", "reworded": "Share it in our words", "declined": "Keep it back"}
+
+
+def share(rs: ReviewStore, review: dict, finding_id: str, form) -> dict:
+    """The host says whether a released strength goes to the region's summit, and in what words."""
+    found = next((f for f in released(rs, review) if f["id"] == finding_id), None)
+    if found is None or found.get("kind") != "strength":
+        raise Refused("not_found", "no such strength shared with you in this review")
+    choice = form.get("summit")
+    if choice not in SHARE:
+        raise Refused("invalid", "choose to share the strength as written, in your words, or to keep it back")
+    words = text(form, "summit_text", 1000, "Your words for the summit", required=choice == "reworded")
+    stored, _ = rs.share_finding(review["id"], finding_id, choice, words if choice == "reworded" else "")
+    return stored
+
+
+def shared_strengths(rs: ReviewStore, reviews: list[dict]) -> list[dict]:
+    """The strengths the hosts of these reviews agreed to share, in the words they chose."""
+    out = []
+    for r in reviews:
+        for f in rs.findings(r["id"]):
+            if f.get("released") and f.get("kind") == "strength" and f.get("summit") in ("agreed", "reworded"):
+                out.append({"authority": r["host"], "review": r["title"], "date": r.get("start_date") or "",
+                            "text": f["summit_text"] if f["summit"] == "reworded" else f["text"]})
+    return out

@@ -263,6 +263,11 @@ class ReviewStore(Tables):
                 [row["review_id"], row["finding_id"], row["stance"], row["text"], row["updated_ms"]])
             return stored, self._bump(row["review_id"])
 
+    def share_finding(self, review_id: str, finding_id: str, choice: str, words: str) -> tuple[dict, int]:
+        """The host's word on sharing a strength with the summit, and its words if it reworded it."""
+        return self._changed("review_findings", review_id, finding_id, {"summit": choice, "summit_text": words},
+                             {"summit", "summit_text"}, "finding")
+
     # -- agreed actions
 
     def actions(self, review_id: str) -> list[dict]:

@@ -235,6 +235,7 @@ def host_page(review: dict, script: ReviewScript, error: str | None = None):
     return render_template("review/host.html", review=review, script=script, lines=rs().lines(review["id"]),
                            released=findings.with_replies(rs(), review, findings.released(rs(), review)),
                            stances=findings.CHOICES.items(), raised_with=incidents.RAISED_WITH,
+                           share_choices=findings.SHARE.items(), share_choices_words=SHARED_WORDS,
                            answering=not current["signed_ms"],
                            incidents=incidents.for_host(rs(), review, script),
                            letter=current if current["shared_ms"] else None, kept=_kept(review, script),
@@ -248,6 +249,19 @@ def host_page(review: dict, script: ReviewScript, error: str | None = None):
 @page("host")
 def host_reply(review, script, finding_id):
     error = shown(review, attempt(findings.reply, rs(), review, finding_id, request.form, now()))
+    if error:
+        return host_page(review, script, error)
+    return back("review.host", review, None, "#emerging")
+
+
+SHARED_WORDS = {"agreed": "Shared with the summit as written.", "reworded": "Shared with the summit in your words.",
+                "declined": "Kept back from the summit."}
+
+
+@bp.post("/<review_id>/findings/<finding_id>/summit")
+@page("host")
+def share_strength(review, script, finding_id):
+    error = attempt(findings.share, rs(), review, finding_id, request.form)
     if error:
         return host_page(review, script, error)
     return back("review.host", review, None, "#emerging")

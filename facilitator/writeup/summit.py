@@ -99,7 +99,8 @@ def to_markdown(p: dict) -> str:
     out += [f"## {md.text(summary.plural(p['grid']['label']))} raised (▲ named by the authority itself)", "",
             "| " + " | ".join(md.text(c) for c in header) + " |", "|---|" + "---|" * (len(header) - 1)]
     out += ["| " + " | ".join([md.text(r[0])] + r[1:]) + " |" for r in rows]
-    out += ["", *insights_markdown(p), *issues_markdown(p), *decisions_markdown(p), "## Asks register", ""]
+    out += ["", *insights_markdown(p), *strengths_markdown(p), *issues_markdown(p), *decisions_markdown(p),
+            "## Asks register", ""]
     for a in p["asks"]:
         out.append(f"- **{md.text(a['authority'])}** asks: {md.text(a['text'])}")
         out += [f"  - {md.text(o['authority'])} offers: {md.text(o['text'])}" for o in a["offers"]] or [
@@ -120,6 +121,17 @@ def insights_markdown(p: dict) -> list[str]:
             + f" _(in {md.text(i['presenter'])}'s session, {md.text(i['day'])})_" for i in p["insights"]]
     if not p["insights"]:
         out.append("_No insight has been agreed for the summit yet._")
+    return out + [""]
+
+
+def strengths_markdown(p: dict) -> list[str]:
+    """The strengths the round's peer reviews found and their hosts agreed to share, where the pack has them."""
+    if "review_strengths" not in p:
+        return []
+    out = ["## Strengths found by the round's peer reviews", ""]
+    out += [f"- {md.text(s['text'])} ({md.text(s['authority'])}, {md.text(s['review'])})" for s in p["review_strengths"]]
+    if not p["review_strengths"]:
+        out.append("_No host of a peer review has shared a strength for the summit yet._")
     return out + [""]
 
 

@@ -214,3 +214,11 @@ def m014_action_plan(db):
     and the date it is due, for the follow-up and the review of impact to look back at."""
     db.table("review_actions").add_column("owner", str)
     db.table("review_actions").add_column("due_date", str)
+
+
+@migrations()
+def m015_strengths_to_the_summit(db):
+    """The host's word on sharing a released strength with the region's summit: as written, in its
+    own words (the text it gave), or kept back. Nothing is shared until the host says so."""
+    db.table("review_findings").add_column("summit", str)
+    db.table("review_findings").add_column("summit_text", str)
