@@ -111,7 +111,9 @@ def test_a_regions_round_from_the_triad_days_to_the_reviews_of_impact(round_of_t
         share.get_by_label(re.compile("Your words for the summit")).fill("Our newly qualified social workers stay")
         share.get_by_role("button", name=re.compile("Record your choice")).click()
         expect(review_host.locator("form.share-form .shared-state")).to_have_text("Shared with the summit in your words.")
-        assert_accessible(review_host, "the PCTR host shares a strength with the summit")
+        review_host.get_by_role("button", name="Name them at the summit").click()
+        expect(review_host.locator("#share-lines")).to_contain_text("are named at the region's summit")
+        assert_accessible(review_host, "the PCTR host shares a strength and its lines with the summit")
         lead.goto(base + "/record")
         form = lead.locator("#action-form")
         form.locator("#action-text").fill("Publish a workforce retention plan")
@@ -141,6 +143,7 @@ def test_a_regions_round_from_the_triad_days_to_the_reviews_of_impact(round_of_t
         expect(fac.locator("#decisions")).to_contain_text(PLAN)
         expect(fac.locator("#review-strengths li")).to_have_text(["Our newly qualified social workers stay (Northshire) "
                                                                   "Peer Challenge Team Review (East Midlands): Northshire"])
+        expect(fac.locator("#review-lines")).to_contain_text("The workforce is stable enough to carry the improvement plan")
         shot(fac, "region-round-summit-pack", full_page=True)
         assert_accessible(fac, "the round's summit pack")
 

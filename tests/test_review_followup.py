@@ -147,6 +147,12 @@ def test_review_strengths_reach_the_summit_only_as_the_host_agreed(app, clock, d
                                       "date": "2026-12-21", "text": texts[0]}]
     md = client.get("/followup/summit/pack.md", query_string={"day": day["id"]}).get_data(as_text=True)
     assert texts[0] in md and texts[1] not in md and texts[2] not in md
+    assert "review_lines" not in md and "looked into" not in md  # the lines stay with the review until the host agrees
+    assert review.host.post(f"/reviews/{review.id}/summit-lines", data={"csrf": token, "agreed": "1"}).status_code == 302
+    p = json.loads(client.get("/followup/summit/pack.json", query_string={"day": day["id"]}).data)
+    assert p["review_lines"] == [{"authority": "Northshire", "review": "Peer Challenge Team Review (East Midlands): Northshire",
+                                  "lines": ["H1", "H2", "H3"]}]
+    assert review.lead.post(f"/reviews/{review.id}/summit-lines", data={"csrf": review.token, "agreed": "0"}).status_code == 403
     review.host.post(path(texts[1]), data={"csrf": token, "summit": "reworded", "summit_text": "Supervision helps staff stay"})
     html = client.get("/followup/summit/pack.html", query_string={"day": day["id"]}).get_data(as_text=True)
     assert "Supervision helps staff stay" in parsed(html).select_one("#review-strengths").get_text()

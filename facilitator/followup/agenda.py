@@ -145,6 +145,9 @@ def docx(d, p: dict) -> None:
         word.heading(d, "Strengths found by the round's peer reviews")
         word.items(d, [f"{s['text']} ({s['authority']}, {s['review']})" for s in p["review_strengths"]]
                    or ["No host of a peer review has shared a strength for the summit yet."])
+    if p.get("review_lines"):
+        word.heading(d, "What the round's peer reviews looked into")
+        word.items(d, [f"{r['authority']} ({r['review']}): {'; '.join(r['lines'])}" for r in p["review_lines"]])
     word.heading(d, "Issues for collective action")
     word.table(d, ["Issue", "Raised for", "Insights"],
                [[g["title"], summit.named_as(g), "; ".join(g["insights"]) or "–"] for g in p["collective_issues"]])

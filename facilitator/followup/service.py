@@ -103,16 +103,16 @@ class FollowUp:
         refs = {d["day"]["id"] for d in docs + previous}
         rows = self.ledger_rows(held)
         p = rounds.pack(docs, previous, rows, self.public_responses(refs), since, now)
-        p["review_strengths"] = self.review_strengths(p["since"], now)
+        held = self.round_reviews(p["since"], now)
+        p["review_strengths"] = findings.shared_strengths(self.reviews, held) if held else []
+        p["review_lines"] = findings.shared_lines(self.reviews, held) if held else []
         return p
 
-    def review_strengths(self, since: str | None, now: int) -> list[dict]:
-        """The strengths the hosts of peer reviews agreed to share: reviews whose fieldwork has begun,
-        since the last summit if it is known."""
+    def round_reviews(self, since: str | None, now: int) -> list[dict]:
+        """The peer reviews of the round: those whose fieldwork has begun, since the last summit if known."""
         if self.reviews is None:
             return []
         today = impact.today(now).isoformat()
-        held = [r for r in self.reviews.reviews() if r.get("start_date") and r["start_date"] <= today
+        return [r for r in self.reviews.reviews() if r.get("start_date") and r["start_date"] <= today
                 and (since is None or r["start_date"] > since)]
-        return findings.shared_strengths(self.reviews, held)
 

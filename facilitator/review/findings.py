@@ -140,6 +140,13 @@ def share(rs: ReviewStore, review: dict, finding_id: str, form) -> dict:
     return stored
 
 
+def shared_lines(rs: ReviewStore, reviews: list[dict]) -> list[dict]:
+    """The lines of enquiry each review investigated, where its host agreed to name them at the summit."""
+    return [{"authority": r["host"], "review": r["title"],
+             "lines": [ln["title"] for ln in rs.lines(r["id"]) if ln["status"] == "investigate"]}
+            for r in reviews if r.get("summit_lines") == "agreed"]
+
+
 def shared_strengths(rs: ReviewStore, reviews: list[dict]) -> list[dict]:
     """The strengths the hosts of these reviews agreed to share, in the words they chose."""
     out = []

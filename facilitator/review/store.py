@@ -263,6 +263,12 @@ class ReviewStore(Tables):
                 [row["review_id"], row["finding_id"], row["stance"], row["text"], row["updated_ms"]])
             return stored, self._bump(row["review_id"])
 
+    def share_lines(self, review_id: str, agreed: bool) -> int:
+        """The host's word on naming the review's lines of enquiry at the summit."""
+        with self._writing():
+            self.db.conn.execute("UPDATE reviews SET summit_lines = ? WHERE id = ?", ["agreed" if agreed else None, review_id])
+            return self._bump(review_id)
+
     def share_finding(self, review_id: str, finding_id: str, choice: str, words: str) -> tuple[dict, int]:
         """The host's word on sharing a strength with the summit, and its words if it reworded it."""
         return self._changed("review_findings", review_id, finding_id, {"summit": choice, "summit_text": words},

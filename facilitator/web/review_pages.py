@@ -258,6 +258,13 @@ SHARED_WORDS = {"agreed": "Shared with the summit as written.", "reworded": "Sha
                 "declined": "Kept back from the summit."}
 
 
+@bp.post("/<review_id>/summit-lines")
+@page("host")
+def share_lines(review, script):
+    rs().share_lines(review["id"], request.form.get("agreed") == "1")
+    return back("review.host", review, None, "#lines")
+
+
 @bp.post("/<review_id>/findings/<finding_id>/summit")
 @page("host")
 def share_strength(review, script, finding_id):

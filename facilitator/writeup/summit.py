@@ -99,7 +99,8 @@ def to_markdown(p: dict) -> str:
     out += [f"## {md.text(summary.plural(p['grid']['label']))} raised (▲ named by the authority itself)", "",
             "| " + " | ".join(md.text(c) for c in header) + " |", "|---|" + "---|" * (len(header) - 1)]
     out += ["| " + " | ".join([md.text(r[0])] + r[1:]) + " |" for r in rows]
-    out += ["", *insights_markdown(p), *strengths_markdown(p), *issues_markdown(p), *decisions_markdown(p),
+    out += ["", *insights_markdown(p), *strengths_markdown(p), *lines_markdown(p), *issues_markdown(p),
+            *decisions_markdown(p),
             "## Asks register", ""]
     for a in p["asks"]:
         out.append(f"- **{md.text(a['authority'])}** asks: {md.text(a['text'])}")
@@ -132,6 +133,17 @@ def strengths_markdown(p: dict) -> list[str]:
     out += [f"- {md.text(s['text'])} ({md.text(s['authority'])}, {md.text(s['review'])})" for s in p["review_strengths"]]
     if not p["review_strengths"]:
         out.append("_No host of a peer review has shared a strength for the summit yet._")
+    return out + [""]
+
+
+def lines_markdown(p: dict) -> list[str]:
+    """What the round's peer reviews looked into, named where each host agreed."""
+    if not p.get("review_lines"):
+        return []
+    out = ["## What the round's peer reviews looked into", ""]
+    for r in p["review_lines"]:
+        out.append(f"- **{md.text(r['authority'])}** ({md.text(r['review'])})")
+        out += [f"  - {md.text(t)}" for t in r["lines"]]
     return out + [""]
 
 

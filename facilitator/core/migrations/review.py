@@ -222,3 +222,10 @@ def m015_strengths_to_the_summit(db):
     own words (the text it gave), or kept back. Nothing is shared until the host says so."""
     db.table("review_findings").add_column("summit", str)
     db.table("review_findings").add_column("summit_text", str)
+
+
+@migrations()
+def m016_lines_to_the_summit(db):
+    """The host's word on naming its review's lines of enquiry (hypotheses or themes) at the region's
+    summit, so the region sees what its reviews looked into: "agreed", or kept back (none)."""
+    db.table("reviews").add_column("summit_lines", str)
