@@ -322,6 +322,11 @@ def summit_pack(fmt):
     docs = [document.gather(_engine(), reports, _facilitated(d), _now()) for d in now_ids]
     previous = [document.gather(_engine(), reports, _facilitated(d), _now()) for d in before_ids]
     p = house().followup.summit_rounds(docs, previous, _held(), since, _now())
+    return _pack_as(p, fmt)
+
+
+def _pack_as(p: dict, fmt: str):
+    """A summit pack in the format asked for: Word, JSON, Markdown or the page."""
     if fmt == "docx":
         return _docx(rounds.to_docx(p), "summit-pack")
     if fmt == "json":
@@ -467,11 +472,4 @@ def summit_agenda_pack(summit_id, fmt):
     if fmt not in ("html", "md", "json", "docx"):
         abort(404, "No such format.")
     p, _ = _summit_pack(_summit(summit_id))
-    if fmt == "docx":
-        return _docx(rounds.to_docx(p), "summit-pack")
-    if fmt == "json":
-        return Response(summit.to_json(p), mimetype="application/json")
-    if fmt == "md":
-        return Response(rounds.to_markdown(p), mimetype="text/markdown")
-    rendered = [Markup(markdown.render(r["text"])) for r in p["responses"]]
-    return render_template("followup/summit_pack.html", p=p, responses=list(zip(p["responses"], rendered)))
+    return _pack_as(p, fmt)
