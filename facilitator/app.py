@@ -100,7 +100,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .web import assets, audit, day_pages, erase_pages, followup_pages, realtime, review_pages, writeup_pages
     from .web import (held_notes, letter_pages, live_events, offsite_pages, plan_pages,  # noqa: F401 - their routes and events register
                       programme_pages, reading_pages, review_doors, review_events, review_impact, sa_pages,
-                      team_pages)
+                      summit_pages, team_pages)
 
     app.register_blueprint(day_pages.bp)
     assets.init_app(app, day_pages.VENDOR)  # static files compressed, versioned, cached for good

@@ -74,3 +74,8 @@ def shown(script: ReviewScript, review: dict, records: dict[str, dict], host: bo
                     "updated_by": row.get("updated_by"),
                     "agreed": [(h, agreed[i] if i < len(agreed) else "") for i, h in enumerate(s.agree)]})
     return out
+
+
+def agreed(script: ReviewScript, review: dict, records: dict[str, dict]) -> list[dict]:
+    """The meetings that agreed something, for the lead's console."""
+    return [m for m in shown(script, review, records, False) if any(text for _, text in m["agreed"])]

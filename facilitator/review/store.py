@@ -62,27 +62,28 @@ class ReviewStore(Tables):
         return self._one("reviews", f"{column} = ?", [str(value)])
 
     def set_clock(self, review_id: str, clock: dict) -> int:
-        with self._writing():
-            self.db.conn.execute("UPDATE reviews SET clock = ? WHERE id = ?", [json.dumps(clock), review_id])
-            return self._bump(review_id)
+        return self._set_review(review_id, {"clock": json.dumps(clock)})
 
     def set_start_date(self, review_id: str, value: str) -> int:
         """An unannounced visit's first day on site, set by the lead once known."""
-        with self._writing():
-            self.db.conn.execute("UPDATE reviews SET start_date = ? WHERE id = ?", [value, review_id])
-            return self._bump(review_id)
+        return self._set_review(review_id, {"start_date": value})
 
     def set_feedback_date(self, review_id: str, value: str) -> int:
-        with self._writing():
-            self.db.conn.execute("UPDATE reviews SET feedback_date = ? WHERE id = ?", [value, review_id])
-            return self._bump(review_id)
+        return self._set_review(review_id, {"feedback_date": value})
 
     def set_names(self, review_id: str, names: dict) -> int:
         """The host DCS's and the lead's names, which the letter is addressed to and signed with."""
-        names = only(names, NAMES)
+        return self._set_review(review_id, only(names, NAMES))
+
+    def share_lines(self, review_id: str, agreed: bool) -> int:
+        """The host's word on naming the review's lines of enquiry at the summit."""
+        return self._set_review(review_id, {"summit_lines": "agreed" if agreed else None})
+
+    def _set_review(self, review_id: str, columns: dict) -> int:
+        """Columns of the review itself (named by the methods above, never by a caller), and the seq."""
         with self._writing():
-            self.db.conn.execute(f"UPDATE reviews SET {', '.join(f'[{k}] = ?' for k in names)} WHERE id = ?",
-                                 [*names.values(), review_id])
+            self.db.conn.execute(f"UPDATE reviews SET {', '.join(f'[{k}] = ?' for k in columns)} WHERE id = ?",
+                                 [*columns.values(), review_id])
             return self._bump(review_id)
 
     # -- the team
@@ -262,12 +263,6 @@ class ReviewStore(Tables):
                 "updated_ms = excluded.updated_ms RETURNING *",
                 [row["review_id"], row["finding_id"], row["stance"], row["text"], row["updated_ms"]])
             return stored, self._bump(row["review_id"])
-
-    def share_lines(self, review_id: str, agreed: bool) -> int:
-        """The host's word on naming the review's lines of enquiry at the summit."""
-        with self._writing():
-            self.db.conn.execute("UPDATE reviews SET summit_lines = ? WHERE id = ?", ["agreed" if agreed else None, review_id])
-            return self._bump(review_id)
 
     def share_finding(self, review_id: str, finding_id: str, choice: str, words: str) -> tuple[dict, int]:
         """The host's word on sharing a strength with the summit, and its words if it reworded it."""

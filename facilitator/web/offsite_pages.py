@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 
 from ..core import child_details
 from ..core.errors import Refused
@@ -14,6 +14,7 @@ from ..review import offsite
 from ..review.offsite_store import OffsiteStore
 from . import access
 from .access import is_host, is_lead, team_role
+from .day_pages import public_url
 from .house import house
 from .review_pages import now, page, scripts
 
@@ -59,8 +60,7 @@ def _fresh_id() -> str:
 def survey_link(state: dict | None) -> str | None:
     if not state:
         return None
-    base = (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
-    return base + url_for("offsite.respond", key=state["survey_key"])
+    return public_url() + url_for("offsite.respond", key=state["survey_key"])
 
 
 # -- the survey, for the team and the host

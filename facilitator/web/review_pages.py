@@ -22,6 +22,7 @@ from ..review.notebook import by_line
 from ..core.scripts.review import ReviewScript
 from ..review.store import ReviewStore
 from .access import is_host, is_lead, member, team_role
+from .day_pages import public_url
 from .house import house
 
 bp = Blueprint("review", __name__, url_prefix="/reviews")
@@ -103,7 +104,7 @@ def _globals():
 
 
 def links(review: dict) -> dict:
-    base = (current_app.config.get("PUBLIC_URL") or request.host_url).rstrip("/")
+    base = public_url()
     return {"host": base + url_for("review.host_link", key=review["host_key"]),
             "lead": base + url_for("review.lead_link", key=review["lead_key"]),
             "join": base + url_for("review.join", code=review["join_code"]),
@@ -127,8 +128,7 @@ def console(review, script):
         sa=sa_pages.of_review(review), sa_parts=sa_pages.template().parts(), kept=_kept(review, script),
         invited=house().team.invited(review["id"]), decisions=team.DECISIONS,
         offered=[{**p, "suggested": pool.suggested_role(p, script.roles)} for p in pool.offered(house().pool, review["host"])],
-        meetings=[m for m in meetings.shown(script, review, house().meetings.records(review["id"]), False)
-                  if any(text for _, text in m["agreed"])])
+        meetings=meetings.agreed(script, review, house().meetings.records(review["id"])))
 
 
 @bp.post("/<review_id>/first-day")
@@ -240,8 +240,7 @@ def host_page(review: dict, script: ReviewScript, error: str | None = None):
                            incidents=incidents.for_host(rs(), review, script),
                            letter=current if current["shared_ms"] else None, kept=_kept(review, script),
                            invited=house().team.invited(review["id"]), decisions=team.DECISIONS,
-        meetings=[m for m in meetings.shown(script, review, house().meetings.records(review["id"]), False)
-                  if any(text for _, text in m["agreed"])]), \
+        meetings=meetings.agreed(script, review, house().meetings.records(review["id"]))), \
         400 if error else 200
 
 
