@@ -12,6 +12,7 @@ import secrets
 
 from ..live.store import Store
 from .tables import Tables, only
+from .team_store import new_member
 
 JSON_COLUMNS = {"reviews": {"clock", "themes"}, "review_lines": {"methods"}, "review_findings": {"evidence"},
                 "review_actions": {"findings"}, "review_survey": {"answers"}}
@@ -64,8 +65,7 @@ class ReviewStore(Tables):
     def set_clock(self, review_id: str, clock: dict) -> int:
         return self._set_review(review_id, {"clock": json.dumps(clock)})
 
-    def set_start_date(self, review_id: str, value: str) -> int:
-        """An unannounced visit's first day on site, set by the lead once known."""
+    def set_start_date(self, review_id: str, value: str) -> int:  # an unannounced visit's, once known
         return self._set_review(review_id, {"start_date": value})
 
     def set_feedback_date(self, review_id: str, value: str) -> int:
@@ -89,10 +89,8 @@ class ReviewStore(Tables):
     # -- the team
 
     def add_member(self, review_id: str, role: str, now: int) -> dict:
-        row = {"id": secrets.token_hex(8), "review_id": review_id, "role": role,
-               "token": secrets.token_urlsafe(18), "created_ms": now}
         with self._writing():
-            return self._insert("review_members", row)
+            return self._insert("review_members", new_member(review_id, role, now))
 
     def member_by_token(self, token: str) -> dict | None:
         return self._one("review_members", "token = ? AND withdrawn_ms IS NULL", [str(token)])
@@ -266,8 +264,8 @@ class ReviewStore(Tables):
 
     def share_finding(self, review_id: str, finding_id: str, choice: str, words: str) -> tuple[dict, int]:
         """The host's word on sharing a strength with the summit, and its words if it reworded it."""
-        return self._changed("review_findings", review_id, finding_id, {"summit": choice, "summit_text": words},
-                             {"summit", "summit_text"}, "finding")
+        shared = {"summit": choice, "summit_text": words}
+        return self._changed("review_findings", review_id, finding_id, shared, set(shared), "finding")
 
     # -- agreed actions
 

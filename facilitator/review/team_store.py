@@ -18,6 +18,12 @@ DUTY = ("focus", "line_id", "morning", "afternoon", "notes")
 INVITED = "review_id = ? AND name IS NOT NULL AND withdrawn_ms IS NULL"
 
 
+def new_member(review_id: str, role: str, now: int) -> dict:
+    """A member's row: its own id and the token of its own link."""
+    return {"id": secrets.token_hex(8), "review_id": review_id, "role": role, "token": secrets.token_urlsafe(18),
+            "created_ms": now}
+
+
 class Team(Tables):
     """The team's tables over a day store's connection and lock; every write moves the review's seq."""
 
@@ -33,8 +39,7 @@ class Team(Tables):
         return self._one("review_members", f"id = ? AND {INVITED}", [str(member_id), review_id])
 
     def invite(self, review_id: str, role: str, name: str, now: int) -> dict:
-        row = {"id": secrets.token_hex(8), "review_id": review_id, "role": role, "name": name,
-               "token": secrets.token_urlsafe(18), "created_ms": now, "invited_ms": now}
+        row = {**new_member(review_id, role, now), "name": name, "invited_ms": now}
         with self._writing():
             stored = self._insert("review_members", row)
             self._bump(review_id)
