@@ -15,6 +15,8 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from tests.browser_helpers import LAPTOP, assert_accessible, launch, shot, watch_errors  # noqa: E402
 from tests.daybuilder import play  # noqa: E402
 from tests.support import LiveRoom, LiveServer  # noqa: E402
+from tests.test_review_browser import set_up  # noqa: E402
+from tests.test_review_followup_browser import record_action  # noqa: E402
 
 SECOND = {"Kingsford": "Kit Marlow", "Southmoor": "Sol Ashby", "Lowbay": "Lena Crane"}
 PLAN = "A regional social work academy by 2028"
@@ -70,13 +72,8 @@ def test_a_regions_round_from_the_triad_days_to_the_reviews_of_impact(round_of_t
         assert_accessible(host, "a host's agreements, the insight shared")
 
         # The PCTR: a strength shared with the summit, an agreed action with its owner and date.
-        lead = page()
-        lead.goto(server.url + "/reviews/new")
-        lead.select_option("#script", label="Peer Challenge Team Review (East Midlands)")
-        lead.fill("#host", "Northshire")
-        lead.fill("#start_date", "2026-11-30")
-        lead.click("text=Set up the review")
-        lead.wait_for_url(re.compile(r"/reviews/\w+/console"))
+        lead = set_up(browser, errors, server.url, "Peer Challenge Team Review (East Midlands)", "Northshire",
+                      start="2026-11-30")  # its fieldwork before today's summit
         base = lead.url.rsplit("/console", 1)[0]
         review_host_url = lead.locator("#host-link").get_attribute("href")
         join_url = lead.locator("#join-link").get_attribute("href")
@@ -114,14 +111,7 @@ def test_a_regions_round_from_the_triad_days_to_the_reviews_of_impact(round_of_t
         review_host.get_by_role("button", name="Name them at the summit").click()
         expect(review_host.locator("#share-lines")).to_contain_text("are named at the region's summit")
         assert_accessible(review_host, "the PCTR host shares a strength and its lines with the summit")
-        lead.goto(base + "/record")
-        form = lead.locator("#action-form")
-        form.locator("#action-text").fill("Publish a workforce retention plan")
-        form.locator("#action-agreed").select_option("Y")
-        form.get_by_label(re.compile("Who owns it")).fill("Head of workforce")
-        form.get_by_label("Due by").fill("2027-06-30")
-        form.get_by_role("button", name="Add the action point").click()
-        expect(lead.locator(".actions-table .action-owner")).to_have_text("Head of workforce, by Wednesday 30 June 2027")
+        record_action(lead, base)
 
         # The summit: insights from both days, the issues for collective action, an approved plan.
         fac.goto(f"{server.url}/followup/summit")

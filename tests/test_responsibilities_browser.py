@@ -13,19 +13,14 @@ pytest.importorskip("playwright")
 from playwright.sync_api import expect  # noqa: E402
 
 from .browser_helpers import PHONE, assert_accessible  # noqa: E402
-from .test_review_browser import invite  # noqa: E402
+from .test_review_browser import invite, set_up  # noqa: E402
 from .test_reading_pack import PDF  # noqa: E402
 from .test_self_assessment_browser import look, new_page, sign_and_attach, write_self_assessment  # noqa: E402
 
 
 def test_responsibilities_from_the_host_self_assessment_to_the_team_grid_on_a_phone(live_server, browser, errors):
-    lead = new_page(browser, errors)
-    lead.goto(live_server.url + "/reviews/new")
-    lead.select_option("#script", label="Peer Challenge Team Review (East Midlands)")
-    lead.fill("#host", "Northshire")
-    lead.fill("#start_date", "2027-03-15")
-    lead.click("text=Set up the review")
-    lead.wait_for_url(re.compile(r"/reviews/\w+/console"))
+    lead = set_up(browser, errors, live_server.url, "Peer Challenge Team Review (East Midlands)", "Northshire",
+                  start="2027-03-15")
     host_url = lead.locator("#host-link").get_attribute("href")
 
     # The host's self-assessment, signed and with its data; the lead draws a hypothesis from it.

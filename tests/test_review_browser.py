@@ -41,13 +41,13 @@ def raise_incident(phone, nature: str, evidence: str, when: str, action: str) ->
     expect(phone.locator("#incident-status")).to_contain_text("Raised")
 
 
-def set_up(browser, errors, url: str, script_label: str, host: str, themes=()):
+def set_up(browser, errors, url: str, script_label: str, host: str, themes=(), start: str = "2026-12-21"):
     lead = new_page(browser, errors)
     lead.goto(url + "/reviews/new")
     assert_accessible(lead, "set-up")
     lead.select_option("#script", label=script_label)
     lead.fill("#host", host)
-    lead.fill("#start_date", "2026-12-21")
+    lead.fill("#start_date", start)
     lead.fill("#window_first", "2026-12-14")  # read for an unannounced visit only
     lead.fill("#window_last", "2027-01-29")
     for theme in themes:

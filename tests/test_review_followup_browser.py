@@ -14,10 +14,8 @@ from .browser_helpers import assert_accessible, shot  # noqa: E402
 from .test_review_browser import new_page, set_up  # noqa: E402
 
 
-def test_review_action_plan_to_the_hosts_review_of_impact_and_the_ledger(live_server, browser, errors):
-    lead = set_up(browser, errors, live_server.url, "Peer Challenge Team Review (East Midlands)", "Northshire")
-    base = lead.url.rsplit("/console", 1)[0]
-    host_url = lead.locator("#host-link").get_attribute("href")
+def record_action(lead, base: str) -> None:
+    """On the record page, an action the host agreed, with its owner and the date it is due."""
     lead.goto(base + "/record")
     form = lead.locator("#action-form")
     form.locator("#action-text").fill("Publish a workforce retention plan")
@@ -26,6 +24,13 @@ def test_review_action_plan_to_the_hosts_review_of_impact_and_the_ledger(live_se
     form.get_by_label("Due by").fill("2027-06-30")
     form.get_by_role("button", name="Add the action point").click()
     expect(lead.locator(".actions-table .action-owner")).to_have_text("Head of workforce, by Wednesday 30 June 2027")
+
+
+def test_review_action_plan_to_the_hosts_review_of_impact_and_the_ledger(live_server, browser, errors):
+    lead = set_up(browser, errors, live_server.url, "Peer Challenge Team Review (East Midlands)", "Northshire")
+    base = lead.url.rsplit("/console", 1)[0]
+    host_url = lead.locator("#host-link").get_attribute("href")
+    record_action(lead, base)
     assert_accessible(lead, "feedback record, an action with its owner and date")
 
     host = new_page(browser, errors)
