@@ -98,6 +98,18 @@ def play(server, title, date, authorities, round_no, category) -> dict:
     return {**created, "id": room.day["id"], "authorities": authorities, "title": title}
 
 
+def host_links(fac, url: str, days: list[dict]) -> dict[tuple[str, str], str]:
+    """The facilitator signs in to each day and reads each host's own link off its summary page."""
+    links = {}
+    for d in days:
+        fac.goto(d["facilitator_url"])
+        fac.wait_for_url(re.compile(r"/console/"))
+        fac.goto(f"{url}/console/{d['id']}/summary")
+        for a in d["authorities"]:
+            links[(d["id"], a)] = fac.locator("#hosts li", has_text=a).locator("a").get_attribute("href")
+    return links
+
+
 def docx_bytes() -> bytes:
     d = docx.Document()
     d.add_heading("Westvale: our response to the challenge day", 0)
@@ -139,13 +151,7 @@ def test_a_region_after_the_day(server, tmp_path):
         browser = launch(pw)
         fac = browser.new_context(**LAPTOP, accept_downloads=True).new_page()
         watch_errors(fac, errors)
-        links = {}
-        for d in days:
-            fac.goto(d["facilitator_url"])
-            fac.wait_for_url(re.compile(r"/console/"))
-            fac.goto(f"{server.url}/console/{d['id']}/summary")
-            for a in d["authorities"]:
-                links[(d["id"], a)] = fac.locator("#hosts li", has_text=a).locator("a").get_attribute("href")
+        links = host_links(fac, server.url, days)
 
         # Each host agrees its offer and its ask from its own link, in its own browser.
         host = browser.new_context(**LAPTOP, accept_downloads=True).new_page()

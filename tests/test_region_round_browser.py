@@ -15,6 +15,7 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from tests.browser_helpers import LAPTOP, assert_accessible, launch, shot, watch_errors  # noqa: E402
 from tests.daybuilder import play  # noqa: E402
 from tests.support import LiveRoom, LiveServer  # noqa: E402
+from tests.test_followup_browser import host_links  # noqa: E402
 from tests.test_review_browser import set_up  # noqa: E402
 from tests.test_review_followup_browser import record_action  # noqa: E402
 
@@ -52,13 +53,7 @@ def test_a_regions_round_from_the_triad_days_to_the_reviews_of_impact(round_of_t
 
         # The facilitator holds both days; each host agrees its offer, its ask and its insight.
         fac = page()
-        links = {}
-        for d in days:
-            fac.goto(d["facilitator_url"])
-            fac.wait_for_url(re.compile(r"/console/"))
-            fac.goto(f"{server.url}/console/{d['id']}/summary")
-            for a in d["authorities"]:
-                links[a] = fac.locator("#hosts li", has_text=a).locator("a").get_attribute("href")
+        links = {a: link for (_, a), link in host_links(fac, server.url, days).items()}
         host = page()
         for authority, link in links.items():
             host.goto(link)
